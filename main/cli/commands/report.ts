@@ -1,0 +1,40 @@
+import { writeFile } from 'node:fs/promises';
+import type { CliCommand } from '../command';
+import { optionalString, rejectExtraPositionals, requirePositional } from '../args';
+import { PilotError } from '../../core/errors';
+import { loadCoreServices } from '../context';
+
+const USAGE = 'pkce-pilot report <alias> --format md|html|json [--out <file>]';
+const FORMATS = ['md', 'html', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const report: CliCommand = {
+  path: ['report'],
+  usage: USAGE,
+  summary: 'Write a report of the org: checks with evidence, checklist progress and notes (never a token).',
+  options: { format: { type: 'string' }, out: { type: 'string' } },
+  async run(args, io) {
+    const alias = requirePositional(args, 0, 'alias', USAGE);
+    rejectExtraPositionals(args, 1, USAGE);
+    const format = (optionalString(args, 'format') ?? 'md') as Format;
+    if (!FORMATS.includes(format)) throw new PilotError('usage', `Unknown format "${format}".`, `Usage: ${USAGE}`);
+    const { orgs, progress } = await loadCoreServices(io);
+    const org = await orgs.get(alias);
+    const { buildReport, renderReport } = await import('../../core/report');
+    const data = buildReport({ org, progress: await progress.getOrg(alias), lastVerification: await progress.getLastVerification?.(alias), now: new Date() });
+    const text = renderReport(data, format);
+    const out = optionalString(args, 'out');
+    if (!out) {
+      io.out(text);
+      return 0;
+    }
+    try {
+      await writeFile(out, text, { mode: 0o600 });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      throw new PilotError('storage', `Could not write the report to ${out} (${code}).`, 'Check the folder exists and is writable, or choose another --out path.');
+    }
+    io.err(`Wrote ${format} report to ${out}.`);
+    return 0;
+  },
+};

@@ -1,0 +1,38 @@
+import type { CliCommand } from '../command';
+import { flag, rejectExtraPositionals } from '../args';
+import { PilotError } from '../../core/errors';
+import { loadAuthServices } from '../context';
+import { openInSystemBrowser } from '../open-browser';
+import { json } from '../format';
+
+const USAGE = 'pkce-pilot verify <alias> [--json] | pkce-pilot verify --all [--json]';
+
+export const verify: CliCommand = {
+  path: ['verify'],
+  usage: USAGE,
+  summary: 'Check through Salesforce and Okta APIs that each step took effect; ticks the checklist with evidence.',
+  details: 'Exit code 0 when no check failed, 1 otherwise. Orgs in --all run in parallel (4 at a time).',
+  options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    rejectExtraPositionals(args, 1, USAGE);
+    const all = flag(args, 'all');
+    const alias = args.positionals[0];
+    if (all === Boolean(alias)) throw new PilotError('usage', 'Give either an <alias> or --all.', `Usage: ${USAGE}`);
+    const services = await loadAuthServices(io, openInSystemBrowser);
+    const { runMany, applyToChecklist } = await import('../../core/verify/run');
+    const aliases = all ? (await services.orgs.list()).map((o) => o.alias) : [alias as string];
+    if (!all) await services.orgs.get(aliases[0] as string);
+    const results = await runMany(aliases, { orgs: services.orgs, tokens: services.tokens, http: services.http });
+    for (const r of results) await applyToChecklist(services.progress, r.org, r);
+    const failed = results.some((r) => r.checks.some((c) => c.status === 'fail'));
+    if (flag(args, 'json')) {
+      io.out(json(all ? results : results[0]));
+      return failed ? 1 : 0;
+    }
+    for (const r of results) {
+      io.out(`${r.org} — checked ${r.checkedAt}`);
+      for (const c of r.checks) io.out(`  ${c.status.toUpperCase().padEnd(7)} ${c.id}: ${c.summary}`);
+    }
+    return failed ? 1 : 0;
+  },
+};

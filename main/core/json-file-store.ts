@@ -1,0 +1,248 @@
+/**
+ * One versioned JSON file on disk: { "schemaVersion": n, "data": … }.
+ *
+ * Why this shape of care:
+ * - Saves are atomic (temp file in the same folder, fsync, rename, fsync the folder) so a crash or
+ *   power loss leaves either the old or the new file, never a torn one.
+ * - A file we cannot understand is moved aside, never deleted, and the caller is told (`recovered`),
+ *   so the admin is never silently reset to an empty state.
+ * - A file from a newer PKCE Pilot is left untouched: downgrading must not destroy data.
+ * - All operations on one store run one after another (a queue), so concurrent saves in this process
+ *   cannot interleave and the last one wins.
+ */
+import { randomBytes } from 'node:crypto';
+import * as nodeFs from 'node:fs/promises';
+import path from 'node:path';
+import { PilotError } from './errors';
+
+/** The few file operations the store needs; tests substitute a fault-injecting wrapper. */
+export interface StoreFileSystem {
+  readFile(file: string, encoding: 'utf8'): Promise<string>;
+  open(file: string, flags: string, mode?: number): Promise<StoreFileHandle>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(file: string): Promise<void>;
+  mkdir(folder: string, options: { recursive: true; mode: number }): Promise<unknown>;
+  lstat(file: string): Promise<unknown>;
+}
+
+export interface StoreFileHandle {
+  writeFile(data: string, encoding: 'utf8'): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface JsonFileStoreOptions<T> {
+  readonly path: string;
+  readonly schemaVersion: number;
+  /** Validates the `data` part and returns it typed; throws when invalid. */
+  readonly parse: (data: unknown) => T;
+  /** Upgrades `data` written with an older schemaVersion; without it, older files count as invalid. */
+  readonly migrate?: (data: unknown, fromVersion: number) => unknown;
+  readonly empty: () => T;
+  readonly fileSystem?: StoreFileSystem;
+  /** Clock for the name of a quarantined file (tests). */
+  readonly now?: () => Date;
+}
+
+export interface Recovery {
+  /** Plain sentence: why the file could not be used. */
+  readonly reason: string;
+  /** Where the unusable file was moved. */
+  readonly keptAt: string;
+}
+
+export interface LoadResult<T> {
+  readonly value: T;
+  readonly recovered?: Recovery;
+}
+
+const defaultFileSystem: StoreFileSystem = nodeFs as unknown as StoreFileSystem;
+
+export class JsonFileStore<T> {
+  readonly path: string;
+  private readonly fs: StoreFileSystem;
+  private readonly now: () => Date;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: JsonFileStoreOptions<T>) {
+    if (!Number.isInteger(options.schemaVersion) || options.schemaVersion < 1) {
+      throw new RangeError('schemaVersion must be a positive integer');
+    }
+    this.path = path.resolve(options.path);
+    this.fs = options.fileSystem ?? defaultFileSystem;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  load(): Promise<LoadResult<T>> {
+    return this.enqueue(() => this.loadNow());
+  }
+
+  save(value: T): Promise<void> {
+    return this.enqueue(() => this.saveNow(value));
+  }
+
+  /**
+   * Read-modify-write as one queued step, so two changes made at the same time both survive.
+   * `change` returns the new value (or the same object after mutating it) and an optional result.
+   */
+  update<R>(change: (current: T, loaded: LoadResult<T>) => { value: T; result: R }): Promise<{ result: R; recovered?: Recovery }> {
+    return this.enqueue(async () => {
+      const loaded = await this.loadNow();
+      const { value, result } = change(loaded.value, loaded);
+      await this.saveNow(value);
+      return loaded.recovered ? { result, recovered: loaded.recovered } : { result };
+    });
+  }
+
+  private enqueue<R>(task: () => Promise<R>): Promise<R> {
+    const run = this.queue.then(task, task);
+    // Keep the chain alive after a failure; the caller still sees the rejection through `run`.
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadNow(): Promise<LoadResult<T>> {
+    let text: string;
+    try {
+      text = await this.fs.readFile(this.path, 'utf8');
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') return { value: this.options.empty() };
+      throw storageError(`Could not read ${this.path}`, e, this.path);
+    }
+
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(text);
+    } catch {
+      return this.quarantine('the file is not valid JSON (it may have been cut short or edited by hand)');
+    }
+    if (!isEnvelope(envelope)) {
+      return this.quarantine('the file does not have the expected {"schemaVersion", "data"} layout');
+    }
+
+    const { schemaVersion } = envelope;
+    if (schemaVersion > this.options.schemaVersion) {
+      throw new PilotError(
+        'storage',
+        `${this.path} was written by a newer PKCE Pilot (file format ${schemaVersion}; this version reads up to ${this.options.schemaVersion}).`,
+        'Update PKCE Pilot to the newest version; the file was left as it is.',
+        { path: this.path, schemaVersion, supported: this.options.schemaVersion },
+      );
+    }
+
+    let data: unknown = envelope.data;
+    if (schemaVersion < this.options.schemaVersion) {
+      if (!this.options.migrate) {
+        return this.quarantine(`the file uses the old format ${schemaVersion}, which this version cannot convert`);
+      }
+      try {
+        data = this.options.migrate(data, schemaVersion);
+      } catch {
+        return this.quarantine(`the file could not be converted from format ${schemaVersion}`);
+      }
+    }
+
+    try {
+      return { value: this.options.parse(data) };
+    } catch {
+      return this.quarantine('the file content is not valid (a value is missing or has the wrong type)');
+    }
+  }
+
+  private async saveNow(value: T): Promise<void> {
+    // Never write what we could not read back.
+    const text = `${JSON.stringify({ schemaVersion: this.options.schemaVersion, data: this.options.parse(value) }, null, 2)}\n`;
+    const folder = path.dirname(this.path);
+    const tempPath = path.join(folder, `${path.basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await this.fs.mkdir(folder, { recursive: true, mode: 0o700 });
+      await this.writeDurably(tempPath, text);
+      await this.fs.rename(tempPath, this.path);
+    } catch (e) {
+      await this.fs.unlink(tempPath).catch(() => undefined);
+      throw storageError(`Could not save ${this.path}`, e, this.path);
+    }
+    await this.syncFolder(folder);
+  }
+
+  /** 'wx' so a leftover temp name is never reused; 0o600 because the file describes the admin's orgs. */
+  private async writeDurably(file: string, text: string): Promise<void> {
+    const handle = await this.fs.open(file, 'wx', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** POSIX needs the directory entry flushed too, or a crash can forget the rename. Windows cannot open folders. */
+  private async syncFolder(folder: string): Promise<void> {
+    if (process.platform === 'win32') return;
+    let handle: StoreFileHandle | undefined;
+    try {
+      handle = await this.fs.open(folder, 'r');
+      await handle.sync();
+    } catch {
+      // Best effort: some file systems (network shares) refuse fsync on folders; the rename already happened.
+    } finally {
+      await handle?.close().catch(() => undefined);
+    }
+  }
+
+  /** Moves the unusable file aside (never deletes it) and starts from empty, telling the caller. */
+  private async quarantine(reason: string): Promise<LoadResult<T>> {
+    const keptAt = await this.freeQuarantineName();
+    try {
+      await this.fs.rename(this.path, keptAt);
+    } catch (e) {
+      throw storageError(`${this.path} is unreadable (${reason}) and could not be moved aside`, e, this.path);
+    }
+    return { value: this.options.empty(), recovered: { reason, keptAt } };
+  }
+
+  private async freeQuarantineName(): Promise<string> {
+    const parsed = path.parse(this.path);
+    // ':' is not allowed in Windows file names, so the ISO time uses '-' there.
+    const stamp = this.now().toISOString().replace(/:/g, '-');
+    for (let n = 0; ; n++) {
+      const candidate = path.join(parsed.dir, `${parsed.name}.corrupt-${stamp}${n === 0 ? '' : `-${n}`}.json`);
+      try {
+        await this.fs.lstat(candidate);
+      } catch (e) {
+        if (errnoOf(e) === 'ENOENT') return candidate;
+        throw storageError(`Could not move ${this.path} aside`, e, this.path);
+      }
+    }
+  }
+}
+
+function isEnvelope(value: unknown): value is { schemaVersion: number; data: unknown } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return Number.isInteger(v['schemaVersion']) && (v['schemaVersion'] as number) >= 1 && 'data' in v;
+}
+
+function errnoOf(e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Maps the OS error to one plain reason; the previous file is untouched whenever this is thrown from a save. */
+export function storageError(what: string, e: unknown, file: string): PilotError {
+  if (e instanceof PilotError) return e;
+  const code = errnoOf(e);
+  const reasons: Record<string, [string, string]> = {
+    ENOSPC: ['the disk is full', 'Free some disk space and try again; your previous data is unchanged.'],
+    EDQUOT: ['your disk quota is used up', 'Free some space in your quota and try again; your previous data is unchanged.'],
+    EROFS: ['the folder is read-only', 'Make the folder writable or set PKCE_PILOT_HOME to a writable folder; your previous data is unchanged.'],
+    EACCES: ['permission denied', `Give your user write permission on ${path.dirname(file)} or set PKCE_PILOT_HOME to a folder you own.`],
+    EPERM: ['permission denied', `Give your user write permission on ${path.dirname(file)} (or close programs that lock the file) and try again.`],
+    EBUSY: ['the file is in use by another program', 'Close the program that holds the file (antivirus, sync tool) and try again.'],
+  };
+  const [why, hint] = (code === undefined ? undefined : reasons[code]) ?? [
+    'the system refused',
+    'Check the data folder and its permissions, then try again.',
+  ];
+  return new PilotError('storage', `${what}: ${why}.`, hint, { path: file, errno: code }, { cause: e });
+}

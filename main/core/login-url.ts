@@ -1,0 +1,103 @@
+/**
+ * Validation of what the admin types for an org: Salesforce login URL, Okta org URL, alias, port.
+ * Every value is parsed once here; the rest of the core trusts the normalised result.
+ */
+import { PilotError } from './errors';
+
+const MAX_URL_LENGTH = 2048;
+/** RFC 8252 §8.3 recommends the IP literal; `localhost` is accepted for test servers only over http. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase());
+}
+
+function invalid(what: string, problem: string, hint: string): PilotError {
+  return new PilotError('invalid-input', `The ${what} ${problem}.`, hint);
+}
+
+/**
+ * Parses `input` as an https URL (http only for loopback hosts) and returns its origin: lowercase host,
+ * no credentials, path, query, fragment or trailing slash. A bare host name gets `https://`.
+ */
+function normalizeOrigin(input: string, what: string, example: string): URL {
+  const hint = `Enter the address as it appears in your browser, for example ${example}.`;
+  const text = input.trim();
+  if (!text) throw invalid(what, 'is empty', hint);
+  if (text.length > MAX_URL_LENGTH) throw invalid(what, `is longer than ${MAX_URL_LENGTH} characters`, hint);
+  if (/[\s\u0000-\u001f\u007f]/.test(text)) throw invalid(what, 'contains spaces or control characters', hint);
+  const withScheme = text.includes('://') ? text : `https://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw invalid(what, 'is not a valid web address', hint);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw invalid(what, `must start with https:// (not ${url.protocol}//)`, hint);
+  }
+  if (url.username || url.password) {
+    // user:pass@host is a classic phishing disguise and never part of a login URL.
+    throw invalid(what, 'must not contain a user name or password', hint);
+  }
+  if (!url.hostname) throw invalid(what, 'has no host name', hint);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    // Plain http would expose the authorization code and tokens on the network.
+    throw invalid(what, 'must use https://', `${hint} Plain http is allowed only for 127.0.0.1 or localhost test servers.`);
+  }
+  return url;
+}
+
+/**
+ * 'production'/'prod' → https://login.salesforce.com, 'sandbox' → https://test.salesforce.com, or any https
+ * origin (My Domain, *.sandbox.my.salesforce.com, *.my.salesforce.mil, Experience Cloud site). Orgs may block
+ * login.salesforce.com, so any My Domain must be accepted.
+ */
+export function normalizeSalesforceLoginUrl(input: string): string {
+  const keyword = input.trim().toLowerCase();
+  if (keyword === 'production' || keyword === 'prod') return 'https://login.salesforce.com';
+  if (keyword === 'sandbox') return 'https://test.salesforce.com';
+  return normalizeOrigin(input, 'Salesforce login URL', 'https://acme.my.salesforce.com, "production" or "sandbox"').origin;
+}
+
+/**
+ * Okta org URL (https://acme.okta.com or a custom domain). The Admin Console host `acme-admin.okta.com`
+ * is mapped to `acme.okta.com`: the org authorization server (/oauth2/v1) lives on the non-admin host,
+ * and admins often copy the URL from the Admin Console.
+ */
+export function normalizeOktaOrgUrl(input: string): string {
+  const url = normalizeOrigin(input, 'Okta org URL', 'https://acme.okta.com');
+  const labels = url.hostname.split('.');
+  const first = labels[0] ?? '';
+  if (labels.length > 2 && first.endsWith('-admin') && first.length > '-admin'.length) {
+    labels[0] = first.slice(0, -'-admin'.length);
+    url.hostname = labels.join('.');
+  }
+  return url.origin;
+}
+
+const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** An org alias: a letter or digit, then up to 63 letters, digits, '.', '_' or '-'. */
+export function validateAlias(alias: string): string {
+  if (!ALIAS.test(alias)) {
+    throw new PilotError(
+      'invalid-input',
+      `"${alias.slice(0, 64)}" is not a valid org alias.`,
+      'Use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit (for example acme-prod).',
+    );
+  }
+  return alias;
+}
+
+/** A loopback port: an integer 1024–65535 (below 1024 needs root on most systems). */
+export function validatePort(port: number): number {
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+    throw new PilotError(
+      'invalid-input',
+      `${String(port)} is not a usable port.`,
+      'Choose a whole number from 1024 to 65535 (the default is 7171) and register the matching callback URL.',
+    );
+  }
+  return port;
+}

@@ -1,0 +1,83 @@
+import { PilotError } from './errors';
+import type { OrgSettings, ProviderSettings, RedirectKind } from './model';
+import { normalizeOktaOrgUrl, normalizeSalesforceLoginUrl, validateAlias, validatePort } from './login-url';
+import { DEFAULT_SCHEME, loopbackRedirectUri, schemeRedirectUri } from './redirect';
+
+/** The org form as the admin types it (CLI flags or the app's form): strings, possibly empty. */
+export interface OrgInput {
+  readonly alias: string;
+  readonly salesforceLoginUrl: string;
+  readonly clientId: string;
+  readonly redirect?: string | undefined;
+  readonly port?: string | number | undefined;
+  readonly oktaOrgUrl?: string | undefined;
+  readonly oktaClientId?: string | undefined;
+}
+
+export const DEFAULT_LOOPBACK_PORT = 7171;
+
+/**
+ * Turns what the admin typed into validated OrgSettings, or a PilotError naming the field at fault.
+ * One place for both shells, so the CLI and the app accept and refuse exactly the same input.
+ */
+export function buildOrgSettings(input: OrgInput, now: Date = new Date()): OrgSettings {
+  const alias = validateAlias(input.alias.trim());
+  const redirect = parseRedirectKind(input.redirect);
+  const port = parsePort(input.port);
+  const salesforce: ProviderSettings = {
+    baseUrl: normalizeSalesforceLoginUrl(input.salesforceLoginUrl),
+    clientId: validateClientId(input.clientId, 'Salesforce consumer key (--client-id)'),
+    redirect,
+    port,
+  };
+  const oktaUrl = input.oktaOrgUrl?.trim();
+  const oktaClientId = input.oktaClientId?.trim();
+  let okta: ProviderSettings | undefined;
+  if (oktaUrl || oktaClientId) {
+    if (!oktaUrl || !oktaClientId) {
+      throw new PilotError(
+        'invalid-input',
+        'The Okta org URL and the Okta client id go together.',
+        'Enter both, or leave both empty to skip the Okta checks.',
+      );
+    }
+    okta = {
+      baseUrl: normalizeOktaOrgUrl(oktaUrl),
+      clientId: validateClientId(oktaClientId, 'Okta client id'),
+      redirect,
+      port,
+    };
+  }
+  const stamp = now.toISOString();
+  return { alias, salesforce, ...(okta ? { okta } : {}), createdAt: stamp, updatedAt: stamp };
+}
+
+function parseRedirectKind(value: string | undefined): RedirectKind {
+  const v = (value ?? 'loopback').trim().toLowerCase();
+  if (v === 'loopback' || v === 'scheme') return v;
+  throw new PilotError('invalid-input', `Unknown redirect kind "${value}".`, 'Use "loopback" or "scheme".');
+}
+
+function parsePort(value: string | number | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_LOOPBACK_PORT;
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  return validatePort(n);
+}
+
+/** Consumer keys and Okta client ids are printable ASCII without spaces; length caps stop pasted junk. */
+function validateClientId(value: string, label: string): string {
+  const v = value.trim();
+  if (!/^[\x21-\x7e]{1,256}$/.test(v)) {
+    throw new PilotError(
+      'invalid-input',
+      `The ${label} is empty or contains spaces or unusual characters.`,
+      'Copy it again from the app\'s settings page (Consumer Key / Client ID).',
+    );
+  }
+  return v;
+}
+
+/** Callback URLs the admin must register for this org: the app's scheme and the CLI's loopback URL. */
+export function callbackUrlsFor(org: OrgSettings, scheme: string = DEFAULT_SCHEME): string[] {
+  return [schemeRedirectUri(scheme), loopbackRedirectUri(org.salesforce.port)];
+}

@@ -1,0 +1,61 @@
+/**
+ * Turns anything a read threw into a plain reason for an 'unknown' verdict. Server-supplied text is
+ * only echoed after secrets are masked and it is cut short, because error bodies can carry HTML or
+ * echo request data.
+ */
+import { isPilotError } from '../errors';
+
+const MAX_SERVER_TEXT = 160;
+
+/** Masks every secret (token value) in text; secrets shorter than 8 chars are ignored to avoid masking words. */
+export function maskSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 8) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+function shortServerText(text: string, secrets: readonly (string | undefined)[]): string {
+  const plain = maskSecrets(text, secrets).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain.length > MAX_SERVER_TEXT ? `${plain.slice(0, MAX_SERVER_TEXT)}…` : plain;
+}
+
+export interface FailureDescription {
+  readonly reason: string;
+  /** The permission, scope or role that is missing, when the failure says so. */
+  readonly missing?: string;
+}
+
+/** Salesforce error codes (REST errorCode / SOAP faultcode without prefix) that mean "not allowed". */
+const ACCESS_CODES = new Set(['INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'API_DISABLED_FOR_ORG', 'FUNCTIONALITY_NOT_ENABLED']);
+
+/**
+ * Describes a jsforce (or our own) error. `what` names the read, e.g. "the org's OAuth settings";
+ * `permission` names what an admin needs for it.
+ */
+export function describeSalesforceFailure(
+  e: unknown,
+  what: string,
+  permission: string,
+  secrets: readonly (string | undefined)[],
+): FailureDescription {
+  if (isPilotError(e)) return { reason: `Could not read ${what}: ${e.message}` };
+  const err = e as { name?: unknown; errorCode?: unknown; message?: unknown } | undefined;
+  const rawCode = String(err?.errorCode ?? err?.name ?? '');
+  const code = rawCode.replace(/^[a-zA-Z]+:/, '');
+  const message = typeof err?.message === 'string' ? err.message : '';
+  if (ACCESS_CODES.has(code)) {
+    return { reason: `Salesforce refused to show ${what} (${code}): the signed-in user needs ${permission}.`, missing: permission };
+  }
+  if (code === 'INVALID_SESSION_ID') return { reason: `Salesforce rejected the session while reading ${what}; sign in to Salesforce again.` };
+  if (code === 'INVALID_TYPE' || code === 'INVALID_FIELD' || code === 'MALFORMED_QUERY') {
+    return { reason: `${what} cannot be queried in this org (${code}).` };
+  }
+  if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|socket hang up|fetch failed/i.test(message)) {
+    return { reason: `Could not reach Salesforce while reading ${what} (network error).` };
+  }
+  if (/<html|<!doctype/i.test(message) || /Unexpected token|JSON|not valid/i.test(message)) {
+    return { reason: `Salesforce answered with something other than the expected data while reading ${what}.` };
+  }
+  const detail = shortServerText(message || code || 'no details', secrets);
+  return { reason: `Could not read ${what}${code ? ` (${shortServerText(code, secrets)})` : ''}: ${detail}` };
+}

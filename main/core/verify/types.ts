@@ -1,0 +1,61 @@
+/**
+ * Shapes of verification results. Plain, JSON-serialisable data: they travel into the progress store,
+ * the CLI's --json output, IPC and reports. Evidence holds only values read from the APIs — never a
+ * token, verifier or code.
+ */
+import type { CheckId } from '../checklist/types';
+import type { ProviderId, TokenSet } from '../model';
+
+export type { CheckId };
+
+/** pass = proven; fail = proven not done; unknown = could not tell (reason in summary); manual = no API can tell. */
+export type CheckStatus = 'pass' | 'fail' | 'unknown' | 'manual';
+
+export type EvidenceValue = string | number | boolean | null | readonly string[];
+
+export interface Evidence {
+  /** Which API answered, e.g. "Metadata API readMetadata(OauthOidcSettings)". */
+  readonly api: string;
+  /** The values read that the verdict rests on. Empty when nothing could be read. */
+  readonly values: Readonly<Record<string, EvidenceValue>>;
+  /** ISO 8601 time of the read. */
+  readonly at: string;
+}
+
+export interface CheckResult {
+  readonly id: CheckId;
+  readonly status: CheckStatus;
+  /** One plain line: what was found (and, unless pass, what to do). */
+  readonly summary: string;
+  readonly evidence: Evidence;
+}
+
+export interface VerificationResult {
+  /** Org alias (no secrets). */
+  readonly org: string;
+  readonly checkedAt: string;
+  readonly checks: readonly CheckResult[];
+}
+
+/** What verification needs from the sign-in engine (main/core/token-service.ts satisfies it). */
+export interface TokenSource {
+  getTokens(alias: string, provider: ProviderId): Promise<TokenSet>;
+  /** Refreshes once (single-flight), persisting a rotated refresh token before returning. */
+  refresh(alias: string, provider: ProviderId): Promise<TokenSet>;
+}
+
+/** A fetch-compatible function (main/core/http.ts's client: timeouts + proxy). */
+export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** The outcome of one read: the value, or why it could not be read (plain sentence, no secrets). */
+export type ReadResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: string; readonly missing?: string };
+
+export function readOk<T>(value: T): ReadResult<T> {
+  return { ok: true, value };
+}
+
+export function readFailed<T>(reason: string, missing?: string): ReadResult<T> {
+  return missing ? { ok: false, reason, missing } : { ok: false, reason };
+}

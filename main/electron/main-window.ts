@@ -1,0 +1,26 @@
+/** The one app window: hardened webPreferences, app-protocol content only. */
+import { BrowserWindow } from 'electron';
+import { APP_ENTRY_URL, HARDENED_WEB_PREFERENCES } from './policy';
+
+export function createMainWindow(preloadPath: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 820,
+    minWidth: 880,
+    minHeight: 600,
+    title: 'PKCE Pilot',
+    show: false,
+    webPreferences: { ...HARDENED_WEB_PREFERENCES, preload: preloadPath },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(APP_ENTRY_URL);
+  return window;
+}
+
+/** Brings the window to the front, e.g. when a sign-in redirect arrives from the browser. */
+export function focusWindow(window: BrowserWindow | undefined): void {
+  if (!window || window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}

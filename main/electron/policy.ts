@@ -1,0 +1,101 @@
+/**
+ * Pure security decisions of the Electron shell. No `electron` import, so every rule here is
+ * unit-tested under plain Node (CI has no Electron binary). The shell files only wire these in.
+ */
+
+/** The renderer is served from this privileged scheme, never from file:// or a remote origin. */
+export const APP_PROTOCOL = 'app';
+export const APP_HOST = 'pkce-pilot';
+export const APP_ORIGIN = `${APP_PROTOCOL}://${APP_HOST}`;
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+/**
+ * Content-Security-Policy for everything the app protocol serves. All network calls live in main,
+ * so the renderer needs nothing remote: no connect-src beyond 'self', no remote fonts or images.
+ * 'unsafe-inline' for styles only: React's style={…} props set inline styles.
+ */
+export function buildCsp(): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * webPreferences every app window gets (Electron security checklist items 2–4, 8, 12).
+ * The preload path is added by the window module; nothing here may be relaxed per window.
+ */
+export const HARDENED_WEB_PREFERENCES = Object.freeze({
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webviewTag: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  enableBlinkFeatures: '',
+  navigateOnDragDrop: false,
+  spellcheck: false,
+  safeDialogs: true,
+});
+
+/** Parses without throwing; `undefined` for anything that is not an absolute URL. */
+function parseUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `url` belongs to the app's own origin (the only origin allowed to call IPC). */
+export function isAppOrigin(url: string): boolean {
+  const parsed = parseUrl(url);
+  return parsed !== undefined && parsed.protocol === `${APP_PROTOCOL}:` && parsed.host === APP_HOST;
+}
+
+/**
+ * Whether an IPC message may reach a handler: only the app's own top-level document may call the
+ * API; a subframe (even same-origin) or a frame already gone (null URL) may not.
+ */
+export function isTrustedIpcSender(sender: { readonly url: string | undefined; readonly isTopFrame: boolean }): boolean {
+  return sender.isTopFrame && sender.url !== undefined && isAppOrigin(sender.url);
+}
+
+/**
+ * Whether shell.openExternal may open `url` in the system browser: https only, no credentials in
+ * the URL, and the host exactly one of `allowedHosts` (case-insensitive, no wildcard or suffix
+ * matching, so evil-login.salesforce.com.example.net cannot slip through).
+ */
+export function isAllowedExternalUrl(url: string, allowedHosts: Iterable<string>): boolean {
+  const parsed = parseUrl(url);
+  if (parsed === undefined || parsed.protocol !== 'https:') return false;
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  // An explicit non-default port is not the admin host the allow-list names.
+  if (parsed.port !== '') return false;
+  const host = parsed.hostname.toLowerCase();
+  for (const allowed of allowedHosts) {
+    if (allowed.toLowerCase() === host) return true;
+  }
+  return false;
+}
+
+/**
+ * Chromium permission requests (camera, notifications, geolocation, …). The app needs none except
+ * writing to the clipboard (the "copy redirect URL" buttons), and only from its own origin.
+ */
+export function isPermissionGranted(permission: string, requestingUrl: string | undefined): boolean {
+  if (requestingUrl === undefined || !isAppOrigin(requestingUrl)) return false;
+  return permission === 'clipboard-sanitized-write';
+}

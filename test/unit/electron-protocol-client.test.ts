@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { protocolClientRegistration } from '../../main/electron/protocol-client';
+
+const schemes = { production: 'com.pkcepilot.app', development: 'com.pkcepilot.app.dev' };
+
+describe('protocolClientRegistration', () => {
+  it('packaged builds claim the production scheme with the default executable', () => {
+    expect(
+      protocolClientRegistration(
+        { isPackaged: true, defaultApp: false, execPath: '/opt/PKCE Pilot/pkce-pilot', argv: ['/opt/PKCE Pilot/pkce-pilot'] },
+        schemes,
+      ),
+    ).toEqual({ scheme: 'com.pkcepilot.app' });
+  });
+
+  it('development builds claim the dev scheme and pass Electron plus the absolute app path', () => {
+    expect(
+      protocolClientRegistration(
+        { isPackaged: false, defaultApp: true, execPath: '/n/electron', argv: ['/n/electron', 'out/main/index.js'] },
+        schemes,
+      ),
+    ).toEqual({ scheme: 'com.pkcepilot.app.dev', executable: '/n/electron', args: [path.resolve('out/main/index.js')] });
+  });
+
+  it('an unpackaged build without an app argument still uses the dev scheme', () => {
+    expect(
+      protocolClientRegistration({ isPackaged: false, defaultApp: false, execPath: '/n/app', argv: ['/n/app'] }, schemes),
+    ).toEqual({ scheme: 'com.pkcepilot.app.dev', executable: '/n/app' });
+  });
+});
