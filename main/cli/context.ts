@@ -1,10 +1,10 @@
 import type { CliIo } from './io';
 
 /**
- * The core services a command needs, built on first use: `--help` and `checklist` must start fast,
- * so nothing heavy (keytar, undici, oauth4webapi) is loaded until a command asks for it.
+ * Services a command needs, loaded on first use: `--help` and `checklist` must start fast, so nothing
+ * heavy (keytar, undici, oauth4webapi, jsforce) is loaded until a command asks for it.
  */
-export async function loadCoreServices(io: CliIo) {
+export async function loadStores(io: CliIo) {
   const [{ resolveDataFolder, ensureDataFolder }, { OrgStore }, { ProgressStore }] = await Promise.all([
     import('../core/data-folder'),
     import('../core/org-store'),
@@ -12,36 +12,20 @@ export async function loadCoreServices(io: CliIo) {
   ]);
   const dataFolder = resolveDataFolder({ env: io.env });
   await ensureDataFolder(dataFolder);
-  return { dataFolder, orgs: new OrgStore(dataFolder), progress: new ProgressStore(dataFolder) };
+  const recovered = (r: { reason: string; keptAt: string }) => io.err(`Warning: ${r.reason} The unreadable file was kept at ${r.keptAt}.`);
+  return { dataFolder, orgs: new OrgStore(dataFolder, { onRecovered: recovered }), progress: new ProgressStore(dataFolder, { onRecovered: recovered }) };
 }
 
-export async function loadAuthServices(io: CliIo, openBrowser: (url: string) => Promise<void>) {
-  const core = await loadCoreServices(io);
-  const [{ SecretStore }, { createHttpClient }, { SignInService }, { TokenService }, tokenClient, providers] =
-    await Promise.all([
-      import('../core/secret-store'),
-      import('../core/http'),
-      import('../core/sign-in'),
-      import('../core/token-service'),
-      import('../core/token-client'),
-      import('../core/providers'),
-    ]);
-  const secrets = new SecretStore();
-  const http = createHttpClient({ env: io.env });
-  const signIn = new SignInService({ orgs: core.orgs, secrets, http, openBrowser });
-  const tokens = new TokenService({
-    secretStore: secrets,
-    refresh: async (alias, provider, current) => {
-      const org = await core.orgs.get(alias);
-      const settings = provider === 'okta' ? org.okta : org.salesforce;
-      if (!settings) throw new Error(`no ${provider} settings`);
-      return tokenClient.refreshTokens({
-        http,
-        endpoints: providers.endpointsFor(provider, settings.baseUrl),
-        clientId: settings.clientId,
-        tokens: current,
-      });
-    },
+/** The whole core (sign-in, tokens, verification, reports) over Node's fetch with the proxy env. */
+export async function loadServices(io: CliIo, openBrowser: (url: string) => Promise<void>) {
+  const [{ resolveDataFolder }, { createHttpClient }, { createCoreServices }] = await Promise.all([
+    import('../core/data-folder'),
+    import('../core/http'),
+    import('../core/services'),
+  ]);
+  return createCoreServices({
+    dataFolder: resolveDataFolder({ env: io.env }),
+    http: createHttpClient({ env: io.env }),
+    openBrowser,
   });
-  return { ...core, secrets, http, signIn, tokens };
 }

@@ -23,6 +23,7 @@ export interface StoreFileSystem {
   unlink(file: string): Promise<void>;
   mkdir(folder: string, options: { recursive: true; mode: number }): Promise<unknown>;
   lstat(file: string): Promise<unknown>;
+  readdir(folder: string): Promise<string[]>;
 }
 
 export interface StoreFileHandle {
@@ -63,6 +64,7 @@ export class JsonFileStore<T> {
   private readonly fs: StoreFileSystem;
   private readonly now: () => Date;
   private queue: Promise<unknown> = Promise.resolve();
+  private sweptTempFiles = false;
 
   constructor(private readonly options: JsonFileStoreOptions<T>) {
     if (!Number.isInteger(options.schemaVersion) || options.schemaVersion < 1) {
@@ -85,7 +87,9 @@ export class JsonFileStore<T> {
    * Read-modify-write as one queued step, so two changes made at the same time both survive.
    * `change` returns the new value (or the same object after mutating it) and an optional result.
    */
-  update<R>(change: (current: T, loaded: LoadResult<T>) => { value: T; result: R }): Promise<{ result: R; recovered?: Recovery }> {
+  update<R>(
+    change: (current: T, loaded: LoadResult<T>) => { value: T; result: R },
+  ): Promise<{ result: R; recovered?: Recovery }> {
     return this.enqueue(async () => {
       const loaded = await this.loadNow();
       const { value, result } = change(loaded.value, loaded);
@@ -102,6 +106,10 @@ export class JsonFileStore<T> {
   }
 
   private async loadNow(): Promise<LoadResult<T>> {
+    if (!this.sweptTempFiles) {
+      this.sweptTempFiles = true;
+      await this.removeTempFilesOfDeadWriters();
+    }
     let text: string;
     try {
       text = await this.fs.readFile(this.path, 'utf8');
@@ -133,7 +141,9 @@ export class JsonFileStore<T> {
     let data: unknown = envelope.data;
     if (schemaVersion < this.options.schemaVersion) {
       if (!this.options.migrate) {
-        return this.quarantine(`the file uses the old format ${schemaVersion}, which this version cannot convert`);
+        return this.quarantine(
+          `the file uses the old format ${schemaVersion}, which this version cannot convert`,
+        );
       }
       try {
         data = this.options.migrate(data, schemaVersion);
@@ -153,7 +163,10 @@ export class JsonFileStore<T> {
     // Never write what we could not read back.
     const text = `${JSON.stringify({ schemaVersion: this.options.schemaVersion, data: this.options.parse(value) }, null, 2)}\n`;
     const folder = path.dirname(this.path);
-    const tempPath = path.join(folder, `${path.basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const tempPath = path.join(
+      folder,
+      `${path.basename(this.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     try {
       await this.fs.mkdir(folder, { recursive: true, mode: 0o700 });
       await this.writeDurably(tempPath, text);
@@ -190,6 +203,28 @@ export class JsonFileStore<T> {
     }
   }
 
+  /**
+   * A writer killed mid-save leaves its temp file behind (the real file is intact). Remove those whose
+   * process is gone; a live pid (another PKCE Pilot, or pid reuse) keeps its file. Best effort.
+   */
+  private async removeTempFilesOfDeadWriters(): Promise<void> {
+    const folder = path.dirname(this.path);
+    const prefix = `${path.basename(this.path)}.`;
+    let names: string[];
+    try {
+      names = await this.fs.readdir(folder);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const match = name.startsWith(prefix)
+        ? /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))
+        : null;
+      if (!match || isProcessAlive(Number(match[1]))) continue;
+      await this.fs.unlink(path.join(folder, name)).catch(() => undefined);
+    }
+  }
+
   /** Moves the unusable file aside (never deletes it) and starts from empty, telling the caller. */
   private async quarantine(reason: string): Promise<LoadResult<T>> {
     const keptAt = await this.freeQuarantineName();
@@ -206,7 +241,10 @@ export class JsonFileStore<T> {
     // ':' is not allowed in Windows file names, so the ISO time uses '-' there.
     const stamp = this.now().toISOString().replace(/:/g, '-');
     for (let n = 0; ; n++) {
-      const candidate = path.join(parsed.dir, `${parsed.name}.corrupt-${stamp}${n === 0 ? '' : `-${n}`}.json`);
+      const candidate = path.join(
+        parsed.dir,
+        `${parsed.name}.corrupt-${stamp}${n === 0 ? '' : `-${n}`}.json`,
+      );
       try {
         await this.fs.lstat(candidate);
       } catch (e) {
@@ -223,6 +261,17 @@ function isEnvelope(value: unknown): value is { schemaVersion: number; data: unk
   return Number.isInteger(v['schemaVersion']) && (v['schemaVersion'] as number) >= 1 && 'data' in v;
 }
 
+function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return errnoOf(e) === 'EPERM';
+  }
+}
+
 function errnoOf(e: unknown): string | undefined {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
@@ -234,11 +283,26 @@ export function storageError(what: string, e: unknown, file: string): PilotError
   const code = errnoOf(e);
   const reasons: Record<string, [string, string]> = {
     ENOSPC: ['the disk is full', 'Free some disk space and try again; your previous data is unchanged.'],
-    EDQUOT: ['your disk quota is used up', 'Free some space in your quota and try again; your previous data is unchanged.'],
-    EROFS: ['the folder is read-only', 'Make the folder writable or set PKCE_PILOT_HOME to a writable folder; your previous data is unchanged.'],
-    EACCES: ['permission denied', `Give your user write permission on ${path.dirname(file)} or set PKCE_PILOT_HOME to a folder you own.`],
-    EPERM: ['permission denied', `Give your user write permission on ${path.dirname(file)} (or close programs that lock the file) and try again.`],
-    EBUSY: ['the file is in use by another program', 'Close the program that holds the file (antivirus, sync tool) and try again.'],
+    EDQUOT: [
+      'your disk quota is used up',
+      'Free some space in your quota and try again; your previous data is unchanged.',
+    ],
+    EROFS: [
+      'the folder is read-only',
+      'Make the folder writable or set PKCE_PILOT_HOME to a writable folder; your previous data is unchanged.',
+    ],
+    EACCES: [
+      'permission denied',
+      `Give your user write permission on ${path.dirname(file)} or set PKCE_PILOT_HOME to a folder you own.`,
+    ],
+    EPERM: [
+      'permission denied',
+      `Give your user write permission on ${path.dirname(file)} (or close programs that lock the file) and try again.`,
+    ],
+    EBUSY: [
+      'the file is in use by another program',
+      'Close the program that holds the file (antivirus, sync tool) and try again.',
+    ],
   };
   const [why, hint] = (code === undefined ? undefined : reasons[code]) ?? [
     'the system refused',

@@ -8,6 +8,15 @@ const MAX_URL_LENGTH = 2048;
 /** RFC 8252 §8.3 recommends the IP literal; `localhost` is accepted for test servers only over http. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
+/** True when `text` holds whitespace or an ASCII control character (never valid in what we parse). */
+export function hasSpaceOrControl(text: string): boolean {
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c <= 0x20 || c === 0x7f || /\s/u.test(ch)) return true;
+  }
+  return false;
+}
+
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname.toLowerCase());
 }
@@ -25,7 +34,7 @@ function normalizeOrigin(input: string, what: string, example: string): URL {
   const text = input.trim();
   if (!text) throw invalid(what, 'is empty', hint);
   if (text.length > MAX_URL_LENGTH) throw invalid(what, `is longer than ${MAX_URL_LENGTH} characters`, hint);
-  if (/[\s\u0000-\u001f\u007f]/.test(text)) throw invalid(what, 'contains spaces or control characters', hint);
+  if (hasSpaceOrControl(text)) throw invalid(what, 'contains spaces or control characters', hint);
   const withScheme = text.includes('://') ? text : `https://${text}`;
   let url: URL;
   try {
@@ -68,9 +77,13 @@ export function normalizeSalesforceLoginUrl(input: string): string {
 export function normalizeOktaOrgUrl(input: string): string {
   const url = normalizeOrigin(input, 'Okta org URL', 'https://acme.okta.com');
   const labels = url.hostname.split('.');
-  const first = labels[0] ?? '';
-  if (labels.length > 2 && first.endsWith('-admin') && first.length > '-admin'.length) {
-    labels[0] = first.slice(0, -'-admin'.length);
+  let first = labels[0] ?? '';
+  // Strip every "-admin" so that normalising twice gives the same origin (the result must be a fixed point).
+  while (labels.length > 2 && first.endsWith('-admin') && first.length > '-admin'.length) {
+    first = first.slice(0, -'-admin'.length);
+  }
+  if (first !== labels[0]) {
+    labels[0] = first;
     url.hostname = labels.join('.');
   }
   return url.origin;

@@ -15,10 +15,17 @@ export const ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const aliasSchema = z
   .string()
-  .regex(ALIAS_PATTERN, 'An alias is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit.');
+  .regex(
+    ALIAS_PATTERN,
+    'An alias is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit.',
+  );
 
-const urlStringSchema = z.string().refine((value) => URL.canParse(value), 'Must be a full URL such as https://login.salesforce.com.');
-const isoTimeSchema = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'Must be an ISO 8601 time.');
+const urlStringSchema = z
+  .string()
+  .refine((value) => URL.canParse(value), 'Must be a full URL such as https://login.salesforce.com.');
+const isoTimeSchema = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'Must be an ISO 8601 time.');
 
 export const providerSettingsSchema = z.object({
   baseUrl: urlStringSchema,
@@ -49,7 +56,10 @@ export type OrgPatch = z.infer<typeof orgPatchSchema>;
 
 const orgsFileSchema = z
   .object({ orgs: z.array(orgSettingsSchema) })
-  .refine((file) => new Set(file.orgs.map((o) => o.alias.toLowerCase())).size === file.orgs.length, 'Aliases must be unique.');
+  .refine(
+    (file) => new Set(file.orgs.map((o) => o.alias.toLowerCase())).size === file.orgs.length,
+    'Aliases must be unique.',
+  );
 type OrgsFile = z.infer<typeof orgsFileSchema>;
 
 export interface OrgStoreOptions {
@@ -63,7 +73,10 @@ export class OrgStore {
   private readonly file: JsonFileStore<OrgsFile>;
   private readonly now: () => Date;
 
-  constructor(dataFolder: string, private readonly options: OrgStoreOptions = {}) {
+  constructor(
+    dataFolder: string,
+    private readonly options: OrgStoreOptions = {},
+  ) {
     this.now = options.now ?? (() => new Date());
     this.file = new JsonFileStore<OrgsFile>({
       path: path.join(dataFolder, ORGS_FILE),
@@ -147,9 +160,14 @@ export class OrgStore {
 }
 
 function notFound(alias: string): PilotError {
-  return new PilotError('not-found', `No org has the alias "${alias}".`, 'Run `pkce-pilot org list` to see the configured aliases.', {
-    alias,
-  });
+  return new PilotError(
+    'not-found',
+    `No org has the alias "${alias}".`,
+    'Run `pkce-pilot org list` to see the configured aliases.',
+    {
+      alias,
+    },
+  );
 }
 
 /** Parses with zod and turns the first problem into a plain PilotError naming the field. */
@@ -158,7 +176,12 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what: s
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : what;
-  throw new PilotError('invalid-input', `Invalid ${what}: ${field}: ${issue?.message ?? 'invalid value'}`, 'Correct the value and try again.', {
-    field,
-  });
+  throw new PilotError(
+    'invalid-input',
+    `Invalid ${what}: ${field}: ${issue?.message ?? 'invalid value'}`,
+    'Correct the value and try again.',
+    {
+      field,
+    },
+  );
 }

@@ -4,6 +4,7 @@
  * can hit a loopback port, so only exactly what we register is accepted.
  */
 import { PilotError } from './errors';
+import { hasSpaceOrControl } from './login-url';
 import type { ProviderSettings } from './model';
 
 /** RFC 8252 §7.1: private-use schemes are reverse domain names. */
@@ -96,7 +97,7 @@ export function parseCallbackQuery(query: URLSearchParams | string): CallbackPar
  */
 export function parseSchemeRedirect(url: string, scheme: string): CallbackParams {
   if (url.length > MAX_REDIRECT_LENGTH) throw invalid('it is too long');
-  if (/[\s\u0000-\u001f\u007f]/.test(url)) throw invalid('it contains spaces or control characters');
+  if (hasSpaceOrControl(url)) throw invalid('it contains spaces or control characters');
   const prefix = `${scheme.toLowerCase()}:`;
   if (url.slice(0, prefix.length).toLowerCase() !== prefix) throw invalid('it is not addressed to PKCE Pilot');
   const rest = url.slice(prefix.length);

@@ -14,6 +14,7 @@ export function registerAppSchemePrivileges(): void {
   ]);
 }
 
+// electron-security-exception CSP_GLOBAL_CHECK: the CSP is sent as a response header by this protocol handler, which the linter cannot see
 const SECURITY_HEADERS = {
   'content-security-policy': buildCsp(),
   'x-content-type-options': 'nosniff',

@@ -19,7 +19,9 @@ export function registerIpcHandlers(
 ): () => void {
   const dispatcher = createIpcDispatcher(contract, handlers);
   for (const method of dispatcher.methods) {
-    ipcMain.handle(channelFor(method), (event, input: unknown) => dispatcher.dispatch(method, senderOf(event), input));
+    ipcMain.handle(channelFor(method), (event, input: unknown) =>
+      dispatcher.dispatch(method, senderOf(event), input),
+    );
   }
   return () => dispatcher.methods.forEach((method) => ipcMain.removeHandler(channelFor(method)));
 }

@@ -1,16 +1,17 @@
-/** The one app window: hardened webPreferences, app-protocol content only. */
-import { BrowserWindow } from 'electron';
-import { APP_ENTRY_URL, HARDENED_WEB_PREFERENCES } from './policy';
+/** The one app window: app-protocol content only, shown when painted. */
+import type { BrowserWindow } from 'electron';
+import { APP_ENTRY_URL } from './policy';
+import { createSecureWindow } from './secure-window';
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
-  const window = new BrowserWindow({
+  const window = createSecureWindow({
     width: 1200,
     height: 820,
     minWidth: 880,
     minHeight: 600,
     title: 'PKCE Pilot',
     show: false,
-    webPreferences: { ...HARDENED_WEB_PREFERENCES, preload: preloadPath },
+    preload: preloadPath,
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(APP_ENTRY_URL);

@@ -30,26 +30,6 @@ export function buildCsp(): string {
   ].join('; ');
 }
 
-/**
- * webPreferences every app window gets (Electron security checklist items 2–4, 8, 12).
- * The preload path is added by the window module; nothing here may be relaxed per window.
- */
-export const HARDENED_WEB_PREFERENCES = Object.freeze({
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webviewTag: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  experimentalFeatures: false,
-  enableBlinkFeatures: '',
-  navigateOnDragDrop: false,
-  spellcheck: false,
-  safeDialogs: true,
-});
-
 /** Parses without throwing; `undefined` for anything that is not an absolute URL. */
 function parseUrl(raw: string): URL | undefined {
   try {
@@ -69,7 +49,10 @@ export function isAppOrigin(url: string): boolean {
  * Whether an IPC message may reach a handler: only the app's own top-level document may call the
  * API; a subframe (even same-origin) or a frame already gone (null URL) may not.
  */
-export function isTrustedIpcSender(sender: { readonly url: string | undefined; readonly isTopFrame: boolean }): boolean {
+export function isTrustedIpcSender(sender: {
+  readonly url: string | undefined;
+  readonly isTopFrame: boolean;
+}): boolean {
   return sender.isTopFrame && sender.url !== undefined && isAppOrigin(sender.url);
 }
 
@@ -98,4 +81,25 @@ export function isAllowedExternalUrl(url: string, allowedHosts: Iterable<string>
 export function isPermissionGranted(permission: string, requestingUrl: string | undefined): boolean {
   if (requestingUrl === undefined || !isAppOrigin(requestingUrl)) return false;
   return permission === 'clipboard-sanitized-write';
+}
+
+const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Whether the system browser may be sent to `url` to sign in: its origin (scheme, host and port)
+ * must be exactly one of the configured authorization servers. http is accepted only for loopback
+ * origins, which the org settings allow for local test servers (login-url.ts).
+ */
+export function isAllowedSignInUrl(url: string, allowedOrigins: Iterable<string>): boolean {
+  const parsed = parseUrl(url);
+  if (parsed === undefined) return false;
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  const secure =
+    parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTNAMES.has(parsed.hostname));
+  if (!secure) return false;
+  for (const allowed of allowedOrigins) {
+    const origin = parseUrl(allowed)?.origin;
+    if (origin !== undefined && origin === parsed.origin) return true;
+  }
+  return false;
 }

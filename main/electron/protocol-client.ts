@@ -6,10 +6,10 @@ import path from 'node:path';
 
 export interface ProtocolClientRegistration {
   readonly scheme: string;
-  /** Executable the OS should start; undefined = Electron's default (the packaged app itself). */
-  readonly executable?: string;
-  /** Arguments placed before the URL; undefined = none. */
-  readonly args?: readonly string[];
+  /** Executable the OS should start (Electron's own default, spelled out). */
+  readonly executable: string;
+  /** Arguments placed before the URL. */
+  readonly args: readonly string[];
 }
 
 export interface LaunchFacts {
@@ -30,8 +30,8 @@ export function protocolClientRegistration(
   facts: LaunchFacts,
   schemes: { readonly production: string; readonly development: string },
 ): ProtocolClientRegistration {
-  if (facts.isPackaged) return { scheme: schemes.production };
+  if (facts.isPackaged) return { scheme: schemes.production, executable: facts.execPath, args: [] };
   const appPath = facts.defaultApp ? facts.argv[1] : undefined;
-  if (appPath === undefined) return { scheme: schemes.development, executable: facts.execPath };
+  if (appPath === undefined) return { scheme: schemes.development, executable: facts.execPath, args: [] };
   return { scheme: schemes.development, executable: facts.execPath, args: [path.resolve(appPath)] };
 }

@@ -12,7 +12,9 @@ export async function chooseSavePath(request: SaveDialogRequest): Promise<string
     title: request.title ?? 'Save',
     defaultPath: request.defaultName,
     filters: (request.filters ?? []).map((f) => ({ name: f.name, extensions: [...f.extensions] })),
-    properties: ['createDirectory', 'showOverwriteConfirmation'] as Array<'createDirectory' | 'showOverwriteConfirmation'>,
+    properties: ['createDirectory', 'showOverwriteConfirmation'] as Array<
+      'createDirectory' | 'showOverwriteConfirmation'
+    >,
   };
   const parent = BrowserWindow.getFocusedWindow();
   const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);

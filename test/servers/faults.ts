@@ -121,12 +121,15 @@ function stripContentType(res: ServerResponse): void {
   const originalSetHeader = res.setHeader.bind(res);
   res.setHeader = ((name: string, value: number | string | readonly string[]) =>
     name.toLowerCase() === 'content-type' ? res : originalSetHeader(name, value)) as ServerResponse['setHeader'];
-  const originalWriteHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-  res.writeHead = ((...args: unknown[]) => {
+  const originalWriteHead = res.writeHead.bind(res) as (status: number, ...rest: unknown[]) => ServerResponse;
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
     res.removeHeader('content-type');
-    const headers = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null && !Array.isArray(a));
-    if (headers) for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-type') delete (headers as Record<string, unknown>)[k];
-    return originalWriteHead(...args);
+    const kept = rest.map((arg) =>
+      typeof arg === 'object' && arg !== null && !Array.isArray(arg)
+        ? Object.fromEntries(Object.entries(arg).filter(([name]) => name.toLowerCase() !== 'content-type'))
+        : arg,
+    );
+    return originalWriteHead(status, ...kept);
   }) as ServerResponse['writeHead'];
 }
 

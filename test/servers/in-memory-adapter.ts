@@ -22,6 +22,8 @@ export interface InMemoryStore {
   putClient(metadata: AdapterPayload & { client_id: string }): void;
   /** Every access token, refresh token and authorization code ever stored, in issue order. */
   issuedSecrets(): string[];
+  /** Whether a value is one of the issued secrets (fast path for per-request leak scans). */
+  isIssuedSecret(value: string): boolean;
 }
 
 export function createInMemoryStore(): InMemoryStore {
@@ -29,6 +31,7 @@ export function createInMemoryStore(): InMemoryStore {
   const grantMembers = new Map<string, Set<string>>();
   const sessionUidIndex = new Map<string, string>();
   const issued: string[] = [];
+  const issuedSet = new Set<string>();
 
   const keyOf = (model: string, id: string): string => `${model}:${id}`;
 
@@ -48,7 +51,10 @@ export function createInMemoryStore(): InMemoryStore {
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const key = keyOf(this.model, id);
       const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? Date.now() + expiresIn * 1000 : Infinity;
-      if (SECRET_MODELS.has(this.model) && !entries.has(key)) issued.push(id);
+      if (SECRET_MODELS.has(this.model) && !issuedSet.has(id)) {
+        issued.push(id);
+        issuedSet.add(id);
+      }
       entries.set(key, { payload, expiresAt });
       if (this.model === 'Session' && payload.uid) sessionUidIndex.set(payload.uid, id);
       if (payload.grantId) {
@@ -92,5 +98,6 @@ export function createInMemoryStore(): InMemoryStore {
       entries.set(keyOf('Client', metadata.client_id), { payload: metadata, expiresAt: Infinity });
     },
     issuedSecrets: () => [...issued],
+    isIssuedSecret: (value) => issuedSet.has(value),
   };
 }

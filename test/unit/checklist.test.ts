@@ -15,6 +15,12 @@ import {
   type ChecklistProgress,
 } from '../../main/core/checklist';
 
+/** Narrows away undefined, failing the test with a clear message. */
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`missing ${what}`);
+  return value;
+}
+
 const article = readFileSync('/work/shared/seed/okta-salesforce-pkce-article.txt', 'utf8');
 const section = (id: string) => {
   const s = CHECKLIST.find((x) => x.id === id);
@@ -56,7 +62,7 @@ describe('checklist content', () => {
       'SAML',
       'Workflows Salesforce Connector',
     ]) {
-      expect(article.toLowerCase()).toContain(label.toLowerCase().split(' (')[0]!.split(' >')[0]!);
+      expect(article.toLowerCase()).toContain(label.toLowerCase().replace(/ \(.*$/, '').replace(/ >.*$/, ''));
       expect(text).toContain(norm(label).trim());
     }
   });
@@ -67,7 +73,7 @@ describe('checklist content', () => {
       ['production', '2026-06-11'],
       ['enforcement', '2026-06-25'],
     ]);
-    expect(KEY_DATES[2]!.detail).toMatch(/commercial and government/);
+    expect(must(KEY_DATES[2], 'enforcement date').detail).toMatch(/commercial and government/);
   });
 
   it('marks field guidance as beyond the article and covers the known pitfalls', () => {
@@ -89,9 +95,9 @@ describe('checklist content', () => {
   });
 
   it('only actions and prerequisites are tickable', () => {
-    expect(isTickable(findItem('scope.saml-only')!)).toBe(false);
-    expect(isTickable(findItem('sf.save')!)).toBe(true);
-    expect(isTickable(findItem('prereq.okta-admin-role')!)).toBe(true);
+    expect(isTickable(must(findItem('scope.saml-only'), 'item'))).toBe(false);
+    expect(isTickable(must(findItem('sf.save'), 'item'))).toBe(true);
+    expect(isTickable(must(findItem('prereq.okta-admin-role'), 'item'))).toBe(true);
   });
 });
 
@@ -146,7 +152,7 @@ describe('progress and view model', () => {
       'sf.save': { done: true, evidence: { checkId: 'salesforce.okta-app.pkce-required', status: 'pass', summary: 'ok', at } },
     }, new Date('2026-07-01T00:00:00Z'));
     const items = view.sections.flatMap((s) => s.items);
-    const byId = (id: string) => items.find((i) => i.id === id)!;
+    const byId = (id: string) => must(items.find((i) => i.id === id), id);
     expect(byId('sf.require-pkce').conflict).toBe('check-failed');
     expect(byId('okta.select-salesforce-app').conflict).toBe('check-passed-not-ticked');
     expect(byId('sf.save').verifiedByCheck).toBe(true);
@@ -155,7 +161,7 @@ describe('progress and view model', () => {
     expect(items.filter((i) => i.isNext)).toHaveLength(1);
     expect(view.deadline.phase).toBe('enforced');
     expect(view.summary.done).toBe(2);
-    expect(view.sections.find((s) => s.id === 'sf')!.summary).toEqual({ done: 2, total: 6, percent: 33 });
+    expect(must(view.sections.find((s) => s.id === 'sf'), 'sf section').summary).toEqual({ done: 2, total: 6, percent: 33 });
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
   });
 });

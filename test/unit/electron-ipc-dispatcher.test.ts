@@ -68,7 +68,10 @@ describe('createIpcDispatcher', () => {
   it('rejects unknown methods, including Object.prototype names', async () => {
     const { d } = dispatcher();
     for (const m of ['orgs.delete', 'toString', '__proto__', 'constructor']) {
-      expect(await d.dispatch(m, app, undefined)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      expect(await d.dispatch(m, app, undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input' },
+      });
     }
   });
 
@@ -97,6 +100,9 @@ describe('createIpcDispatcher', () => {
 
   it('reports output that breaks the contract as an internal error', async () => {
     const { d } = dispatcher({ 'app.version': () => 42 });
-    expect(await d.dispatch('app.version', app, undefined)).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(await d.dispatch('app.version', app, undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   APP_ENTRY_URL,
-  HARDENED_WEB_PREFERENCES,
   buildCsp,
   isAllowedExternalUrl,
+  isAllowedSignInUrl,
   isAppOrigin,
   isPermissionGranted,
   isTrustedIpcSender,
@@ -13,7 +13,9 @@ const hosts = ['login.salesforce.com', 'acme.my.salesforce.com', 'acme-admin.okt
 
 describe('isAllowedExternalUrl', () => {
   it('allows https URLs on an allow-listed host, case-insensitively', () => {
-    expect(isAllowedExternalUrl('https://login.salesforce.com/services/oauth2/authorize?x=1', hosts)).toBe(true);
+    expect(isAllowedExternalUrl('https://login.salesforce.com/services/oauth2/authorize?x=1', hosts)).toBe(
+      true,
+    );
     expect(isAllowedExternalUrl('https://ACME-Admin.Okta.com/admin/apps', hosts)).toBe(true);
   });
 
@@ -62,7 +64,14 @@ describe('isPermissionGranted', () => {
     expect(isPermissionGranted('clipboard-sanitized-write', APP_ENTRY_URL)).toBe(true);
     expect(isPermissionGranted('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
     expect(isPermissionGranted('clipboard-sanitized-write', undefined)).toBe(false);
-    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'clipboard-read',
+      'fullscreen',
+    ]) {
       expect(isPermissionGranted(p, APP_ENTRY_URL)).toBe(false);
     }
   });
@@ -90,16 +99,29 @@ describe('buildCsp', () => {
   });
 });
 
-describe('HARDENED_WEB_PREFERENCES', () => {
-  it('isolates and sandboxes the renderer', () => {
-    expect(HARDENED_WEB_PREFERENCES).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-    });
-    expect(Object.isFrozen(HARDENED_WEB_PREFERENCES)).toBe(true);
+describe('isAllowedSignInUrl', () => {
+  const origins = ['https://acme.my.salesforce.com', 'https://acme.okta.com', 'http://127.0.0.1:4010'];
+
+  it('allows the authorize endpoint of a configured authorization server', () => {
+    expect(
+      isAllowedSignInUrl('https://acme.my.salesforce.com/services/oauth2/authorize?client_id=x', origins),
+    ).toBe(true);
+    expect(isAllowedSignInUrl('https://ACME.okta.com/oauth2/v1/authorize', origins)).toBe(true);
+    expect(isAllowedSignInUrl('http://127.0.0.1:4010/services/oauth2/authorize', origins)).toBe(true);
+  });
+
+  it.each([
+    ['another host', 'https://login.salesforce.com/services/oauth2/authorize'],
+    ['another port on loopback', 'http://127.0.0.1:4011/authorize'],
+    ['http on a configured https host', 'http://acme.my.salesforce.com/authorize'],
+    ['credentials', 'https://u:p@acme.okta.com/authorize'],
+    ['custom scheme', 'com.pkcepilot.app:/oauth/callback'],
+    ['garbage', '%%%'],
+  ])('refuses %s', (_label, url) => {
+    expect(isAllowedSignInUrl(url, origins)).toBe(false);
+  });
+
+  it('never allows http to a non-loopback host, even if configured', () => {
+    expect(isAllowedSignInUrl('http://intranet.example/authorize', ['http://intranet.example'])).toBe(false);
   });
 });

@@ -5,27 +5,44 @@ import { protocolClientRegistration } from '../../main/electron/protocol-client'
 const schemes = { production: 'com.pkcepilot.app', development: 'com.pkcepilot.app.dev' };
 
 describe('protocolClientRegistration', () => {
-  it('packaged builds claim the production scheme with the default executable', () => {
+  it('packaged builds claim the production scheme for the app executable itself', () => {
     expect(
       protocolClientRegistration(
-        { isPackaged: true, defaultApp: false, execPath: '/opt/PKCE Pilot/pkce-pilot', argv: ['/opt/PKCE Pilot/pkce-pilot'] },
+        {
+          isPackaged: true,
+          defaultApp: false,
+          execPath: '/opt/PKCE Pilot/pkce-pilot',
+          argv: ['/opt/PKCE Pilot/pkce-pilot'],
+        },
         schemes,
       ),
-    ).toEqual({ scheme: 'com.pkcepilot.app' });
+    ).toEqual({ scheme: 'com.pkcepilot.app', executable: '/opt/PKCE Pilot/pkce-pilot', args: [] });
   });
 
   it('development builds claim the dev scheme and pass Electron plus the absolute app path', () => {
     expect(
       protocolClientRegistration(
-        { isPackaged: false, defaultApp: true, execPath: '/n/electron', argv: ['/n/electron', 'out/main/index.js'] },
+        {
+          isPackaged: false,
+          defaultApp: true,
+          execPath: '/n/electron',
+          argv: ['/n/electron', 'out/main/index.js'],
+        },
         schemes,
       ),
-    ).toEqual({ scheme: 'com.pkcepilot.app.dev', executable: '/n/electron', args: [path.resolve('out/main/index.js')] });
+    ).toEqual({
+      scheme: 'com.pkcepilot.app.dev',
+      executable: '/n/electron',
+      args: [path.resolve('out/main/index.js')],
+    });
   });
 
   it('an unpackaged build without an app argument still uses the dev scheme', () => {
     expect(
-      protocolClientRegistration({ isPackaged: false, defaultApp: false, execPath: '/n/app', argv: ['/n/app'] }, schemes),
-    ).toEqual({ scheme: 'com.pkcepilot.app.dev', executable: '/n/app' });
+      protocolClientRegistration(
+        { isPackaged: false, defaultApp: false, execPath: '/n/app', argv: ['/n/app'] },
+        schemes,
+      ),
+    ).toEqual({ scheme: 'com.pkcepilot.app.dev', executable: '/n/app', args: [] });
   });
 });

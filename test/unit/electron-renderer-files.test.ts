@@ -18,7 +18,9 @@ describe('resolveRendererFile', () => {
   });
 
   it('keeps dot-dot segments (plain or %2e-encoded) clamped inside the root, as URL parsing does', () => {
-    expect(resolveRendererFile(root, 'app://pkce-pilot/../../etc/passwd')).toBe(path.join(root, 'etc', 'passwd'));
+    expect(resolveRendererFile(root, 'app://pkce-pilot/../../etc/passwd')).toBe(
+      path.join(root, 'etc', 'passwd'),
+    );
     expect(resolveRendererFile(root, 'app://pkce-pilot/%2e%2e/%2E%2e/etc/passwd')).toBe(
       path.join(root, 'etc', 'passwd'),
     );
@@ -39,9 +41,12 @@ describe('resolveRendererFile', () => {
   it('never resolves outside the root, whatever the path', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.constantFrom('..', '.', '%2e%2e', '%2E.', 'a', 'assets', '%2f', '%5c', '', '%00', 'x.js'), {
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.constantFrom('..', '.', '%2e%2e', '%2E.', 'a', 'assets', '%2f', '%5c', '', '%00', 'x.js'),
+          {
+            maxLength: 8,
+          },
+        ),
         (parts) => {
           const resolved = resolveRendererFile(root, `app://pkce-pilot/${parts.join('/')}`);
           if (resolved !== undefined) expect(resolved.startsWith(root + path.sep)).toBe(true);

@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { flag, optionalString, rejectExtraPositionals, requirePositional } from '../args';
 import { PilotError } from '../../core/errors';
 import type { ProviderId, SignInStatus } from '../../core/model';
-import { loadAuthServices } from '../context';
+import { loadServices } from '../context';
 import { openInSystemBrowser } from '../open-browser';
 import { json } from '../format';
 
@@ -37,10 +37,10 @@ export const login: CliCommand = {
     }
     const noOpen = flag(args, 'no-open');
     const provider = providerOf(flag(args, 'okta'));
-    const { signIn } = await loadAuthServices(io, openInSystemBrowser);
+    const { signIn } = await loadServices(io, openInSystemBrowser);
     const started = await signIn.start(alias, provider, {
       openBrowser: !noOpen,
-      forceLoopback: true,
+      redirect: 'loopback',
       ...(prompt ? { prompt } : {}),
     });
     if (noOpen) io.out(started.authorizationUrl);
@@ -66,7 +66,7 @@ export const status: CliCommand = {
   async run(args, io) {
     const alias = requirePositional(args, 0, 'alias', STATUS_USAGE);
     rejectExtraPositionals(args, 1, STATUS_USAGE);
-    const { signIn, orgs } = await loadAuthServices(io, openInSystemBrowser);
+    const { signIn, orgs } = await loadServices(io, openInSystemBrowser);
     const org = await orgs.get(alias);
     const providers: ProviderId[] = org.okta ? ['salesforce', 'okta'] : ['salesforce'];
     const statuses = await Promise.all(providers.map((p) => signIn.status(alias, p)));
@@ -95,9 +95,9 @@ export const logout: CliCommand = {
     const alias = requirePositional(args, 0, 'alias', LOGOUT_USAGE);
     rejectExtraPositionals(args, 1, LOGOUT_USAGE);
     const provider = providerOf(flag(args, 'okta'));
-    const { signIn } = await loadAuthServices(io, openInSystemBrowser);
+    const { signIn } = await loadServices(io, openInSystemBrowser);
     const result = await signIn.signOut(alias, provider);
-    if (result.revokeError) io.err(`Warning: ${result.revokeError}`);
+    if (result.revokeError) io.err(`Warning: ${result.revokeError.toDisplayString()}`);
     io.out(`Signed out of ${alias} (${provider}); the keychain item is deleted.`);
     return 0;
   },

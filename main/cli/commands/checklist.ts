@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { flag, rejectExtraPositionals } from '../args';
 import { buildChecklistView, type ChecklistItemView } from '../../core/checklist';
-import { loadCoreServices } from '../context';
+import { loadStores } from '../context';
 import { json } from '../format';
 
 const USAGE = 'pkce-pilot checklist [<alias>] [--json]';
@@ -21,7 +21,7 @@ export const checklist: CliCommand = {
     const alias = args.positionals[0];
     let progress = {};
     if (alias) {
-      const { orgs, progress: store } = await loadCoreServices(io);
+      const { orgs, progress: store } = await loadStores(io);
       await orgs.get(alias);
       progress = await store.getOrg(alias);
     }

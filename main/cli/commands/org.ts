@@ -1,7 +1,8 @@
 import type { CliCommand } from '../command';
 import { flag, optionalString, rejectExtraPositionals, requirePositional } from '../args';
 import { PilotError } from '../../core/errors';
-import { loadCoreServices } from '../context';
+import { loadServices, loadStores } from '../context';
+import { openInSystemBrowser } from '../open-browser';
 import { json, table } from '../format';
 
 const ADD_USAGE =
@@ -51,7 +52,7 @@ export const orgAdd: CliCommand = {
       oktaOrgUrl: oktaUrl,
       oktaClientId,
     });
-    const { orgs } = await loadCoreServices(io);
+    const { orgs } = await loadStores(io);
     const saved = await orgs.add(settings);
     const { callbackUrlsFor } = await import('../../core/org-input');
     if (flag(args, 'json')) {
@@ -73,7 +74,7 @@ export const orgList: CliCommand = {
   options: { json: { type: 'boolean' } },
   async run(args, io) {
     rejectExtraPositionals(args, 0, LIST_USAGE);
-    const { orgs } = await loadCoreServices(io);
+    const { orgs } = await loadStores(io);
     const list = await orgs.list();
     if (flag(args, 'json')) {
       io.out(json(list));
@@ -102,13 +103,8 @@ export const orgRemove: CliCommand = {
   async run(args, io) {
     const alias = requirePositional(args, 0, 'alias', REMOVE_USAGE);
     rejectExtraPositionals(args, 1, REMOVE_USAGE);
-    const { orgs, progress } = await loadCoreServices(io);
-    await orgs.get(alias); // clear "not found" before touching the keychain
-    const { SecretStore } = await import('../../core/secret-store');
-    // Keychain first: if it fails, the org stays listed and the admin can retry — nothing orphaned.
-    await new SecretStore().deleteAll(alias);
-    await orgs.remove(alias);
-    await progress.removeOrg(alias);
+    const services = await loadServices(io, openInSystemBrowser);
+    await services.removeOrg(alias);
     io.out(`Removed org "${alias}" and its keychain items.`);
     return 0;
   },

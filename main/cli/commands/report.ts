@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import type { CliCommand } from '../command';
 import { optionalString, rejectExtraPositionals, requirePositional } from '../args';
 import { PilotError } from '../../core/errors';
-import { loadCoreServices } from '../context';
+import { loadServices } from '../context';
+import { openInSystemBrowser } from '../open-browser';
 
 const USAGE = 'pkce-pilot report <alias> --format md|html|json [--out <file>]';
 const FORMATS = ['md', 'html', 'json'] as const;
@@ -18,11 +19,8 @@ export const report: CliCommand = {
     rejectExtraPositionals(args, 1, USAGE);
     const format = (optionalString(args, 'format') ?? 'md') as Format;
     if (!FORMATS.includes(format)) throw new PilotError('usage', `Unknown format "${format}".`, `Usage: ${USAGE}`);
-    const { orgs, progress } = await loadCoreServices(io);
-    const org = await orgs.get(alias);
-    const { buildReport, renderReport } = await import('../../core/report');
-    const data = buildReport({ org, progress: await progress.getOrg(alias), lastVerification: await progress.getLastVerification?.(alias), now: new Date() });
-    const text = renderReport(data, format);
+    const services = await loadServices(io, openInSystemBrowser);
+    const text = await services.report(alias, format);
     const out = optionalString(args, 'out');
     if (!out) {
       io.out(text);

@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { flag, rejectExtraPositionals } from '../args';
 import { PilotError } from '../../core/errors';
-import { loadAuthServices } from '../context';
+import { loadServices } from '../context';
 import { openInSystemBrowser } from '../open-browser';
 import { json } from '../format';
 
@@ -18,12 +18,11 @@ export const verify: CliCommand = {
     const all = flag(args, 'all');
     const alias = args.positionals[0];
     if (all === Boolean(alias)) throw new PilotError('usage', 'Give either an <alias> or --all.', `Usage: ${USAGE}`);
-    const services = await loadAuthServices(io, openInSystemBrowser);
-    const { runMany, applyToChecklist } = await import('../../core/verify/run');
+    const services = await loadServices(io, openInSystemBrowser);
     const aliases = all ? (await services.orgs.list()).map((o) => o.alias) : [alias as string];
     if (!all) await services.orgs.get(aliases[0] as string);
-    const results = await runMany(aliases, { orgs: services.orgs, tokens: services.tokens, http: services.http });
-    for (const r of results) await applyToChecklist(services.progress, r.org, r);
+    const verified = await services.verify(aliases);
+    const results = verified.map((v) => v.result);
     const failed = results.some((r) => r.checks.some((c) => c.status === 'fail'));
     if (flag(args, 'json')) {
       io.out(json(all ? results : results[0]));
@@ -31,8 +30,10 @@ export const verify: CliCommand = {
     }
     for (const r of results) {
       io.out(`${r.org} — checked ${r.checkedAt}`);
+      if (r.error) io.out(`  ${r.error.message} ${r.error.hint}`);
       for (const c of r.checks) io.out(`  ${c.status.toUpperCase().padEnd(7)} ${c.id}: ${c.summary}`);
     }
+    for (const v of verified) for (const c of v.conflicts) io.err(`Note (${v.result.org}, ${c.itemId}): ${c.conflict}`);
     return failed ? 1 : 0;
   },
 };

@@ -62,24 +62,11 @@ export interface KeyDate {
   readonly detail: string;
 }
 
-export type EvidenceStatus = 'pass' | 'fail' | 'unknown' | 'manual';
+import type { Evidence, EvidenceStatus, ItemProgress } from '../progress-store';
 
-export interface ItemEvidence {
-  readonly checkId: string;
-  readonly status: EvidenceStatus;
-  readonly summary: string;
-  readonly at: string; // ISO 8601
-}
-
-/** What the admin (or a verification run) recorded about one item. Mirrors main/core/progress-store.ts. */
-export interface ItemProgress {
-  readonly done: boolean;
-  readonly doneAt?: string;
-  readonly doneBy?: 'admin' | 'verification';
-  readonly note?: string;
-  readonly noteAt?: string;
-  readonly evidence?: ItemEvidence;
-}
+/** The stored shapes are owned by the progress store; re-exported so checklist users need one import. */
+export type { EvidenceStatus, ItemProgress };
+export type ItemEvidence = Evidence;
 
 /** Progress of one org: item id → progress. Missing ids are "not done". */
 export type ChecklistProgress = Readonly<Record<string, ItemProgress | undefined>>;

@@ -50,6 +50,9 @@ export function describeSalesforceFailure(
   if (code === 'INVALID_TYPE' || code === 'INVALID_FIELD' || code === 'MALFORMED_QUERY') {
     return { reason: `${what} cannot be queried in this org (${code}).` };
   }
+  if (code === 'AbortError' || /aborted due to timeout/i.test(message)) {
+    return { reason: `Salesforce did not answer in time while reading ${what}: try again later.` };
+  }
   if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|socket hang up|fetch failed/i.test(message)) {
     return { reason: `Could not reach Salesforce while reading ${what} (network error).` };
   }

@@ -35,13 +35,18 @@ export interface VerificationResult {
   readonly org: string;
   readonly checkedAt: string;
   readonly checks: readonly CheckResult[];
+  /** Set when the org could not be verified at all (e.g. unknown alias); every check is then 'unknown'. */
+  readonly error?: { readonly code: string; readonly message: string; readonly hint: string };
 }
 
 /** What verification needs from the sign-in engine (main/core/token-service.ts satisfies it). */
 export interface TokenSource {
   getTokens(alias: string, provider: ProviderId): Promise<TokenSet>;
-  /** Refreshes once (single-flight), persisting a rotated refresh token before returning. */
-  refresh(alias: string, provider: ProviderId): Promise<TokenSet>;
+  /**
+   * Refreshes once (single-flight), persisting a rotated refresh token before returning. With
+   * `staleAccessToken`, a set already refreshed by someone else is returned without another call.
+   */
+  refresh(alias: string, provider: ProviderId, staleAccessToken?: string): Promise<TokenSet>;
 }
 
 /** A fetch-compatible function (main/core/http.ts's client: timeouts + proxy). */

@@ -1,0 +1,207 @@
+/**
+ * The core's fetch: per-call timeout, the environment's proxy settings, and every failure turned into a
+ * PilotError that names the host (never the full URL, never a body). The Electron shell may pass
+ * `net.fetch` instead (it follows the system proxy and PAC files); the CLI uses this one.
+ */
+import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { PilotError } from './errors';
+
+/** The subset of fetch the core uses. */
+export type HttpClient = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface HttpClientOptions {
+  readonly timeoutMs?: number;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+function envValue(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  return env[name] ?? env[name.toLowerCase()] ?? undefined;
+}
+
+/** An EnvHttpProxyAgent when a proxy is configured; undefined (direct connections) otherwise. */
+function proxyDispatcher(env: Readonly<Record<string, string | undefined>>): Dispatcher | undefined {
+  const httpsProxy = envValue(env, 'HTTPS_PROXY');
+  const httpProxy = envValue(env, 'HTTP_PROXY');
+  if (!httpsProxy && !httpProxy) return undefined;
+  const noProxy = envValue(env, 'NO_PROXY');
+  return new EnvHttpProxyAgent({
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(httpsProxy ? { httpsProxy } : { httpsProxy: httpProxy }),
+    ...(noProxy !== undefined ? { noProxy } : {}),
+  });
+}
+
+export function createHttpClient({ timeoutMs = 15_000, env = process.env }: HttpClientOptions = {}): HttpClient {
+  const dispatcher = proxyDispatcher(env);
+  const viaProxy = dispatcher !== undefined;
+  return async (input, init = {}) => {
+    const url = new URL(String(input));
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let res: Response;
+    try {
+      // undici's own fetch, so its dispatcher type matches (Node 20's built-in fetch bundles an older undici).
+      res = (await undiciFetch(url, {
+        ...(init as Record<string, unknown>),
+        signal,
+        ...(dispatcher ? { dispatcher } : {}),
+      } as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+    } catch (e) {
+      if (timeout.aborted) {
+        throw new PilotError(
+          'timeout',
+          `${url.host} did not answer within ${Math.round(timeoutMs / 1000)} seconds.`,
+          'Check your network connection (and proxy, if you use one), then try again.',
+          { host: url.host },
+          { cause: e },
+        );
+      }
+      if (init.signal?.aborted) {
+        const reason: unknown = init.signal.reason;
+        if (reason instanceof PilotError) throw reason;
+        throw new PilotError('signin-cancelled', `The request to ${url.host} was cancelled.`, 'Try again when you are ready.', { host: url.host }, { cause: e });
+      }
+      throw networkError(url, e, viaProxy);
+    }
+    if (res.status === 407) {
+      await res.body?.cancel();
+      throw proxyAuthError(url);
+    }
+    return res;
+  };
+}
+
+function errorCodes(e: unknown): { codes: string[]; messages: string[] } {
+  const codes: string[] = [];
+  const messages: string[] = [];
+  let cur: unknown = e;
+  for (let depth = 0; cur && depth < 6; depth++) {
+    if (typeof cur === 'object') {
+      const rec = cur as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+      if (typeof rec.code === 'string') codes.push(rec.code);
+      if (typeof rec.message === 'string') messages.push(rec.message);
+      if (Array.isArray(rec.errors)) {
+        for (const inner of rec.errors as unknown[]) {
+          const c = (inner as { code?: unknown } | null)?.code;
+          if (typeof c === 'string') codes.push(c);
+        }
+      }
+      cur = rec.cause;
+    } else break;
+  }
+  return { codes, messages };
+}
+
+const CERT_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function proxyAuthError(url: URL): PilotError {
+  return new PilotError(
+    'network',
+    `The proxy refused to connect to ${url.host} without authentication (HTTP 407).`,
+    'Put your proxy credentials in HTTPS_PROXY (http://user:password@proxy:port), or ask IT to allow this host, then try again.',
+    { host: url.host },
+  );
+}
+
+/** Maps connection failures to one plain sentence; only the host is named. */
+export function networkError(url: URL, e: unknown, viaProxy = false): PilotError {
+  const { codes, messages } = errorCodes(e);
+  const host = url.host;
+  const details = { host };
+  const proxyStatus = messages.map((m) => /Proxy response \((\d{3})\)/.exec(m)?.[1]).find(Boolean);
+  if (proxyStatus === '407') return proxyAuthError(url);
+  if (proxyStatus) {
+    return new PilotError('network', `The proxy refused the connection to ${host} (HTTP ${proxyStatus}).`, 'Ask IT to allow this host through the proxy, or set NO_PROXY for it, then try again.', details, { cause: e });
+  }
+  const has = (c: string): boolean => codes.includes(c);
+  if (has('ENOTFOUND') || has('EAI_AGAIN')) {
+    return new PilotError('network', `The host ${host} could not be found (DNS).`, 'Check the URL for typos and your network or VPN connection, then try again.', details, { cause: e });
+  }
+  if (has('ECONNREFUSED')) {
+    return new PilotError(
+      'network',
+      `${viaProxy ? 'The proxy for' : 'The server'} ${host} refused the connection.`,
+      viaProxy ? 'Check HTTPS_PROXY / HTTP_PROXY (address and port), then try again.' : 'Check the URL and that the server is reachable from this network, then try again.',
+      details,
+      { cause: e },
+    );
+  }
+  if (has('ECONNRESET') || has('UND_ERR_SOCKET') || has('EPIPE')) {
+    return new PilotError('network', `The connection to ${host} was closed unexpectedly.`, 'Try again; if it keeps happening, a proxy or firewall may be interfering.', details, { cause: e });
+  }
+  if (codes.some((c) => CERT_CODES.has(c)) || messages.some((m) => /certificate/i.test(m))) {
+    return new PilotError(
+      'network',
+      `The certificate presented for ${host} is not trusted.`,
+      'If your company inspects TLS traffic, point NODE_EXTRA_CA_CERTS at the corporate CA certificate (PEM) and restart PKCE Pilot.',
+      details,
+      { cause: e },
+    );
+  }
+  // undici: "redirect count exceeded" (follow) or "unexpected redirect" (redirect: 'error').
+  if (messages.some((m) => /redirect count exceeded|unexpected redirect/i.test(m))) {
+    return new PilotError('network', `${host} kept redirecting instead of answering (a redirect loop).`, 'Check the URL and any proxy or single sign-on page in between, then try again.', details, { cause: e });
+  }
+  if (has('ETIMEDOUT') || has('UND_ERR_CONNECT_TIMEOUT')) {
+    return new PilotError('timeout', `Connecting to ${host} timed out.`, 'Check your network, VPN or proxy, then try again.', details, { cause: e });
+  }
+  return new PilotError('network', `PKCE Pilot could not reach ${host}.`, 'Check your network connection (and proxy, if you use one), then try again.', details, { cause: e });
+}
+
+/**
+ * Reads a JSON object body defensively. Servers answer with HTML login/error pages, a wrong or missing
+ * Content-Type, or a cut-off body; each becomes 'bad-response' naming the host. The body is never
+ * echoed: it might hold a token.
+ */
+export async function readJsonResponse(res: Response, what: string): Promise<Record<string, unknown>> {
+  const host = hostOf(res.url);
+  const where = host ? ` from ${host}` : '';
+  const details = { host: host ?? '', status: res.status };
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (e) {
+    if ((e as { name?: unknown } | null)?.name === 'TimeoutError') {
+      throw new PilotError('timeout', `The ${what}${where} did not arrive in time (the server stopped sending it).`, 'Check your network connection (and proxy, if you use one), then try again.', details, { cause: e });
+    }
+    throw new PilotError('bad-response', `The ${what}${where} was cut off.`, 'Try again; if it persists, check your network or proxy.', details, { cause: e });
+  }
+  const contentType = res.headers.get('content-type') ?? '';
+  const trimmed = text.trimStart();
+  if (/html/i.test(contentType) || trimmed.startsWith('<')) {
+    throw new PilotError(
+      'bad-response',
+      `The ${what}${where} was a web page instead of data (HTTP ${res.status}).`,
+      'Check the URL (a proxy or captive portal may be answering instead of the server), then try again.',
+      details,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new PilotError('bad-response', `The ${what}${where} was incomplete or not valid JSON (HTTP ${res.status}).`, 'Try again; if it persists, check your network or proxy.', details);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new PilotError('bad-response', `The ${what}${where} did not have the expected shape.`, 'Try again; if it persists, report it.', details);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return url ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
+}

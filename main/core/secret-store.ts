@@ -1,0 +1,302 @@
+/**
+ * Tokens live only in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on
+ * Windows) under service "pkce-pilot", account "<alias>/<provider>". There is deliberately NO plaintext
+ * fallback: when the keychain is unusable the admin gets a keychain-unavailable error saying how to fix it.
+ * keytar is loaded on first use, so importing this module is cheap and a missing native module becomes
+ * a clear error instead of a crash at start-up.
+ */
+import { z } from 'zod';
+import { PilotError } from './errors';
+import type { ProviderId, TokenSet } from './model';
+import { aliasSchema } from './org-store';
+
+export const SERVICE = 'pkce-pilot';
+export const PROVIDERS: readonly ProviderId[] = ['salesforce', 'okta'];
+/** Has no "/", so it can never collide with an "<alias>/<provider>" account. */
+const PROBE_ACCOUNT = 'keychain-probe';
+
+export interface KeychainBackend {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}
+
+export interface SecretStoreOptions {
+  readonly backend?: KeychainBackend;
+  /** How to obtain the backend when none is given; defaults to loading keytar. */
+  readonly loadBackend?: () => Promise<KeychainBackend>;
+  readonly platform?: NodeJS.Platform;
+  /**
+   * A locked Secret Service collection makes keytar's get return null and delete return false, exactly
+   * like a missing item. On Linux we therefore confirm a miss with a write probe so a locked keyring
+   * is reported instead of "not signed in" / a sign-out that silently did nothing.
+   */
+  readonly confirmMisses?: boolean;
+}
+
+const jwkSchema = z.record(z.string(), z.unknown());
+export const tokenSetSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1).optional(),
+  tokenType: z.string().min(1),
+  instanceUrl: z.string().min(1),
+  identityUrl: z.string().optional(),
+  issuedAt: z.number(),
+  expiresAt: z.number().optional(),
+  scope: z.string().optional(),
+  pkce: z.literal('S256'),
+  username: z.string().optional(),
+  userId: z.string().optional(),
+  orgId: z.string().optional(),
+  dpopKey: z.object({ privateJwk: jwkSchema, publicJwk: jwkSchema }).optional(),
+});
+
+const PROVIDER_LABEL: Record<ProviderId, string> = { salesforce: 'Salesforce', okta: 'Okta' };
+
+export class SecretStore {
+  private readonly platform: NodeJS.Platform;
+  private readonly confirmMisses: boolean;
+  private readonly loadBackend: () => Promise<KeychainBackend>;
+  private backend: Promise<KeychainBackend> | undefined;
+
+  constructor(options: SecretStoreOptions = {}) {
+    this.platform = options.platform ?? process.platform;
+    this.confirmMisses = options.confirmMisses ?? this.platform === 'linux';
+    const given = options.backend;
+    this.loadBackend = given ? async () => given : (options.loadBackend ?? loadKeytar);
+  }
+
+  /** The stored tokens, or undefined when not signed in. */
+  async get(alias: string, provider: ProviderId): Promise<TokenSet | undefined> {
+    const account = accountFor(alias, provider);
+    const stored = await this.call('read', (b) => b.getPassword(SERVICE, account));
+    if (stored === null) {
+      if (this.confirmMisses) await this.assertWritable();
+      return undefined;
+    }
+    return parseStored(stored, alias, provider);
+  }
+
+  async set(alias: string, provider: ProviderId, tokens: TokenSet): Promise<void> {
+    const account = accountFor(alias, provider);
+    const valid = tokenSetSchema.safeParse(tokens);
+    if (!valid.success) {
+      // Name the field only: values here are secrets.
+      throw new PilotError(
+        'internal',
+        'The sign-in result is incomplete and was not saved.',
+        'Sign in again; if it keeps failing, report it.',
+        {
+          field: valid.error.issues[0]?.path.join('.') ?? '',
+        },
+      );
+    }
+    await this.call('save', (b) => b.setPassword(SERVICE, account, JSON.stringify(valid.data)));
+  }
+
+  /** True when something was deleted. */
+  async delete(alias: string, provider: ProviderId): Promise<boolean> {
+    const account = accountFor(alias, provider);
+    const deleted = await this.call('delete', (b) => b.deletePassword(SERVICE, account));
+    if (!deleted && this.confirmMisses) await this.assertWritable();
+    return deleted;
+  }
+
+  /** Deletes every provider's tokens for the org (used when the org is removed or on sign-out of all). */
+  async deleteAll(alias: string): Promise<void> {
+    for (const provider of PROVIDERS) await this.delete(alias, provider);
+  }
+
+  /** Throws keychain-unavailable unless the keychain accepts a write right now. */
+  async assertWritable(): Promise<void> {
+    await this.call('check', async (b) => {
+      await b.setPassword(SERVICE, PROBE_ACCOUNT, 'probe');
+      await b.deletePassword(SERVICE, PROBE_ACCOUNT);
+    });
+  }
+
+  private async call<R>(
+    operation: KeychainOperation,
+    fn: (backend: KeychainBackend) => Promise<R>,
+  ): Promise<R> {
+    let backend: KeychainBackend;
+    try {
+      this.backend ??= this.loadBackend();
+      backend = await this.backend;
+    } catch (e) {
+      this.backend = undefined; // let a later call retry, e.g. after the admin installed libsecret
+      throw keychainError(e, this.platform, operation, 'module');
+    }
+    try {
+      return await fn(backend);
+    } catch (e) {
+      throw keychainError(e, this.platform, operation);
+    }
+  }
+}
+
+async function loadKeytar(): Promise<KeychainBackend> {
+  // CommonJS builds (Electron main, CLI bundle) resolve through require, which also finds native modules
+  // in app.asar.unpacked; ESM contexts (vitest) fall back to import().
+  type KeytarModule = KeychainBackend & { default?: KeychainBackend };
+  const mod: KeytarModule =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, CJS-only branch (see above)
+    typeof require === 'function' ? require('keytar') : await import('keytar');
+  return mod.default ?? mod;
+}
+
+export function accountFor(alias: string, provider: ProviderId): string {
+  if (!aliasSchema.safeParse(alias).success) {
+    throw new PilotError(
+      'invalid-input',
+      `"${alias}" is not a valid org alias.`,
+      'Run `pkce-pilot org list` to see the configured aliases.',
+    );
+  }
+  if (!PROVIDERS.includes(provider)) {
+    throw new PilotError(
+      'invalid-input',
+      `"${String(provider)}" is not a provider PKCE Pilot signs in to.`,
+      'Use salesforce or okta.',
+    );
+  }
+  return `${alias}/${provider}`;
+}
+
+/** Never echoes the stored text: it holds tokens. */
+function parseStored(stored: string, alias: string, provider: ProviderId): TokenSet {
+  let json: unknown;
+  try {
+    json = JSON.parse(stored);
+  } catch {
+    json = undefined;
+  }
+  const parsed = tokenSetSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PilotError(
+      'storage',
+      `The saved ${PROVIDER_LABEL[provider]} sign-in for ${alias} in the system keychain is unreadable.`,
+      `Sign in to ${alias} (${PROVIDER_LABEL[provider]}) again; that replaces the damaged entry.`,
+      { alias, provider },
+    );
+  }
+  return parsed.data as TokenSet;
+}
+
+export type KeychainOperation = 'read' | 'save' | 'delete' | 'check';
+export type KeychainFailure =
+  | 'no-session-bus'
+  | 'no-provider'
+  | 'no-keyring'
+  | 'locked'
+  | 'denied'
+  | 'cancelled'
+  | 'too-large'
+  | 'module'
+  | 'other';
+
+/** Pure: which failure an OS/keytar error message describes. */
+export function classifyKeychainFailure(message: string): KeychainFailure {
+  const m = message.toLowerCase();
+  if (
+    /autolaunch d-bus|dbus_session_bus_address|failed to connect to socket|could not connect:|unable to autolaunch|no such file or directory.*bus/.test(
+      m,
+    )
+  ) {
+    return 'no-session-bus';
+  }
+  if (/org\.freedesktop\.secrets was not provided|serviceunknown|not provided by any \.service files/.test(m))
+    return 'no-provider';
+  // gnome-keyring without a default ("login") collection: creating one needs a desktop prompt.
+  if (/object does not exist at path .*collection|no such object path .*collection/.test(m))
+    return 'no-keyring';
+  if (
+    /cannot find module|libsecret|cannot open shared object|compiled against a different node\.js|module did not self-register|invalid elf header/.test(
+      m,
+    )
+  ) {
+    return 'module';
+  }
+  if (/user cancel|canceled|cancelled|dismissed/.test(m)) return 'cancelled';
+  if (
+    /locked|user interaction is not allowed|passphrase you entered is not correct|errsecauthfailed|-25293|-25308|unlock/.test(
+      m,
+    )
+  ) {
+    return 'locked';
+  }
+  // Windows rejects an over-long credential blob with RPC "bad stub data" (CRED_MAX_CREDENTIAL_BLOB_SIZE).
+  if (/stub received bad data|too large|too long|1783/.test(m)) return 'too-large';
+  if (
+    /access (is )?denied|accessdenied|not authori[sz]ed|permission denied|logon session does not exist|errsecnoaccess/.test(
+      m,
+    )
+  ) {
+    return 'denied';
+  }
+  return 'other';
+}
+
+const FAILURE_MESSAGE: Record<KeychainFailure, string> = {
+  'no-session-bus':
+    'The system keychain cannot be reached: there is no D-Bus session (PKCE Pilot is not running in a desktop session).',
+  'no-provider':
+    'No system keychain service is running (no Secret Service provider such as gnome-keyring or KWallet).',
+  'no-keyring': 'The system keychain has no default keyring to store sign-ins in yet.',
+  locked: 'The system keychain is locked.',
+  denied: 'The system keychain denied PKCE Pilot access to its saved sign-ins.',
+  cancelled: 'Access to the system keychain was cancelled.',
+  'too-large': 'The sign-in is too large for the system keychain.',
+  module: 'The system keychain module (keytar) could not be loaded.',
+  other: 'The system keychain refused the request.',
+};
+
+function hintFor(platform: NodeJS.Platform, failure: KeychainFailure): string {
+  if (failure === 'module') {
+    return platform === 'linux'
+      ? 'Install libsecret (e.g. apt install libsecret-1-0) and reinstall PKCE Pilot; tokens are never stored outside the keychain.'
+      : 'Reinstall PKCE Pilot; tokens are never stored outside the keychain.';
+  }
+  switch (platform) {
+    case 'darwin':
+      return failure === 'cancelled' || failure === 'denied'
+        ? 'Try again and choose "Allow" (or "Always Allow") when macOS asks; you can check access for "pkce-pilot" items in Keychain Access.'
+        : 'Unlock the login keychain in Keychain Access (File > Unlock Keychain "login") and try again.';
+    case 'win32':
+      return failure === 'too-large'
+        ? 'Windows Credential Manager limits each entry to 2.5 KB; report this so the sign-in can be stored in parts.'
+        : 'Open Credential Manager (Control Panel > Credential Manager > Windows Credentials) and check that you can save credentials as this user, then try again.';
+    default:
+      switch (failure) {
+        case 'no-session-bus':
+          return 'Run PKCE Pilot in a desktop session, or from a terminal start it with dbus-run-session and an unlocked gnome-keyring-daemon.';
+        case 'locked':
+          return 'Unlock your keyring (Seahorse "Passwords and Keys", or log in to the desktop again) and try again.';
+        case 'no-keyring':
+          return 'Create a default keyring (Seahorse "Passwords and Keys" > New > Password Keyring, set as default), unlock it, and try again.';
+        case 'no-provider':
+          return 'Install and start gnome-keyring or KWallet (Secret Service), unlock it, and try again in a desktop session or under dbus-run-session.';
+        default:
+          return 'Check that gnome-keyring or KWallet (Secret Service) is running and unlocked in your desktop session, then try again.';
+      }
+  }
+}
+
+/** keychain-unavailable with a plain message and an OS-specific next step. The OS text is kept only as `cause`. */
+export function keychainError(
+  e: unknown,
+  platform: NodeJS.Platform,
+  operation: KeychainOperation,
+  forced?: KeychainFailure,
+): PilotError {
+  if (e instanceof PilotError) return e;
+  const text = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+  const failure = forced ?? classifyKeychainFailure(text);
+  return new PilotError(
+    'keychain-unavailable',
+    FAILURE_MESSAGE[failure],
+    hintFor(platform, failure),
+    { reason: failure, operation },
+    { cause: e },
+  );
+}

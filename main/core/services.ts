@@ -1,0 +1,107 @@
+/**
+ * The one place that wires the core together. The CLI, the Electron shell and the web test bridge all
+ * build their services here, and differ only in what they hand in: how to reach the network (Node fetch
+ * with proxy env, or Chromium's net.fetch) and how to open the system browser.
+ */
+import { ensureDataFolder } from './data-folder';
+import type { HttpClient } from './http';
+import type { ProviderId, TokenSet } from './model';
+import { OrgStore } from './org-store';
+import { ProgressStore } from './progress-store';
+import { endpointsFor } from './providers';
+import { buildReport, renderReport, type ReportFormat } from './report';
+import { SecretStore } from './secret-store';
+import { SignInService, type SignInEvent } from './sign-in';
+import { refreshTokens } from './token-client';
+import { TokenService, type TokenVault } from './token-service';
+import { VerificationStore } from './verification-store';
+import { applyToChecklist, runMany, type ChecklistConflict } from './verify/run';
+import type { VerificationResult } from './verify/types';
+
+export interface CoreServicesOptions {
+  readonly dataFolder: string;
+  readonly http: HttpClient;
+  readonly openBrowser: (url: string) => Promise<void>;
+  /** Private-use redirect scheme of this build. */
+  readonly scheme?: string;
+  readonly onSignInEvent?: (e: SignInEvent) => void;
+  /** The keychain; tests of pure flows may pass another vault, the product always uses SecretStore. */
+  readonly secrets?: TokenVault & { deleteAll?(alias: string): Promise<unknown> };
+  readonly appVersion?: string;
+  readonly now?: () => Date;
+}
+
+export interface VerifiedOrg {
+  readonly result: VerificationResult;
+  readonly conflicts: ChecklistConflict[];
+}
+
+export type CoreServices = Awaited<ReturnType<typeof createCoreServices>>;
+
+export async function createCoreServices(options: CoreServicesOptions) {
+  const now = options.now ?? (() => new Date());
+  await ensureDataFolder(options.dataFolder);
+  const orgs = new OrgStore(options.dataFolder);
+  const progress = new ProgressStore(options.dataFolder);
+  const verifications = new VerificationStore(options.dataFolder);
+  const secrets = options.secrets ?? new SecretStore();
+  const http = options.http;
+
+  const signIn = new SignInService({
+    orgs,
+    secrets,
+    http,
+    openBrowser: options.openBrowser,
+    ...(options.scheme ? { scheme: options.scheme } : {}),
+    ...(options.onSignInEvent ? { onEvent: options.onSignInEvent } : {}),
+  });
+
+  const tokens = new TokenService({
+    secretStore: secrets,
+    refresh: async (alias: string, provider: ProviderId, current: TokenSet) => {
+      const org = await orgs.get(alias);
+      const settings = provider === 'okta' ? org.okta : org.salesforce;
+      if (!settings) throw new Error(`${alias} has no ${provider} settings`);
+      return refreshTokens({ provider, endpoints: endpointsFor(provider, settings.baseUrl), clientId: settings.clientId, http, tokens: current });
+    },
+  });
+
+  /** Verifies orgs (4 at a time), records each verdict as checklist evidence and keeps the latest result. */
+  async function verify(aliases: readonly string[]): Promise<VerifiedOrg[]> {
+    const results = await runMany(aliases, { orgs, tokens, http, now });
+    const out: VerifiedOrg[] = [];
+    for (const result of results) {
+      // An org that could not be verified at all (unknown alias) leaves no trace in the stores.
+      if (result.error?.code === 'not-found') {
+        out.push({ result, conflicts: [] });
+        continue;
+      }
+      await verifications.save(result);
+      out.push({ result, conflicts: await applyToChecklist(progress, result.org, result) });
+    }
+    return out;
+  }
+
+  async function report(alias: string, format: ReportFormat): Promise<string> {
+    const org = await orgs.get(alias);
+    const data = buildReport({
+      org,
+      progress: await progress.getOrg(alias),
+      lastVerification: await verifications.latest(alias),
+      now: now(),
+      ...(options.appVersion ? { appVersion: options.appVersion } : {}),
+    });
+    return renderReport(data, format);
+  }
+
+  /** Removes an org everywhere. Keychain first: if it fails, the org stays listed and nothing is orphaned. */
+  async function removeOrg(alias: string): Promise<void> {
+    await orgs.get(alias);
+    await Promise.all((['salesforce', 'okta'] as const).map((p) => secrets.delete(alias, p)));
+    await orgs.remove(alias);
+    await progress.removeOrg(alias);
+    await verifications.remove(alias);
+  }
+
+  return { dataFolder: options.dataFolder, orgs, progress, verifications, secrets, http, signIn, tokens, verify, report, removeOrg };
+}

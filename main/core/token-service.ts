@@ -1,0 +1,102 @@
+/**
+ * Keeps a sign-in usable: reads tokens from the keychain, refreshes them once per org and provider at a
+ * time, and persists a rotated refresh token before anyone may use it — with rotation on, reusing the old
+ * one revokes the whole token family (Salesforce help 005316711; RFC 9700 §4.14.2).
+ */
+import { PilotError, isPilotError } from './errors';
+import type { ProviderId, TokenSet } from './model';
+import { providerLabel } from './providers';
+
+/** The keychain seam (secret-store.ts implements it with keytar). */
+export interface TokenVault {
+  get(alias: string, provider: ProviderId): Promise<TokenSet | undefined | null>;
+  set(alias: string, provider: ProviderId, tokens: TokenSet): Promise<void>;
+  delete(alias: string, provider: ProviderId): Promise<unknown>;
+}
+
+export type RefreshFn = (alias: string, provider: ProviderId, tokens: TokenSet) => Promise<TokenSet>;
+
+export interface TokenServiceOptions {
+  readonly secretStore: TokenVault;
+  readonly refresh: RefreshFn;
+}
+
+export function notSignedIn(alias: string, provider: ProviderId, expired = false): PilotError {
+  const who = `${providerLabel(provider)} for ${alias}`;
+  return new PilotError(
+    'not-signed-in',
+    expired ? `The ${who} sign-in has expired or was revoked.` : `PKCE Pilot is not signed in to ${who}.`,
+    `Sign in to ${providerLabel(provider)} again for ${alias}.`,
+    { alias, provider },
+  );
+}
+
+/** True for failures that mean "this access token is no longer accepted". */
+export function isUnauthorized(e: unknown): boolean {
+  if (isPilotError(e)) return e.code === 'not-signed-in' || e.details.status === 401;
+  return typeof e === 'object' && e !== null && (e as { status?: unknown }).status === 401;
+}
+
+export class TokenService {
+  readonly #store: TokenVault;
+  readonly #refresh: RefreshFn;
+  readonly #inFlight = new Map<string, Promise<TokenSet>>();
+
+  constructor({ secretStore, refresh }: TokenServiceOptions) {
+    this.#store = secretStore;
+    this.#refresh = refresh;
+  }
+
+  async getTokens(alias: string, provider: ProviderId): Promise<TokenSet> {
+    const tokens = await this.#store.get(alias, provider);
+    if (!tokens) throw notSignedIn(alias, provider);
+    return tokens;
+  }
+
+  /**
+   * Refreshes once for all concurrent callers. When `staleAccessToken` is given and the stored set already
+   * holds a different access token, someone else refreshed meanwhile: that set is returned without a call.
+   */
+  refresh(alias: string, provider: ProviderId, staleAccessToken?: string): Promise<TokenSet> {
+    const key = `${alias}\u0000${provider}`;
+    const running = this.#inFlight.get(key);
+    if (running) return running;
+    const run = this.#refreshOnce(alias, provider, staleAccessToken).finally(() => {
+      this.#inFlight.delete(key);
+    });
+    this.#inFlight.set(key, run);
+    return run;
+  }
+
+  async #refreshOnce(alias: string, provider: ProviderId, staleAccessToken?: string): Promise<TokenSet> {
+    const current = await this.getTokens(alias, provider);
+    if (staleAccessToken !== undefined && current.accessToken !== staleAccessToken) return current;
+    if (!current.refreshToken) throw notSignedIn(alias, provider, true);
+    let next: TokenSet;
+    try {
+      next = await this.#refresh(alias, provider, current);
+    } catch (e) {
+      if (isPilotError(e) && e.code === 'oauth-error' && e.details.error === 'invalid_grant') {
+        // The refresh token is dead (expired, revoked, or reused after rotation): forget it.
+        await this.#store.delete(alias, provider);
+        throw new PilotError('not-signed-in', notSignedIn(alias, provider, true).message, notSignedIn(alias, provider).hint, { alias, provider }, { cause: e });
+      }
+      throw e;
+    }
+    // Persist before resolving: a rotated refresh token that only lived in memory would be lost on a crash.
+    await this.#store.set(alias, provider, next);
+    return next;
+  }
+
+  /** Calls `fn` with the current tokens; on a 401-type failure refreshes once and retries once. */
+  async withAccessToken<R>(alias: string, provider: ProviderId, fn: (tokens: TokenSet) => Promise<R>): Promise<R> {
+    const tokens = await this.getTokens(alias, provider);
+    try {
+      return await fn(tokens);
+    } catch (e) {
+      if (!isUnauthorized(e) || !tokens.refreshToken) throw e;
+      const fresh = await this.refresh(alias, provider, tokens.accessToken);
+      return fn(fresh);
+    }
+  }
+}

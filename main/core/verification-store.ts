@@ -1,0 +1,58 @@
+/**
+ * The latest verification result per org (`verifications.json`), so reports and the app can show the
+ * checks with their evidence after the run that produced them. Results hold only values read from the
+ * APIs — never a token.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { JsonFileStore, type Recovery } from './json-file-store';
+import type { VerificationResult } from './verify/types';
+
+export const VERIFICATIONS_FILE = 'verifications.json';
+const SCHEMA_VERSION = 1;
+
+const evidenceValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+const checkSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pass', 'fail', 'unknown', 'manual']),
+  summary: z.string(),
+  evidence: z.object({ api: z.string(), values: z.record(z.string(), evidenceValue), at: z.string() }),
+});
+const resultSchema = z.object({
+  org: z.string(),
+  checkedAt: z.string(),
+  checks: z.array(checkSchema),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).optional(),
+});
+const fileSchema = z.object({ orgs: z.record(z.string(), resultSchema) });
+type VerificationsFile = z.infer<typeof fileSchema>;
+
+export class VerificationStore {
+  readonly #file: JsonFileStore<VerificationsFile>;
+
+  constructor(dataFolder: string, private readonly onRecovered?: (r: Recovery) => void) {
+    this.#file = new JsonFileStore<VerificationsFile>({
+      path: path.join(dataFolder, VERIFICATIONS_FILE),
+      schemaVersion: SCHEMA_VERSION,
+      parse: (data) => fileSchema.parse(data),
+      empty: () => ({ orgs: {} }),
+    });
+  }
+
+  async latest(alias: string): Promise<VerificationResult | undefined> {
+    const { value, recovered } = await this.#file.load();
+    if (recovered) this.onRecovered?.(recovered);
+    return value.orgs[alias] as VerificationResult | undefined;
+  }
+
+  async save(result: VerificationResult): Promise<void> {
+    await this.#file.update((current) => ({ value: { orgs: { ...current.orgs, [result.org]: resultSchema.parse(result) } }, result: undefined }));
+  }
+
+  async remove(alias: string): Promise<void> {
+    await this.#file.update((current) => {
+      const { [alias]: _removed, ...rest } = current.orgs;
+      return { value: { orgs: rest }, result: undefined };
+    });
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Read-only calls to Okta's Management API for verification: auth header from the keychain's tokens,
+ * Link-header paging (RFC 8288), 429 back-off until X-Rate-Limit-Reset, one refresh on 401, and 403 →
+ * which scope or role is missing. Never throws: every outcome is a ReadResult.
+ */
+import { isPilotError } from '../errors';
+import { isLoopbackHost } from '../login-url';
+import type { TokenSet } from '../model';
+import { maskSecrets } from './read-failure';
+import { readFailed, readOk, type FetchFn, type ReadResult, type TokenSource } from './types';
+
+export interface OktaApiOptions {
+  readonly alias: string;
+  readonly tokenService: TokenSource;
+  readonly fetch: FetchFn;
+  /** Injectable for tests (no real waiting). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly nowMs?: () => number;
+  /** Longest wait for a rate-limit reset before giving up (default 60 s). */
+  readonly maxRateLimitWaitMs?: number;
+  readonly timeoutMs?: number;
+  readonly maxPages?: number;
+}
+
+const RATE_LIMIT_RETRIES = 3;
+
+/** Parses `Link: <url>; rel="next", <url>; rel="self"` and returns the next URL, if any. */
+export function nextLink(header: string | null): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /<([^>]+)>\s*;(.*)$/.exec(part.trim());
+    if (m && /\brel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/i.test(m[2] ?? '')) return m[1];
+  }
+  return undefined;
+}
+
+/** Milliseconds to wait for a 429: X-Rate-Limit-Reset is epoch seconds (Okta rate-limit docs). */
+export function rateLimitWaitMs(resetHeader: string | null, nowMs: number): number {
+  const reset = Number(resetHeader);
+  if (!resetHeader || !Number.isFinite(reset)) return 1_000;
+  return Math.max(0, reset * 1000 - nowMs) + 250;
+}
+
+function isDpopBound(tokens: TokenSet): boolean {
+  return tokens.tokenType.toLowerCase() === 'dpop';
+}
+
+export class OktaApi {
+  private tokens: TokenSet | undefined;
+  /** oauth4webapi's DPoP handle (keeps the server's DPoP-Nonce between calls, RFC 9449 §8). */
+  private dpop: unknown;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly nowMs: () => number;
+
+  constructor(private readonly opts: OktaApiOptions) {
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.nowMs = opts.nowMs ?? Date.now;
+  }
+
+  /** Loads the Okta tokens; a reason when not signed in or the tokens cannot be used here. */
+  async signIn(): Promise<ReadResult<TokenSet>> {
+    try {
+      this.tokens = await this.opts.tokenService.getTokens(this.opts.alias, 'okta');
+    } catch (e) {
+      return readFailed(`Okta not configured or not signed in${isPilotError(e) ? `: ${e.message}` : '.'} Sign in to Okta for this org, then verify again.`);
+    }
+    if (isDpopBound(this.tokens) && !this.tokens.dpopKey) {
+      return readFailed('The Okta sign-in is DPoP-bound but its key is missing: sign in to Okta again.');
+    }
+    return readOk(this.tokens);
+  }
+
+  private secrets(): string[] {
+    return [this.tokens?.accessToken, this.tokens?.refreshToken].filter((s): s is string => !!s);
+  }
+
+  /** GETs path (relative to the org URL) and every `next` page; `scope` names the API scope it needs. */
+  async getAll(pathAndQuery: string, scope: string): Promise<ReadResult<unknown[]>> {
+    const signedIn = this.tokens ? readOk(this.tokens) : await this.signIn();
+    if (!signedIn.ok) return signedIn;
+    const base = new URL(signedIn.value.instanceUrl);
+    let url: string | undefined = new URL(pathAndQuery, base).toString();
+    const items: unknown[] = [];
+    for (let page = 0; url && page < (this.opts.maxPages ?? 50); page++) {
+      const res = await this.getOnce(url, scope);
+      if (!res.ok) return res;
+      items.push(...res.value.items);
+      url = res.value.next;
+      // Only follow links back to the same org: the bearer token must never go elsewhere.
+      if (url && new URL(url, base).origin !== base.origin) return readFailed('Okta returned a paging link to another host; stopped reading.');
+      if (url) url = new URL(url, base).toString();
+    }
+    return readOk(items);
+  }
+
+  private async getOnce(url: string, scope: string): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
+    let tokens = this.tokens;
+    if (!tokens) return readFailed('Okta not signed in.');
+    let refreshed = false;
+    let rateLimited = 0;
+    for (;;) {
+      let res: Response;
+      try {
+        res = await this.send(url, tokens);
+      } catch (e) {
+        const timedOut = (e as { name?: string } | undefined)?.name === 'TimeoutError' || (isPilotError(e) && e.code === 'timeout');
+        return readFailed(timedOut ? 'Okta did not answer in time: try again later.' : 'Could not reach Okta (network error): check the connection or proxy.');
+      }
+      if (res.status === 429 && rateLimited < RATE_LIMIT_RETRIES) {
+        const wait = rateLimitWaitMs(res.headers.get('x-rate-limit-reset'), this.nowMs());
+        if (wait > (this.opts.maxRateLimitWaitMs ?? 60_000)) {
+          return readFailed(`Okta's rate limit is exhausted for about ${Math.ceil(wait / 1000)} s: verify again later.`);
+        }
+        await res.body?.cancel();
+        rateLimited++;
+        await this.sleep(wait);
+        continue;
+      }
+      if (res.status === 401 && !refreshed) {
+        await res.body?.cancel();
+        refreshed = true;
+        try {
+          tokens = await this.opts.tokenService.refresh(this.opts.alias, 'okta', tokens.accessToken);
+          this.tokens = tokens;
+          this.dpop = undefined;
+        } catch (e) {
+          return readFailed(`Okta rejected the sign-in and it could not be refreshed${isPilotError(e) ? `: ${e.message}` : '.'} Sign in to Okta again.`);
+        }
+        continue;
+      }
+      return this.interpret(res, scope);
+    }
+  }
+
+  /** One GET: `Authorization: Bearer`, or for DPoP-bound tokens `DPoP <token>` plus a proof with `ath` (RFC 9449 §7.1). */
+  private async send(url: string, tokens: TokenSet): Promise<Response> {
+    const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
+    if (!isDpopBound(tokens)) {
+      return this.opts.fetch(url, { method: 'GET', headers: { Accept: 'application/json', Authorization: `Bearer ${tokens.accessToken}` }, signal });
+    }
+    // Lazy: oauth4webapi and the key import are only needed for DPoP-bound Okta apps.
+    const oauth = await import('oauth4webapi');
+    const { dpopHandleFor } = await import('../token-client');
+    this.dpop ??= await dpopHandleFor(tokens);
+    const target = new URL(url);
+    // Plain http only towards a loopback test server, as in token-client.ts.
+    const insecure = target.protocol === 'http:' && isLoopbackHost(target.hostname);
+    const request = () =>
+      oauth.protectedResourceRequest(tokens.accessToken, 'GET', target, new Headers({ Accept: 'application/json' }), null, {
+        DPoP: this.dpop as Awaited<ReturnType<typeof dpopHandleFor>>,
+        ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}),
+        [oauth.customFetch]: (u, init) => this.opts.fetch(String(u), init as RequestInit),
+        signal,
+      });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (e) {
+        // First proof without the server's nonce: the handle has stored it now, so retry once.
+        if (attempt === 0 && oauth.isDPoPNonceError(e)) continue;
+        // Other challenges (401 invalid_token, 403 insufficient_scope) are ordinary answers to interpret.
+        if (e instanceof oauth.WWWAuthenticateChallengeError) return e.response;
+        throw e;
+      }
+    }
+  }
+
+  private async interpret(res: Response, scope: string): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
+    const text = await res.text().catch(() => '');
+    if (res.status === 429) return readFailed('Okta kept answering "too many requests": verify again in a minute.');
+    if (res.status === 401) return readFailed('Okta rejected the sign-in even after a refresh: sign in to Okta again.');
+    if (res.status === 403) {
+      const challenge = res.headers.get('www-authenticate') ?? '';
+      const scopeProblem = /insufficient_scope/i.test(challenge);
+      return readFailed(
+        scopeProblem
+          ? `Okta refused: the sign-in lacks the ${scope} scope. Grant it on PKCE Pilot's app (Okta API Scopes tab) and sign in again.`
+          : `Okta refused (403): the signed-in admin needs the ${scope} scope granted and an admin role that can read it (App Admin, Read-only Admin or Super Admin).`,
+        scope,
+      );
+    }
+    if (!res.ok) {
+      const summary = safeErrorSummary(text, this.secrets());
+      return readFailed(`Okta answered HTTP ${res.status}${summary ? ` (${summary})` : ''}.`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return readFailed('Okta answered with something other than JSON (a proxy or login page?): check the Okta org URL.');
+    }
+    if (!Array.isArray(body)) return readFailed('Okta answered with an unexpected shape (expected a list).');
+    const next = nextLink(res.headers.get('link'));
+    return readOk(next ? { items: body, next } : { items: body });
+  }
+}
+
+function safeErrorSummary(text: string, secrets: readonly string[]): string {
+  try {
+    const parsed = JSON.parse(text) as { errorSummary?: unknown };
+    if (typeof parsed.errorSummary === 'string') return maskSecrets(parsed.errorSummary, secrets).slice(0, 160);
+  } catch {
+    /* not JSON: say nothing about the body */
+  }
+  return '';
+}

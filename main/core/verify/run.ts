@@ -1,0 +1,158 @@
+/**
+ * Entry points the CLI and the app call: verify one org, verify many, and turn verdicts into checklist
+ * evidence. Salesforce and Okta run in parallel; nothing here throws for a failed check.
+ */
+import { CHECKLIST, allItems, isTickable } from '../checklist/content';
+import type { ChecklistSection } from '../checklist/types';
+import { toPilotError } from '../errors';
+import type { OrgSettings } from '../model';
+import type { Evidence as StoredEvidence, EvidenceOutcome } from '../progress-store';
+import { runOktaChecks } from './okta-checks';
+import { authFailuresVerdict, oktaAppFoundVerdict, pkceEnabledVerdict } from './okta-verdicts';
+import { runSalesforceChecks } from './salesforce-checks';
+import { readFailed, type CheckId, type CheckResult, type CheckStatus, type FetchFn, type TokenSource, type VerificationResult } from './types';
+
+export interface RunVerificationOptions {
+  readonly alias: string;
+  /** The org's settings; without `okta`, the Okta checks report "Okta not configured". */
+  readonly org?: OrgSettings;
+  readonly tokenService: TokenSource;
+  /** main/core/http.ts createHttpClient() (or Electron's net.fetch). */
+  readonly http: FetchFn;
+  readonly now?: () => Date;
+  /** For tests: replaces the 429 back-off wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly timeoutMs?: number;
+}
+
+function oktaNotConfigured(at: string): CheckResult[] {
+  const reason = 'Okta not configured for this org: add the Okta org URL and sign in to Okta to check the Okta steps.';
+  const failures = authFailuresVerdict(undefined, reason, at);
+  return [oktaAppFoundVerdict(readFailed(reason), at), failures, pkceEnabledVerdict(failures, at)];
+}
+
+export async function runVerification(opts: RunVerificationOptions): Promise<VerificationResult> {
+  const now = opts.now ?? (() => new Date());
+  const checkedAt = now().toISOString();
+  const timeout = opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {};
+  const [salesforce, okta] = await Promise.all([
+    runSalesforceChecks({ alias: opts.alias, tokenService: opts.tokenService, now, ...timeout }),
+    opts.org && !opts.org.okta
+      ? Promise.resolve(oktaNotConfigured(checkedAt))
+      : runOktaChecks({ alias: opts.alias, tokenService: opts.tokenService, fetch: opts.http, now, ...(opts.sleep ? { sleep: opts.sleep } : {}), ...timeout }),
+  ]);
+  return { org: opts.alias, checkedAt, checks: [...salesforce, ...okta] };
+}
+
+export interface RunManyDeps {
+  /** main/core/org-store.ts OrgStore (only get is used). */
+  readonly orgs: { get(alias: string): Promise<OrgSettings> };
+  readonly tokens: TokenSource;
+  readonly http: FetchFn;
+  readonly now?: () => Date;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly timeoutMs?: number;
+  /** Orgs verified at the same time (default 4). */
+  readonly concurrency?: number;
+}
+
+const ALL_CHECK_IDS: readonly CheckId[] = [
+  'salesforce.signin.pkce',
+  'salesforce.org.pkce-required',
+  'salesforce.okta-app.found',
+  'salesforce.okta-app.pkce-required',
+  'salesforce.okta-app.tokens',
+  'okta.salesforce-app.found',
+  'okta.provisioning.auth-failures',
+  'okta.provisioning.pkce-enabled',
+];
+
+/** The result for an org that could not be verified at all: every check 'unknown' with the reason. */
+export function unverifiedResult(alias: string, e: unknown, at: string): VerificationResult {
+  const err = toPilotError(e);
+  const summary = `${err.message} ${err.hint}`.trim();
+  return {
+    org: alias,
+    checkedAt: at,
+    checks: ALL_CHECK_IDS.map((id) => ({ id, status: 'unknown' as const, summary, evidence: { api: 'none', at, values: {} } })),
+    error: { code: err.code, message: err.message, hint: err.hint },
+  };
+}
+
+/** Runs `work` over items with at most `concurrency` in flight; results keep input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return out;
+}
+
+/** Verifies many orgs (4 at a time by default); one org's failure becomes its own 'unknown' result and never stops the others. */
+export function runMany(aliases: readonly string[], deps: RunManyDeps): Promise<VerificationResult[]> {
+  const now = deps.now ?? (() => new Date());
+  return mapConcurrent(aliases, deps.concurrency ?? 4, async (alias) => {
+    try {
+      const org = await deps.orgs.get(alias);
+      return await runVerification({
+        alias,
+        org,
+        tokenService: deps.tokens,
+        http: deps.http,
+        now,
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
+      });
+    } catch (e) {
+      return unverifiedResult(alias, e, now().toISOString());
+    }
+  });
+}
+
+/** Worst first: one failing check decides an item; all must pass to tick it. */
+const SEVERITY: Record<CheckStatus, number> = { fail: 3, unknown: 2, manual: 1, pass: 0 };
+
+/** Combines the verdicts of an item's checks into the one evidence the progress store keeps. */
+export function itemEvidence(checks: readonly CheckResult[]): StoredEvidence | undefined {
+  const worst = [...checks].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status])[0];
+  if (!worst) return undefined;
+  if (worst.status !== 'pass') return { checkId: worst.id, status: worst.status, summary: worst.summary, at: worst.evidence.at };
+  return { checkId: worst.id, status: 'pass', summary: checks.map((c) => c.summary).join(' ').slice(0, 2000), at: worst.evidence.at };
+}
+
+/** What applyToChecklist needs from main/core/progress-store.ts. */
+export interface EvidenceRecorder {
+  recordEvidence(alias: string, itemId: string, evidence: StoredEvidence): Promise<EvidenceOutcome>;
+}
+
+export interface ChecklistConflict {
+  readonly itemId: string;
+  readonly conflict: string;
+}
+
+/**
+ * Records each tickable item's combined verdict as evidence. The store decides ticks: a pass ticks an
+ * undecided item, never overrides the admin; disagreements come back here as conflicts.
+ */
+export async function applyToChecklist(
+  progressStore: EvidenceRecorder,
+  alias: string,
+  result: VerificationResult,
+  sections: readonly ChecklistSection[] = CHECKLIST,
+): Promise<ChecklistConflict[]> {
+  const conflicts: ChecklistConflict[] = [];
+  for (const item of allItems(sections)) {
+    const checkIds = item.checkIds ?? [];
+    if (!isTickable(item) || checkIds.length === 0) continue;
+    const evidence = itemEvidence(result.checks.filter((c) => checkIds.includes(c.id)));
+    if (!evidence) continue;
+    const outcome = await progressStore.recordEvidence(alias, item.id, evidence);
+    if (outcome.conflict) conflicts.push({ itemId: item.id, conflict: outcome.conflict });
+  }
+  return conflicts;
+}

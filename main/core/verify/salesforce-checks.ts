@@ -1,0 +1,91 @@
+/**
+ * Runs the five Salesforce checks for one org: reads through jsforce, verdicts from the pure functions.
+ * Never throws — a missing sign-in or a failed read becomes 'unknown' with the reason.
+ */
+import { isPilotError } from '../errors';
+import type { TokenSet } from '../model';
+import { openSalesforceConnection } from './salesforce-connection';
+import { readConnectedApps, readExternalClientApps, readOauthTokens, readOrgOauthSettings, type ReadContext } from './salesforce-reads';
+import {
+  oktaAppFoundVerdict,
+  oktaAppPkceVerdict,
+  oktaAppsIn,
+  oktaTokensVerdict,
+  orgPkceVerdict,
+  signInVerdict,
+  type AppDiscovery,
+  type SignInFacts,
+} from './salesforce-verdicts';
+import { readFailed, type CheckResult, type TokenSource } from './types';
+
+export interface SalesforceCheckOptions {
+  readonly alias: string;
+  readonly tokenService: TokenSource;
+  readonly now: () => Date;
+  readonly timeoutMs?: number;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function signInFacts(tokens: TokenSet): SignInFacts {
+  const loginHost = hostOf(tokens.identityUrl) ?? hostOf(tokens.instanceUrl);
+  return {
+    pkce: tokens.pkce,
+    hasAccessToken: tokens.accessToken.length > 0,
+    ...(tokens.username ? { username: tokens.username } : {}),
+    issuedAt: tokens.issuedAt,
+    ...(loginHost ? { loginHost } : {}),
+  };
+}
+
+function notSignedIn(reason: string, at: string): CheckResult[] {
+  const failed = readFailed<never>(reason);
+  const none: AppDiscovery = { connectedApps: failed, externalClientApps: failed };
+  const found = oktaAppFoundVerdict(none, at);
+  const pkce = oktaAppPkceVerdict(none, at);
+  return [
+    signInVerdict(undefined, at, reason),
+    orgPkceVerdict(failed, at),
+    found,
+    { ...pkce, summary: reason },
+    { ...oktaTokensVerdict(pkce, [], undefined, 0, at), summary: reason },
+  ];
+}
+
+export async function runSalesforceChecks(opts: SalesforceCheckOptions): Promise<CheckResult[]> {
+  const at = opts.now().toISOString();
+  let tokens: TokenSet;
+  try {
+    tokens = await opts.tokenService.getTokens(opts.alias, 'salesforce');
+  } catch (e) {
+    const why = isPilotError(e) ? e.message : 'Not signed in to Salesforce.';
+    return notSignedIn(`Salesforce not signed in: ${why} Sign in to Salesforce for this org, then verify again.`, at);
+  }
+  const session = await openSalesforceConnection(opts.alias, tokens, opts.tokenService, opts.timeoutMs);
+  const ctx: ReadContext = { conn: session.conn, secrets: session.secrets, takeUnexpectedAnswer: session.takeUnexpectedAnswer, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
+
+  // Sequential on one connection on purpose: a first INVALID_SESSION_ID triggers one refresh that the
+  // following reads then reuse, instead of several reads racing into the refresh.
+  const orgSettings = await readOrgOauthSettings(ctx);
+  const discovery: AppDiscovery = { connectedApps: await readConnectedApps(ctx), externalClientApps: await readExternalClientApps(ctx) };
+  const oktaApps = oktaAppsIn(discovery);
+  const appNames = [...new Set(oktaApps.flatMap((a) => [a.label ?? a.fullName, a.fullName]))];
+  const tokenRows = oktaApps.length > 0 ? await readOauthTokens(ctx, appNames) : undefined;
+
+  const readAt = opts.now();
+  const readAtIso = readAt.toISOString();
+  const appPkce = oktaAppPkceVerdict(discovery, readAtIso);
+  return [
+    signInVerdict(signInFacts(tokens), at),
+    orgPkceVerdict(orgSettings, readAtIso),
+    oktaAppFoundVerdict(discovery, readAtIso),
+    appPkce,
+    oktaTokensVerdict(appPkce, oktaApps, tokenRows, readAt.getTime(), readAtIso),
+  ];
+}

@@ -1,0 +1,268 @@
+/**
+ * The IPC contract: one zod definition of every method the renderer may call, shared by main
+ * (validation before the handler, output stripping after), the preload (channel names) and the
+ * renderer (types). Inputs are strict (unknown keys refused, lengths capped); outputs strip unknown keys,
+ * so nothing a core result carries by mistake (a token) reaches the window.
+ * No output field may be named like a token, verifier, secret or code (test/unit/contract.test.ts).
+ */
+import { z } from 'zod';
+
+export const CHANNEL_PREFIX = 'pkce-pilot:';
+export const EVENT_CHANNEL = 'pkce-pilot:event';
+export function channelOf(method: ApiMethod): string {
+  return `${CHANNEL_PREFIX}${method}`;
+}
+
+// ---- shared pieces -------------------------------------------------------------------------------
+
+export const aliasSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-".');
+const itemIdSchema = z.string().regex(/^[a-z]+\.[a-z0-9.-]{1,80}$/);
+const isoSchema = z.string().max(40);
+const text = (max: number) => z.string().max(max);
+export const providerSchema = z.enum(['salesforce', 'okta']);
+const redirectKindSchema = z.enum(['loopback', 'scheme']);
+const portSchema = z.number().int().min(1024).max(65535);
+export const linkTargetSchema = z.enum([
+  'salesforce.setup',
+  'salesforce.app-manager',
+  'salesforce.external-client-apps',
+  'salesforce.oauth-oidc-settings',
+  'okta.applications',
+  'okta.salesforce-provisioning',
+  'okta.tasks',
+  'okta.workflows-connections',
+]);
+const empty = z.object({}).strict();
+
+const providerSettingsSchema = z.object({
+  baseUrl: text(2048),
+  clientId: text(256),
+  redirect: redirectKindSchema,
+  port: portSchema,
+});
+
+export const orgSchema = z.object({
+  alias: aliasSchema,
+  salesforce: providerSettingsSchema,
+  okta: providerSettingsSchema.optional(),
+  createdAt: isoSchema,
+  updatedAt: isoSchema,
+  /** Callback URLs the admin must register on PKCE Pilot's own apps for this org. */
+  callbackUrls: z.array(text(2048)).max(4),
+});
+
+/** What the admin types; caps only — main validates meaning (login-url.ts) and names the bad field. */
+const orgFields = {
+  salesforceLoginUrl: text(2048),
+  clientId: text(256),
+  redirect: redirectKindSchema,
+  port: portSchema.optional(),
+  oktaOrgUrl: text(2048).optional(),
+  oktaClientId: text(256).optional(),
+};
+
+const evidenceStatusSchema = z.enum(['pass', 'fail', 'unknown', 'manual']);
+const itemProgressSchema = z.object({
+  done: z.boolean(),
+  doneAt: isoSchema.optional(),
+  doneBy: z.enum(['admin', 'verification']).optional(),
+  note: text(2000).optional(),
+  noteAt: isoSchema.optional(),
+  evidence: z
+    .object({ checkId: text(100), status: evidenceStatusSchema, summary: text(2000), at: isoSchema })
+    .optional(),
+});
+
+const summarySchema = z.object({ done: z.number().int(), total: z.number().int(), percent: z.number() });
+const deadlineSchema = z.object({
+  phase: z.enum(['before-preview', 'preview-only', 'production', 'enforced']),
+  daysUntilEnforcement: z.number().int(),
+  text: text(300),
+  enforcementDate: text(10),
+});
+
+const checklistItemSchema = z.object({
+  id: text(100),
+  kind: z.enum(['prerequisite', 'action', 'info', 'caveat']),
+  title: text(1000),
+  detail: text(2000).optional(),
+  substeps: z.array(text(1000)).optional(),
+  source: z.enum(['article', 'guidance']),
+  checkIds: z.array(text(100)).optional(),
+  link: linkTargetSchema.optional(),
+  tickable: z.boolean(),
+  progress: itemProgressSchema,
+  verifiedByCheck: z.boolean(),
+  conflict: z.enum(['check-failed', 'check-passed-not-ticked']).optional(),
+  isNext: z.boolean(),
+});
+
+export const checklistViewSchema = z.object({
+  alias: aliasSchema,
+  sections: z.array(
+    z.object({
+      id: text(100),
+      title: text(300),
+      intro: text(1000).optional(),
+      source: z.enum(['article', 'guidance']),
+      items: z.array(checklistItemSchema),
+      summary: summarySchema,
+    }),
+  ),
+  summary: summarySchema,
+  nextItemId: text(100).optional(),
+  deadline: deadlineSchema,
+});
+
+export const signInStatusSchema = z.object({
+  alias: aliasSchema,
+  provider: providerSchema,
+  signedIn: z.boolean(),
+  username: text(320).optional(),
+  userId: text(100).optional(),
+  orgId: text(100).optional(),
+  instanceUrl: text(2048).optional(),
+  since: isoSchema.optional(),
+});
+
+const evidenceValueSchema = z.union([z.string().max(2000), z.number(), z.boolean(), z.null(), z.array(z.string().max(2000)).max(200)]);
+export const verificationResultSchema = z.object({
+  org: aliasSchema,
+  checkedAt: isoSchema,
+  checks: z.array(
+    z.object({
+      id: text(100),
+      status: evidenceStatusSchema,
+      summary: text(2000),
+      evidence: z.object({ api: text(300), values: z.record(z.string().max(100), evidenceValueSchema), at: isoSchema }),
+    }),
+  ),
+});
+
+export const appInfoSchema = z.object({
+  name: text(100),
+  version: text(50),
+  platform: text(50),
+  dataFolder: text(4096),
+  deadline: deadlineSchema,
+  /** First-run guide: what to register on PKCE Pilot's own apps. */
+  setup: z.object({
+    salesforceCallbackUrls: z.array(text(2048)),
+    salesforceScopes: text(300),
+    oktaRedirectUris: z.array(text(2048)),
+    oktaScopes: text(300),
+  }),
+  features: z.object({ verify: z.boolean(), reports: z.array(z.enum(['md', 'html', 'json', 'pdf'])) }),
+});
+
+// ---- the methods ---------------------------------------------------------------------------------
+
+export const apiContract = {
+  'app.info': { input: empty, output: appInfoSchema },
+  'checklist.get': { input: z.object({ alias: aliasSchema }).strict(), output: checklistViewSchema },
+  'checklist.setDone': {
+    input: z.object({ alias: aliasSchema, itemId: itemIdSchema, done: z.boolean() }).strict(),
+    output: checklistViewSchema,
+  },
+  'checklist.setNote': {
+    input: z.object({ alias: aliasSchema, itemId: itemIdSchema, note: text(2000) }).strict(),
+    output: checklistViewSchema,
+  },
+  'orgs.list': { input: empty, output: z.object({ orgs: z.array(orgSchema) }) },
+  'orgs.add': { input: z.object({ alias: text(200), ...orgFields }).strict(), output: orgSchema },
+  'orgs.update': {
+    input: z
+      .object({
+        alias: aliasSchema,
+        salesforceLoginUrl: orgFields.salesforceLoginUrl.optional(),
+        clientId: orgFields.clientId.optional(),
+        redirect: orgFields.redirect.optional(),
+        port: orgFields.port,
+        oktaOrgUrl: orgFields.oktaOrgUrl,
+        oktaClientId: orgFields.oktaClientId,
+      })
+      .strict(),
+    output: orgSchema,
+  },
+  'orgs.remove': { input: z.object({ alias: aliasSchema }).strict(), output: z.object({ removed: z.boolean() }) },
+  'signIn.start': {
+    input: z.object({ alias: aliasSchema, provider: providerSchema }).strict(),
+    output: z.object({ alias: aliasSchema, provider: providerSchema, phase: z.literal('waiting-for-browser') }),
+  },
+  'signIn.cancel': {
+    input: z.object({ alias: aliasSchema, provider: providerSchema }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
+  'signIn.signOut': {
+    input: z.object({ alias: aliasSchema, provider: providerSchema }).strict(),
+    output: z.object({ signedOut: z.boolean() }),
+  },
+  'signIn.status': {
+    input: z.object({ alias: aliasSchema }).strict(),
+    output: z.object({ statuses: z.array(signInStatusSchema) }),
+  },
+  'verify.run': { input: z.object({ alias: aliasSchema }).strict(), output: verificationResultSchema },
+  'report.export': {
+    input: z.object({ alias: aliasSchema, format: z.enum(['md', 'html', 'json', 'pdf']) }).strict(),
+    output: z.object({ path: text(4096), format: z.enum(['md', 'html', 'json', 'pdf']) }),
+  },
+  'links.open': {
+    input: z.object({ alias: aliasSchema, target: linkTargetSchema }).strict(),
+    output: z.object({ opened: z.boolean(), url: text(2048) }),
+  },
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type ApiMethod = keyof ApiContract;
+export const API_METHODS = Object.keys(apiContract) as ApiMethod[];
+
+export type ApiInput<M extends ApiMethod> = z.input<ApiContract[M]['input']>;
+export type ApiOutput<M extends ApiMethod> = z.output<ApiContract[M]['output']>;
+
+/** Main-side handlers: take the parsed input, resolve to the output, throw a PilotError on failure. */
+export type ApiHandlers = { readonly [M in ApiMethod]: (input: z.output<ApiContract[M]['input']>) => Promise<ApiOutput<M>> };
+
+export interface ApiError {
+  readonly code: string;
+  readonly message: string;
+  readonly hint: string;
+}
+export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+
+// ---- events (main → renderer) --------------------------------------------------------------------
+
+export const signInPhaseSchema = z.enum(['waiting-for-browser', 'exchanging', 'signed-in', 'error', 'cancelled']);
+export const appEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('sign-in'),
+    alias: aliasSchema,
+    provider: providerSchema,
+    phase: signInPhaseSchema,
+    message: text(1000).optional(),
+    username: text(320).optional(),
+  }),
+  z.object({
+    type: z.literal('verification'),
+    alias: aliasSchema,
+    phase: z.enum(['started', 'finished', 'error']),
+    message: text(1000).optional(),
+  }),
+  z.object({ type: z.literal('orgs-changed') }),
+]);
+export type AppEvent = z.output<typeof appEventSchema>;
+export type SignInPhase = z.output<typeof signInPhaseSchema>;
+
+/** `window.pkcePilot`: one function per method returning the result envelope, plus event subscription. */
+export type PkcePilotApi = {
+  readonly [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResult<ApiOutput<M>>>;
+} & {
+  /** Returns an unsubscribe function. */
+  readonly onEvent: (listener: (event: AppEvent) => void) => () => void;
+};
+
+export type OrgView = z.output<typeof orgSchema>;
+export type ChecklistViewDto = z.output<typeof checklistViewSchema>;
+export type VerificationResultDto = z.output<typeof verificationResultSchema>;
+export type SignInStatusDto = z.output<typeof signInStatusSchema>;
+export type AppInfo = z.output<typeof appInfoSchema>;
+export type LinkTargetDto = z.output<typeof linkTargetSchema>;

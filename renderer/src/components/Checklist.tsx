@@ -1,0 +1,241 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ChecklistViewDto, LinkTargetDto } from '../../../preload/contract';
+import { call } from '../api';
+import { formatTime, useOnline } from '../hooks';
+import { ErrorNote } from './ErrorNote';
+
+type ItemView = ChecklistViewDto['sections'][number]['items'][number];
+
+const LINK_LABELS: Record<LinkTargetDto, string> = {
+  'salesforce.setup': 'Open Salesforce Setup',
+  'salesforce.app-manager': 'Open App Manager',
+  'salesforce.external-client-apps': 'Open External Client App Manager',
+  'salesforce.oauth-oidc-settings': 'Open OAuth and OpenID Connect Settings',
+  'okta.applications': 'Open Okta Applications',
+  'okta.salesforce-provisioning': 'Open the Okta Salesforce app',
+  'okta.tasks': 'Open Okta Tasks',
+  'okta.workflows-connections': 'Open Workflows Connections',
+};
+
+interface Props {
+  view: ChecklistViewDto;
+  hasOkta: boolean;
+  onChange: (view: ChecklistViewDto) => void;
+}
+
+export function Checklist({ view, hasOkta, onChange }: Props) {
+  const [error, setError] = useState<unknown>();
+  const nextRef = useRef<HTMLElement>(null);
+  const next = view.sections.flatMap((s) => s.items).find((i) => i.id === view.nextItemId);
+
+  return (
+    <section aria-labelledby="checklist-title" className="checklist">
+      <div className="checklist-head">
+        <h2 id="checklist-title">Migration checklist</h2>
+        <div className="progress-line">
+          <label htmlFor="overall-progress">
+            {view.summary.done} of {view.summary.total} steps done ({view.summary.percent}%)
+          </label>
+          <progress id="overall-progress" max={view.summary.total} value={view.summary.done} />
+        </div>
+        {next ? (
+          <p className="next-step">
+            Next step: <strong>{next.title}</strong>{' '}
+            <button type="button" className="link-button" onClick={() => nextRef.current?.focus()}>
+              Go to it
+            </button>
+          </p>
+        ) : (
+          <p className="next-step done-all">All steps are done. Run the checks to confirm, then export a report.</p>
+        )}
+      </div>
+      <ErrorNote error={error} />
+      {view.sections.map((s) => (
+        <section key={s.id} className="checklist-section" aria-labelledby={`sec-${s.id}`}>
+          <h3 id={`sec-${s.id}`}>
+            {s.title}
+            {s.source === 'guidance' && <span className="badge guidance">Beyond Okta's article</span>}
+            {s.summary.total > 0 && (
+              <span className="section-count">
+                {s.summary.done}/{s.summary.total}
+              </span>
+            )}
+          </h3>
+          {s.intro && <p className="intro">{s.intro}</p>}
+          <ul className="items">
+            {s.items.map((item) => (
+              <Item
+                key={item.id}
+                alias={view.alias}
+                item={item}
+                hasOkta={hasOkta}
+                onChange={onChange}
+                onError={setError}
+                {...(item.isNext ? { focusRef: nextRef } : {})}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
+  );
+}
+
+interface ItemProps {
+  alias: string;
+  item: ItemView;
+  hasOkta: boolean;
+  onChange: (view: ChecklistViewDto) => void;
+  onError: (e: unknown) => void;
+  focusRef?: React.RefObject<HTMLElement | null>;
+}
+
+function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) {
+  const id = useId();
+  const online = useOnline();
+  const [editing, setEditing] = useState(false);
+  // Shown at once, confirmed (or reverted) by main's answer.
+  const [optimistic, setOptimistic] = useState<boolean>();
+  const [note, setNote] = useState(item.progress.note ?? '');
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (editing) noteRef.current?.focus();
+  }, [editing]);
+
+  async function toggle(done: boolean) {
+    setOptimistic(done);
+    try {
+      onError(undefined);
+      onChange(await call('checklist.setDone', { alias, itemId: item.id, done }));
+    } catch (e) {
+      onError(e);
+    } finally {
+      setOptimistic(undefined);
+    }
+  }
+  async function saveNote() {
+    try {
+      onError(undefined);
+      onChange(await call('checklist.setNote', { alias, itemId: item.id, note }));
+      setEditing(false);
+    } catch (e) {
+      onError(e);
+    }
+  }
+  async function openLink(target: LinkTargetDto) {
+    try {
+      onError(undefined);
+      await call('links.open', { alias, target });
+    } catch (e) {
+      onError(e);
+    }
+  }
+
+  const p = item.progress;
+  const link = item.link;
+  const oktaLink = item.link?.startsWith('okta.') ?? false;
+  const classes = ['item', `kind-${item.kind}`, item.isNext ? 'is-next' : '', p.done ? 'is-done' : '', item.conflict ? 'has-conflict' : ''].filter(Boolean).join(' ');
+
+  return (
+    <li className={classes} data-item-id={item.id}>
+      <div className="item-main">
+        {item.tickable ? (
+          <input
+            type="checkbox"
+            id={`${id}-cb`}
+            checked={optimistic ?? p.done}
+            onChange={(e) => void toggle(e.target.checked)}
+            aria-describedby={item.detail ? `${id}-detail` : undefined}
+            ref={focusRef as React.RefObject<HTMLInputElement> | undefined}
+          />
+        ) : (
+          <span className="item-icon" aria-hidden="true">{item.kind === 'caveat' ? '!' : 'i'}</span>
+        )}
+        <div className="item-body">
+          {item.tickable ? (
+            <label htmlFor={`${id}-cb`} className="item-title">
+              {item.title}
+            </label>
+          ) : (
+            <p className="item-title">
+              <span className="visually-hidden">{item.kind === 'caveat' ? 'Caution: ' : 'Note: '}</span>
+              {item.title}
+            </p>
+          )}
+          {item.isNext && <span className="badge next">Next step</span>}
+          {item.verifiedByCheck && <span className="badge verified">Verified by check</span>}
+          {item.detail && (
+            <p className="detail" id={`${id}-detail`}>
+              {item.detail}
+            </p>
+          )}
+          {item.substeps && (
+            <ol className="substeps">
+              {item.substeps.map((s) => (
+                <li key={s}>{s}</li>
+              ))}
+            </ol>
+          )}
+          {p.evidence && (
+            <p className={`evidence status-${p.evidence.status}`}>
+              Check {p.evidence.status === 'pass' ? 'passed' : p.evidence.status === 'fail' ? 'failed' : p.evidence.status === 'manual' ? 'needs you' : 'could not tell'}: {p.evidence.summary}{' '}
+              <span className="when">({formatTime(p.evidence.at)})</span>
+            </p>
+          )}
+          {item.conflict === 'check-failed' && (
+            <p className="conflict" role="note">
+              You ticked this step, but the latest check failed. Look at the step again, then re-run the checks.
+            </p>
+          )}
+          {item.conflict === 'check-passed-not-ticked' && (
+            <p className="conflict" role="note">
+              A check confirms this step, but you marked it as not done. Tick it if you agree.
+            </p>
+          )}
+          {p.done && p.doneAt && (
+            <p className="when">
+              Done {formatTime(p.doneAt)} {p.doneBy === 'verification' ? 'by a check' : 'by you'}
+            </p>
+          )}
+          {p.note && !editing && (
+            <p className="note">
+              <span className="note-label">Note:</span> {p.note} {p.noteAt && <span className="when">({formatTime(p.noteAt)})</span>}
+            </p>
+          )}
+          {editing && (
+            <div className="note-editor">
+              <label htmlFor={`${id}-note`}>Note for “{item.title.slice(0, 60)}”</label>
+              <textarea id={`${id}-note`} ref={noteRef} value={note} maxLength={2000} rows={3} onChange={(e) => setNote(e.target.value)} />
+              <div className="actions">
+                <button type="button" className="primary" onClick={() => void saveNote()}>
+                  Save note
+                </button>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setNote(p.note ?? '');
+                    setEditing(false);
+                  }}
+                >
+                  Cancel
+                </button>
+              </div>
+            </div>
+          )}
+          <div className="item-actions">
+            {!editing && (
+              <button type="button" className="small" onClick={() => setEditing(true)}>
+                {p.note ? 'Edit note' : 'Add note'}
+              </button>
+            )}
+            {link && (!oktaLink || hasOkta) && (
+              <button type="button" className="small" onClick={() => void openLink(link)} disabled={!online} title={online ? undefined : 'Needs a network connection'}>
+                {LINK_LABELS[link]}
+              </button>
+            )}
+          </div>
+        </div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,172 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { OrgView } from '../../../preload/contract';
+import { call, errorText } from '../api';
+
+type Field = 'alias' | 'salesforceLoginUrl' | 'clientId' | 'port' | 'oktaOrgUrl' | 'oktaClientId';
+type Errors = Partial<Record<Field, string>>;
+
+interface Values {
+  alias: string;
+  salesforceLoginUrl: string;
+  clientId: string;
+  redirect: 'loopback' | 'scheme';
+  port: string;
+  oktaOrgUrl: string;
+  oktaClientId: string;
+}
+
+const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Checks the form can make before asking main (which validates everything again). */
+export function localErrors(v: Values): Errors {
+  const e: Errors = {};
+  if (!v.alias.trim()) e.alias = 'Enter a short name for this org, for example acme-prod.';
+  else if (!ALIAS.test(v.alias.trim())) e.alias = 'Use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+  if (!v.salesforceLoginUrl.trim()) e.salesforceLoginUrl = 'Enter your My Domain URL, "production" or "sandbox".';
+  if (!v.clientId.trim()) e.clientId = 'Paste the Consumer Key of PKCE Pilot\'s External Client App.';
+  if (v.port.trim() && !/^\d+$/.test(v.port.trim())) e.port = 'Enter a whole number from 1024 to 65535.';
+  else if (v.port.trim() && (Number(v.port) < 1024 || Number(v.port) > 65535)) e.port = 'Enter a whole number from 1024 to 65535.';
+  if (Boolean(v.oktaOrgUrl.trim()) !== Boolean(v.oktaClientId.trim())) {
+    const msg = 'The Okta org URL and the Okta client id go together: enter both, or neither.';
+    if (!v.oktaOrgUrl.trim()) e.oktaOrgUrl = msg;
+    else e.oktaClientId = msg;
+  }
+  return e;
+}
+
+/** Main names the field in its message; put the message next to that field. */
+function fieldOf(message: string): Field | undefined {
+  if (/alias/i.test(message)) return 'alias';
+  if (/Salesforce login URL/i.test(message)) return 'salesforceLoginUrl';
+  if (/Okta org URL/i.test(message)) return 'oktaOrgUrl';
+  if (/Okta client id/i.test(message)) return 'oktaClientId';
+  if (/consumer key|client-id/i.test(message)) return 'clientId';
+  if (/port/i.test(message)) return 'port';
+  return undefined;
+}
+
+interface Props {
+  existing?: OrgView;
+  onSaved: (org: OrgView) => void;
+  onCancel?: () => void;
+}
+
+export function OrgForm({ existing, onSaved, onCancel }: Props) {
+  const id = useId();
+  const [v, setV] = useState<Values>(() => ({
+    alias: existing?.alias ?? '',
+    salesforceLoginUrl: existing?.salesforce.baseUrl ?? '',
+    clientId: existing?.salesforce.clientId ?? '',
+    redirect: existing?.salesforce.redirect ?? 'loopback',
+    port: String(existing?.salesforce.port ?? 7171),
+    oktaOrgUrl: existing?.okta?.baseUrl ?? '',
+    oktaClientId: existing?.okta?.clientId ?? '',
+  }));
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<{ message: string; hint: string }>();
+  const [busy, setBusy] = useState(false);
+
+  const set = (k: keyof Values) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+
+  async function submit(ev: FormEvent) {
+    ev.preventDefault();
+    setFormError(undefined);
+    const local = localErrors(v);
+    setErrors(local);
+    if (Object.keys(local).length > 0) {
+      const first = Object.keys(local)[0];
+      document.getElementById(`${id}-${first}`)?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const common = {
+        salesforceLoginUrl: v.salesforceLoginUrl.trim(),
+        clientId: v.clientId.trim(),
+        redirect: v.redirect,
+        ...(v.port.trim() ? { port: Number(v.port) } : {}),
+        ...(v.oktaOrgUrl.trim() ? { oktaOrgUrl: v.oktaOrgUrl.trim(), oktaClientId: v.oktaClientId.trim() } : {}),
+      };
+      const org = existing ? await call('orgs.update', { alias: existing.alias, ...common }) : await call('orgs.add', { alias: v.alias.trim(), ...common });
+      onSaved(org);
+    } catch (e) {
+      const t = errorText(e);
+      const field = fieldOf(t.message);
+      if (field) {
+        setErrors({ [field]: `${t.message} ${t.hint}` });
+        document.getElementById(`${id}-${field}`)?.focus();
+      } else setFormError(t);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const input = (field: Field, label: string, help: string, extra: { placeholder?: string; disabled?: boolean; inputMode?: 'numeric' } = {}) => {
+    const err = errors[field];
+    const value = v[field];
+    return (
+      <div className="field">
+        <label htmlFor={`${id}-${field}`}>{label}</label>
+        <input
+          id={`${id}-${field}`}
+          name={field}
+          value={value}
+          onChange={set(field)}
+          aria-invalid={err ? true : undefined}
+          aria-describedby={`${id}-${field}-help${err ? ` ${id}-${field}-err` : ''}`}
+          autoComplete="off"
+          spellCheck={false}
+          {...extra}
+        />
+        <p className="help" id={`${id}-${field}-help`}>{help}</p>
+        {err && (
+          <p className="field-error" id={`${id}-${field}-err`}>
+            {err}
+          </p>
+        )}
+      </div>
+    );
+  };
+
+  return (
+    <form className="card org-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{existing ? `Edit ${existing.alias}` : 'Add an org'}</h2>
+      {input('alias', 'Alias', 'A short name you choose, for example acme-prod.', existing ? { disabled: true } : { placeholder: 'acme-prod' })}
+      {input('salesforceLoginUrl', 'Salesforce login URL', 'Your My Domain (https://acme.my.salesforce.com), or "production" / "sandbox".', { placeholder: 'https://acme.my.salesforce.com' })}
+      {input('clientId', 'Salesforce Consumer Key', 'From PKCE Pilot\'s External Client App (Settings > OAuth Settings > Consumer Key).')}
+      <div className="field">
+        <label htmlFor={`${id}-redirect`}>Sign-in return</label>
+        <select id={`${id}-redirect`} value={v.redirect} onChange={set('redirect')}>
+          <option value="loopback">Loopback (http://127.0.0.1:port/oauth/callback)</option>
+          <option value="scheme">App link (com.pkcepilot.app:/oauth/callback)</option>
+        </select>
+      </div>
+      {input('port', 'Loopback port', 'Must match the callback URL you registered (default 7171).', { inputMode: 'numeric' })}
+      <fieldset>
+        <legend>Okta (optional, for the Okta checks)</legend>
+        {input('oktaOrgUrl', 'Okta org URL', 'For example https://acme.okta.com.', { placeholder: 'https://acme.okta.com' })}
+        {input('oktaClientId', 'Okta client id', 'Client ID of PKCE Pilot\'s Okta native app.')}
+      </fieldset>
+      {formError && (
+        <div className="error-note" role="alert">
+          <strong>{formError.message}</strong> {formError.hint}
+        </div>
+      )}
+      {Object.keys(errors).length > 0 && (
+        <p className="field-error" role="alert">
+          Please correct the highlighted {Object.keys(errors).length === 1 ? 'field' : 'fields'}.
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {existing ? 'Save changes' : 'Add org'}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,43 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { addOrg, expect, itemRow, test } from './fixtures';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+test('screenshots of the main screens in light and dark', async ({ app }, testInfo) => {
+  const page = app.page;
+  const outDir = path.join(ROOT, 'test-results', 'screenshots', testInfo.project.name);
+  mkdirSync(outDir, { recursive: true });
+  const shot = async (name: string) => {
+    const file = path.join(outDir, `${name}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  };
+
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.getByRole('heading', { name: /PKCE Pilot/, level: 1 })).toBeVisible();
+    if (scheme === 'light') await shot(`first-run-${scheme}`);
+  }
+
+  await page.emulateMedia({ colorScheme: 'light' });
+  await addOrg(page, { alias: 'acme-prod', salesforceLoginUrl: 'acme.my.salesforce.com', clientId: '3MVG9Screens', oktaOrgUrl: 'acme.okta.com', oktaClientId: '0oaScreens' });
+  for (const id of ['prereq.okta-rest-provisioning-app', 'prereq.okta-admin-role', 'prereq.salesforce-system-admin', 'sf.log-in']) {
+    await itemRow(page, id).getByRole('checkbox').check();
+  }
+  await expect(page.getByText(/4 of \d+ steps done/)).toBeVisible();
+  // Bring the checklist with its "next step" into view.
+  await itemRow(page, 'sf.open-setup').scrollIntoViewIfNeeded();
+
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    // The theme really changed: the page background follows prefers-color-scheme.
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe(scheme === 'light' ? 'rgb(244, 246, 248)' : 'rgb(20, 23, 28)');
+    const file = await shot(`checklist-${scheme}`);
+    if (testInfo.project.name === 'web') {
+      mkdirSync(path.join(ROOT, 'docs', 'screenshots'), { recursive: true });
+      copyFileSync(file, path.join(ROOT, 'docs', 'screenshots', `checklist-${scheme}.png`));
+    }
+  }
+});

@@ -1,0 +1,72 @@
+import { createServer } from 'node:net';
+import { completeLoginInBrowser } from '../../servers/browser';
+import { startSalesforceServer, type SalesforceTestServer } from '../../servers/salesforce-server';
+import { addOrg, expect, test } from './fixtures';
+
+const CLIENT_ID = '3MVG9PkcePilotE2E';
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+let sf: SalesforceTestServer;
+let port: number;
+test.beforeEach(async () => {
+  sf = await startSalesforceServer();
+  port = await freePort();
+  await sf.registerClient({ clientId: CLIENT_ID, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`], pkceRequired: true });
+});
+test.afterEach(async () => {
+  await sf.close();
+});
+
+test('signs in to Salesforce through the system browser, shows who, never a token, and signs out', async ({ app }) => {
+  const { newBrowserPage, nextBrowserOpen } = app;
+  test.skip(!newBrowserPage || !nextBrowserOpen, 'needs the captured system browser of the web project');
+  if (!newBrowserPage || !nextBrowserOpen) return;
+  const page = app.page;
+  await addOrg(page, { alias: 'acme', salesforceLoginUrl: sf.url, clientId: CLIENT_ID, port: String(port) });
+  const panel = page.getByRole('region', { name: 'Sign-in' });
+  await expect(panel).toContainText('Salesforce: Not signed in');
+
+  const opened = nextBrowserOpen();
+  await panel.getByRole('button', { name: 'Sign in to Salesforce' }).click();
+  const authorizationUrl = await opened;
+  expect(new URL(authorizationUrl).searchParams.get('code_challenge_method')).toBe('S256');
+  await expect(panel).toContainText('Waiting for you to finish signing in in your browser');
+  await expect(panel.getByRole('button', { name: 'Cancel sign-in' })).toBeVisible();
+
+  const systemBrowser = await newBrowserPage();
+  await completeLoginInBrowser(systemBrowser, authorizationUrl, { login: 'admin@acme.test' });
+  await expect(panel).toContainText(/Salesforce: Signed in as admin@acme\.test/);
+
+  const html = await page.content();
+  for (const token of sf.issuedTokens()) expect(html).not.toContain(token);
+  expect(sf.leaks).toEqual([]);
+
+  // Survives a restart: the tokens live in the keychain, not in the page.
+  await app.restart();
+  const panel2 = app.page.getByRole('region', { name: 'Sign-in' });
+  await expect(panel2).toContainText(/Signed in as admin@acme\.test/);
+  await panel2.getByRole('button', { name: 'Sign out of Salesforce' }).click();
+  await expect(panel2).toContainText('Salesforce: Not signed in');
+});
+
+test('a sign-in can be cancelled from the app', async ({ app }) => {
+  const { nextBrowserOpen } = app;
+  test.skip(!nextBrowserOpen, 'needs the captured system browser of the web project');
+  if (!nextBrowserOpen) return;
+  const page = app.page;
+  await addOrg(page, { alias: 'acme', salesforceLoginUrl: sf.url, clientId: CLIENT_ID, port: String(port) });
+  const panel = page.getByRole('region', { name: 'Sign-in' });
+  const opened = nextBrowserOpen();
+  await panel.getByRole('button', { name: 'Sign in to Salesforce' }).click();
+  await opened;
+  await panel.getByRole('button', { name: 'Cancel sign-in' }).click();
+  await expect(panel).toContainText('sign-in cancelled');
+  await expect(panel.getByRole('button', { name: 'Sign in to Salesforce' })).toBeEnabled();
+});

@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpClient, readJsonResponse } from '../../main/core/http';
+import { PilotError } from '../../main/core/errors';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); })));
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; port: number; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  servers.push(server);
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, port, seen };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function failure(p: Promise<unknown>): Promise<PilotError> {
+  const e = await p.then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(PilotError);
+  return e as PilotError;
+}
+
+describe('createHttpClient', () => {
+  it('fetches directly when no proxy is configured', async () => {
+    const target = await serve((_q, r) => r.end('hello'));
+    const http = createHttpClient({ env: {} });
+    const res = await http(`${target.url}/x`);
+    expect(await res.text()).toBe('hello');
+  });
+
+  it('maps a server that never answers to a timeout naming the host', async () => {
+    const target = await serve(() => undefined);
+    const err = await failure(createHttpClient({ env: {}, timeoutMs: 300 })(`${target.url}/slow`));
+    expect(err.code).toBe('timeout');
+    expect(err.message).toContain(`127.0.0.1:${target.port}`);
+    expect(err.message).not.toContain('/slow');
+  });
+
+  it('maps a refused connection to a network error', async () => {
+    const port = await freePort();
+    const err = await failure(createHttpClient({ env: {} })(`http://127.0.0.1:${port}/token`));
+    expect(err.code).toBe('network');
+    expect(err.message).toContain('refused');
+  });
+
+  it('maps a reset connection to a network error', async () => {
+    const target = await serve((req) => req.socket.destroy());
+    const err = await failure(createHttpClient({ env: {} })(`${target.url}/`));
+    expect(err.code).toBe('network');
+  });
+
+  it('passes the caller\'s cancellation through', async () => {
+    const target = await serve(() => undefined);
+    const controller = new AbortController();
+    const p = createHttpClient({ env: {} })(`${target.url}/`, { signal: controller.signal });
+    controller.abort();
+    expect((await failure(p)).code).toBe('signin-cancelled');
+  });
+
+  it('tunnels through HTTP_PROXY and honours NO_PROXY', async () => {
+    const target = await serve((_q, r) => r.end('hello'));
+    // A real CONNECT proxy (undici tunnels through proxies) that records what it was asked for.
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    servers.push(proxy);
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+
+    const viaProxy = createHttpClient({ env: { HTTP_PROXY: proxyUrl } });
+    expect(await (await viaProxy(`${target.url}/a`)).text()).toBe('hello');
+    expect(tunnels).toEqual([`127.0.0.1:${target.port}`]);
+
+    const bypass = createHttpClient({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
+    expect(await (await bypass(`${target.url}/b`)).text()).toBe('hello');
+    expect(tunnels).toHaveLength(1);
+    expect(target.seen).toEqual(['GET /a', 'GET /b']);
+  });
+
+  it('explains a proxy refusing an https tunnel with 407', async () => {
+    const proxy = createServer();
+    proxy.on('connect', (_req, socket) => {
+      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n\r\n');
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    servers.push(proxy);
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const err = await failure(createHttpClient({ env: { HTTPS_PROXY: proxyUrl } })('https://login.salesforce.example/services/oauth2/token'));
+    expect(err.message).toContain('407');
+  });
+});
+
+describe('readJsonResponse', () => {
+  const res = (body: string, type?: string, status = 200) => {
+    const r = new Response(body, { status, headers: type ? { 'content-type': type } : {} });
+    Object.defineProperty(r, 'url', { value: 'https://acme.my.salesforce.com/id/00D/005' });
+    return r;
+  };
+
+  it('parses JSON even without a Content-Type', async () => {
+    expect(await readJsonResponse(res('{"a":1}'), 'identity response')).toEqual({ a: 1 });
+  });
+
+  it('refuses HTML, truncated JSON and non-objects with bad-response naming the host, not the body', async () => {
+    for (const [body, type] of [
+      ['<html><body>Login</body></html>', 'text/html'],
+      ['{"access_token":"SECRET123","x', 'application/json'],
+      ['[1,2]', 'application/json'],
+    ] as const) {
+      const err = await failure(readJsonResponse(res(body, type), 'identity response'));
+      expect(err.code).toBe('bad-response');
+      expect(err.message).toContain('acme.my.salesforce.com');
+      expect(err.message).not.toContain('SECRET123');
+    }
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * SecretStore against the real OS keychain. Run inside a private D-Bus session with an unlocked
+ * gnome-keyring:  scripts/with-keyring.sh npx vitest run test/integration/secret-store.test.ts
+ * Without DBUS_SESSION_BUS_ADDRESS the keyring cases skip (they would touch no keychain at all).
+ * The no-bus and bus-without-provider cases start their own child processes and run anywhere with dbus-run-session.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TokenSet } from '../../main/core/model';
+import { SecretStore, SERVICE, type KeychainBackend } from '../../main/core/secret-store';
+import { bundleForChild, childEnv } from '../helpers/bundle-for-child';
+
+const run = promisify(execFile);
+const hasBus = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
+const isLinux = process.platform === 'linux';
+const hasCommand = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+const tokens: TokenSet = {
+  accessToken: 'secret-access-00DABC!AQ0AQ',
+  refreshToken: 'secret-refresh-5Aep861',
+  tokenType: 'Bearer',
+  instanceUrl: 'https://acme.my.salesforce.com',
+  identityUrl: 'https://login.salesforce.com/id/00D000000000001/005000000000001',
+  issuedAt: 1_764_000_000_000,
+  scope: 'api refresh_token',
+  pkce: 'S256',
+  username: 'admin@acme.example',
+};
+
+/**
+ * Accounts stored under our service, read with libsecret's own CLI. secret-tool prints attributes on
+ * stderr and labels/secrets on stdout; only the account attribute lines are kept.
+ */
+async function accountsInKeyring(): Promise<string[]> {
+  const { stderr } = await run('secret-tool', ['search', '--all', 'service', SERVICE]).catch(
+    (e: { stderr?: string }) => ({ stderr: e.stderr ?? '' }),
+  );
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('attribute.account = '))
+    .map((line) => line.slice('attribute.account = '.length))
+    .sort();
+}
+
+async function rawKeytar(): Promise<KeychainBackend> {
+  const mod = (await import('keytar')) as unknown as KeychainBackend & { default?: KeychainBackend };
+  return mod.default ?? mod;
+}
+
+describe.skipIf(!hasBus || !isLinux)(
+  'SecretStore with the real gnome-keyring (needs scripts/with-keyring.sh)',
+  () => {
+    const store = new SecretStore();
+
+    it('stores, reads back and deletes a token set under service pkce-pilot, account <alias>/<provider>', async () => {
+      expect(await store.get('acme', 'salesforce')).toBeUndefined();
+      await store.set('acme', 'salesforce', tokens);
+      expect(await store.get('acme', 'salesforce')).toEqual(tokens);
+      expect(await accountsInKeyring()).toEqual(['acme/salesforce']);
+
+      await store.set('acme', 'salesforce', { ...tokens, accessToken: 'secret-access-rotated' });
+      expect((await store.get('acme', 'salesforce'))?.accessToken).toBe('secret-access-rotated');
+      expect(await accountsInKeyring()).toEqual(['acme/salesforce']);
+
+      expect(await store.delete('acme', 'salesforce')).toBe(true);
+      expect(await store.get('acme', 'salesforce')).toBeUndefined();
+      expect(await store.delete('acme', 'salesforce')).toBe(false);
+      expect(await accountsInKeyring()).toEqual([]);
+    });
+
+    it('deleteAll removes every provider of one org and nothing of another', async () => {
+      await store.set('acme', 'salesforce', tokens);
+      await store.set('acme', 'okta', { ...tokens, tokenType: 'DPoP', instanceUrl: 'https://acme.okta.com' });
+      await store.set('beta', 'salesforce', tokens);
+      expect(await accountsInKeyring()).toEqual(['acme/okta', 'acme/salesforce', 'beta/salesforce']);
+      await store.deleteAll('acme');
+      expect(await accountsInKeyring()).toEqual(['beta/salesforce']);
+      await store.deleteAll('beta');
+      // The write probe used to tell "missing" from "locked" leaves nothing behind.
+      expect(await accountsInKeyring()).toEqual([]);
+    });
+
+    it('reports a damaged item as storage without echoing its content', async () => {
+      const keytar = await rawKeytar();
+      await keytar.setPassword(SERVICE, 'acme/okta', '{"accessToken":"leaky-secret-value"');
+      const error = await store.get('acme', 'okta').catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'storage',
+        hint: expect.stringMatching(/Sign in to acme \(Okta\) again/),
+      });
+      expect(JSON.stringify(error)).not.toContain('leaky-secret-value');
+      expect(String((error as Error).message)).not.toContain('leaky-secret-value');
+      await store.delete('acme', 'okta');
+    });
+
+    // Runs last: gnome-keyring cannot be unlocked again without a prompt in this headless session.
+    it('turns a locked keyring into keychain-unavailable for get, set and delete (not "not signed in")', async () => {
+      await store.set('acme', 'salesforce', tokens);
+      await run('dbus-send', [
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.secrets',
+        '/org/freedesktop/secrets',
+        'org.freedesktop.Secret.Service.Lock',
+        'array:objpath:/org/freedesktop/secrets/collection/login',
+      ]);
+      // What keytar itself does here (measured): get -> null, delete -> false, set -> throws.
+      expect(await (await rawKeytar()).getPassword(SERVICE, 'acme/salesforce')).toBeNull();
+
+      for (const attempt of [
+        () => store.get('acme', 'salesforce'),
+        () => store.set('acme', 'salesforce', tokens),
+        () => store.delete('acme', 'salesforce'),
+      ]) {
+        const error = await attempt().then(
+          () => 'resolved',
+          (e: unknown) => e,
+        );
+        expect(error).toMatchObject({
+          code: 'keychain-unavailable',
+          message: 'The system keychain is locked.',
+          hint: expect.stringMatching(/Unlock your keyring/),
+          details: { reason: 'locked' },
+        });
+        expect(JSON.stringify(error)).not.toContain('secret-');
+      }
+    });
+  },
+);
+
+describe.skipIf(!isLinux || !hasCommand('dbus-run-session'))(
+  'SecretStore without a usable Secret Service (child processes)',
+  () => {
+    let child = { file: '', folder: '' };
+    let busConfig = '';
+    beforeAll(async () => {
+      child = await bundleForChild(path.resolve(__dirname, '../helpers/secret-store-child.ts'));
+      // A session bus that knows no .service files, so nothing can provide org.freedesktop.secrets.
+      busConfig = path.join(await mkdtemp(path.join(os.tmpdir(), 'pilot-bus-')), 'session.conf');
+      await writeFile(
+        busConfig,
+        `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=${os.tmpdir()}</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow receive_sender="*"/><allow own="*"/></policy></busconfig>`,
+      );
+    });
+    afterAll(async () => {
+      if (child.folder) await rm(child.folder, { recursive: true, force: true });
+      if (busConfig) await rm(path.dirname(busConfig), { recursive: true, force: true });
+    });
+
+    async function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+      const [file = '', ...args] = command;
+      const { stdout } = await run(file, args, { env, timeout: 20_000 });
+      const line = stdout.trim().split('\n').pop() ?? '';
+      return JSON.parse(line) as Record<string, unknown>;
+    }
+
+    it.each(['get', 'set', 'delete'])(
+      'no session bus at all: %s fails fast with a clear message',
+      async (operation) => {
+        const env = childEnv({
+          DBUS_SESSION_BUS_ADDRESS: undefined,
+          DISPLAY: undefined,
+          WAYLAND_DISPLAY: undefined,
+          XDG_RUNTIME_DIR: undefined,
+        });
+        const result = await runChild([process.execPath, child.file, operation], env);
+        expect(result).toMatchObject({
+          ok: false,
+          code: 'keychain-unavailable',
+          reason: 'no-session-bus',
+          message: expect.stringMatching(/no D-Bus session/),
+          hint: expect.stringMatching(/desktop session.*dbus-run-session/),
+        });
+      },
+    );
+
+    it.each(['get', 'set', 'delete'])(
+      'a bus without a Secret Service provider: %s names the missing provider',
+      async (operation) => {
+        const result = await runChild(
+          ['dbus-run-session', `--config-file=${busConfig}`, '--', process.execPath, child.file, operation],
+          childEnv({}),
+        );
+        expect(result).toMatchObject({
+          ok: false,
+          code: 'keychain-unavailable',
+          reason: 'no-provider',
+          message: expect.stringMatching(/no Secret Service provider/),
+          hint: expect.stringMatching(/gnome-keyring or KWallet/),
+        });
+      },
+    );
+  },
+);

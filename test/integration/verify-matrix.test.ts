@@ -1,0 +1,452 @@
+/**
+ * End-to-end verification matrix: real Salesforce- and Okta-shaped servers (oidc-provider) with the
+ * fake data APIs, real PKCE sign-ins through the engine's token client, the real TokenService (with
+ * rotation) over an in-memory vault, jsforce for Salesforce reads and fetch for Okta.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../main/core/http';
+import type { ProviderId, TokenSet } from '../../main/core/model';
+import { codeChallengeS256, createCodeVerifier, createState } from '../../main/core/pkce';
+import { endpointsFor } from '../../main/core/providers';
+import { exchangeCode, refreshTokens } from '../../main/core/token-client';
+import { TokenService, type TokenVault } from '../../main/core/token-service';
+import { buildReport, renderReport } from '../../main/core/report';
+import { runVerification } from '../../main/core/verify/run';
+import type { CheckResult, VerificationResult } from '../../main/core/verify/types';
+import { createOktaApi, createOktaApiState, type OktaApiState } from '../servers/okta-api';
+import { startOktaServer, type OktaTestServer } from '../servers/okta-server';
+import { createSalesforceApi, createSalesforceApiState, type SalesforceApiState } from '../servers/salesforce-api';
+import { completeAuthorizationWithFetch, startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
+
+function must<T>(value: T | undefined | null): T {
+  if (value === undefined || value === null) throw new Error('expected a value');
+  return value;
+}
+
+const SF_CLIENT = 'pkce-pilot-sf';
+const OKTA_CLIENT = 'pkce-pilot-okta';
+const OKTA_DPOP_CLIENT = 'pkce-pilot-okta-dpop';
+const REDIRECT = 'http://127.0.0.1:7171/oauth/callback';
+const OKTA_CALLBACK = 'https://system-admin.okta.com/admin/app/generic/oauth20redirect';
+const ALIAS = 'acme';
+const DAY = 24 * 60 * 60 * 1000;
+const http = createHttpClient({ timeoutMs: 10_000 });
+
+let sf: SalesforceTestServer;
+let okta: OktaTestServer;
+const sfState: { current: SalesforceApiState } = { current: createSalesforceApiState() };
+const oktaState: { current: OktaApiState } = { current: createOktaApiState() };
+
+class MemoryVault implements TokenVault {
+  readonly items = new Map<string, TokenSet>();
+  async get(alias: string, provider: ProviderId) {
+    return this.items.get(`${alias}/${provider}`);
+  }
+  async set(alias: string, provider: ProviderId, tokens: TokenSet) {
+    this.items.set(`${alias}/${provider}`, tokens);
+  }
+  async delete(alias: string, provider: ProviderId) {
+    return this.items.delete(`${alias}/${provider}`);
+  }
+}
+
+function baseOf(provider: ProviderId): string {
+  return provider === 'salesforce' ? sf.url : okta.url;
+}
+
+async function signIn(provider: ProviderId, scope: string, clientId = provider === 'salesforce' ? SF_CLIENT : OKTA_CLIENT): Promise<TokenSet> {
+  const endpoints = endpointsFor(provider, baseOf(provider));
+  const verifier = createCodeVerifier();
+  const url = new URL(endpoints.authorizationEndpoint);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    scope,
+    state: createState(),
+    code_challenge: codeChallengeS256(verifier),
+    code_challenge_method: 'S256',
+  }).toString();
+  const callback = new URL(await completeAuthorizationWithFetch(url.toString(), { login: 'admin@acme.test' }));
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code: ${callback.search}`);
+  return exchangeCode({ provider, endpoints, clientId, http, redirectUri: REDIRECT, code, verifier, dpop: clientId === OKTA_DPOP_CLIENT });
+}
+
+interface Setup {
+  vault: MemoryVault;
+  service: TokenService;
+  refreshCalls: number;
+}
+
+async function setUp(opts: { okta?: boolean; oktaScope?: string; oktaClient?: string } = {}): Promise<Setup> {
+  const vault = new MemoryVault();
+  const setup: Setup = {
+    vault,
+    refreshCalls: 0,
+    service: new TokenService({
+      secretStore: vault,
+      refresh: (_alias, provider, tokens) => {
+        setup.refreshCalls++;
+        const clientId = provider === 'salesforce' ? SF_CLIENT : (opts.oktaClient ?? OKTA_CLIENT);
+        return refreshTokens({ provider, endpoints: endpointsFor(provider, baseOf(provider)), clientId, http, tokens });
+      },
+    }),
+  };
+  await vault.set(ALIAS, 'salesforce', await signIn('salesforce', 'api refresh_token id'));
+  if (opts.okta !== false) await vault.set(ALIAS, 'okta', await signIn('okta', opts.oktaScope ?? 'openid offline_access okta.apps.read okta.logs.read', opts.oktaClient));
+  return setup;
+}
+
+const sleeps: number[] = [];
+async function verify(setup: Setup, extra: { timeoutMs?: number } = {}): Promise<VerificationResult> {
+  const result = await runVerification({
+    alias: ALIAS,
+    tokenService: setup.service,
+    http,
+    now: () => new Date(),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...extra,
+  });
+  assertNoUnprovenPass(result);
+  assertNoSecrets(result, setup);
+  return result;
+}
+
+function check(result: VerificationResult, id: CheckResult['id']): CheckResult {
+  const c = result.checks.find((x) => x.id === id);
+  if (!c) throw new Error(`missing check ${id}`);
+  return c;
+}
+
+function statuses(result: VerificationResult): Record<string, string> {
+  return Object.fromEntries(result.checks.map((c) => [c.id, c.status]));
+}
+
+/** The invariant of the whole matrix: a 'pass' always rests on values actually read. */
+function assertNoUnprovenPass(result: VerificationResult): void {
+  for (const c of result.checks) {
+    if (c.status !== 'pass') continue;
+    const values = Object.values(c.evidence.values);
+    expect(values.length, `${c.id} passed without evidence`).toBeGreaterThan(0);
+    expect(values.some((v) => v !== null && !(Array.isArray(v) && v.length === 0)), `${c.id} passed on empty evidence`).toBe(true);
+    expect(Number.isNaN(Date.parse(c.evidence.at))).toBe(false);
+  }
+}
+
+function assertNoSecrets(result: VerificationResult, setup: Setup): void {
+  const text = JSON.stringify(result);
+  const secrets = [...sf.issuedTokens(), ...okta.issuedTokens(), ...[...setup.vault.items.values()].flatMap((t) => [t.accessToken, t.refreshToken ?? ''])];
+  for (const s of secrets) if (s.length >= 8) expect(text.includes(s)).toBe(false);
+}
+
+function goodSalesforce(now = Date.now()): SalesforceApiState {
+  return createSalesforceApiState({
+    orgPkceRequired: true,
+    connectedApps: [
+      { fullName: 'Workbench', label: 'Workbench', callbackUrl: 'https://workbench.example.com/callback', isPkceRequired: false },
+      { fullName: 'Okta_Provisioning', label: 'Okta Provisioning', callbackUrl: `https://login.example.com/cb\n${OKTA_CALLBACK}`, isPkceRequired: true },
+    ],
+    oauthTokens: [
+      { AppName: 'Okta Provisioning', UserId: '005000000000001AAA', CreatedDate: new Date(now - 2 * DAY).toISOString(), LastUsedDate: new Date(now - 3_600_000).toISOString(), UseCount: 42 },
+      { AppName: 'Workbench', UserId: '005000000000002AAA', CreatedDate: new Date(now - DAY).toISOString(), LastUsedDate: null, UseCount: 1 },
+    ],
+  });
+}
+
+function goodOkta(): OktaApiState {
+  return createOktaApiState({
+    apps: [
+      { id: '0oaSF1', name: 'salesforce', label: 'Salesforce.com', status: 'ACTIVE', instanceType: 'PRODUCTION', features: ['PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION'] },
+      { id: '0oaSF2', name: 'salesforce', label: 'Salesforce Old Sandbox', status: 'INACTIVE', instanceType: 'SANDBOX' },
+    ],
+    logs: [],
+  });
+}
+
+function authFailure(appId: string, agoMs: number, uuid: string) {
+  return {
+    uuid,
+    published: new Date(Date.now() - agoMs).toISOString(),
+    eventType: 'application.integration.authentication_failure',
+    displayMessage: 'Authentication of an app integration failed',
+    outcome: { result: 'FAILURE', reason: 'The credentials used to connect to the API were invalid; please check your configuration' },
+    targetIds: [appId],
+  };
+}
+
+beforeAll(async () => {
+  sf = await startSalesforceServer({ autoConsent: true, apiHandler: (req, res, auth) => createSalesforceApi(sfState.current)(req, res, auth) });
+  okta = await startOktaServer({ autoConsent: true, apiHandler: (req, res, auth) => createOktaApi(oktaState.current)(req, res, auth) });
+  await sf.registerClient({ clientId: SF_CLIENT, redirectUris: [REDIRECT] });
+  await okta.registerClient({ clientId: OKTA_CLIENT, redirectUris: [REDIRECT] });
+  await okta.registerClient({ clientId: OKTA_DPOP_CLIENT, redirectUris: [REDIRECT], dpopRequired: true });
+});
+afterAll(async () => {
+  await sf?.close();
+  await okta?.close();
+});
+beforeEach(() => {
+  sf.clearFaults();
+  okta.clearFaults();
+  sf.setRotation(true);
+  sfState.current = goodSalesforce();
+  oktaState.current = goodOkta();
+  sleeps.length = 0;
+});
+
+describe('verification matrix (end to end)', () => {
+  it('everything migrated: every provable check passes, the Okta checkbox stays manual', async () => {
+    const setup = await setUp();
+    const result = await verify(setup);
+    expect(statuses(result)).toEqual({
+      'salesforce.signin.pkce': 'pass',
+      'salesforce.org.pkce-required': 'pass',
+      'salesforce.okta-app.found': 'pass',
+      'salesforce.okta-app.pkce-required': 'pass',
+      'salesforce.okta-app.tokens': 'pass',
+      'okta.salesforce-app.found': 'pass',
+      'okta.provisioning.auth-failures': 'pass',
+      'okta.provisioning.pkce-enabled': 'manual',
+    });
+    expect(result.org).toBe(ALIAS);
+    expect(check(result, 'salesforce.okta-app.found').evidence.values.apps).toEqual(['Okta Provisioning (Okta_Provisioning)']);
+    expect(check(result, 'salesforce.signin.pkce').evidence.values.loginHost).toBe(new URL(sf.url).host);
+    expect(check(result, 'salesforce.okta-app.tokens').evidence.values.tokens).toBe(1);
+    expect(check(result, 'okta.salesforce-app.found').evidence.values.active).toEqual(['Salesforce.com [PRODUCTION]']);
+    expect(sf.leaks).toEqual([]);
+    expect(okta.leaks).toEqual([]);
+    expect(setup.refreshCalls).toBe(0);
+
+    // Reports of a real run never contain a token value.
+    const org = {
+      alias: ALIAS,
+      salesforce: { baseUrl: sf.url, clientId: SF_CLIENT, redirect: 'loopback' as const, port: 7171 },
+      okta: { baseUrl: okta.url, clientId: OKTA_CLIENT, redirect: 'loopback' as const, port: 7171 },
+      createdAt: result.checkedAt,
+      updatedAt: result.checkedAt,
+    };
+    const report = buildReport({ org, progress: {}, lastVerification: result, now: new Date() });
+    const secrets = [...sf.issuedTokens(), ...okta.issuedTokens(), ...[...setup.vault.items.values()].flatMap((t) => [t.accessToken, t.refreshToken ?? ''])].filter((s) => s.length >= 8);
+    expect(secrets.length).toBeGreaterThan(3);
+    for (const format of ['md', 'html', 'json'] as const) {
+      const text = renderReport(report, format);
+      expect(text).toContain('Okta Provisioning');
+      for (const s of secrets) expect(text.includes(s), `${format} report contains a token`).toBe(false);
+    }
+  });
+
+  it('Okta app without Require PKCE: app check fails, tokens prove nothing', async () => {
+    must(sfState.current.connectedApps[1]).isPkceRequired = false;
+    const result = await verify(await setUp());
+    expect(check(result, 'salesforce.okta-app.pkce-required').status).toBe('fail');
+    expect(check(result, 'salesforce.okta-app.pkce-required').summary).toContain('Okta Provisioning');
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('unknown');
+  });
+
+  it('org-wide PKCE off → fail; field absent → unknown', async () => {
+    sfState.current.orgPkceRequired = false;
+    const setup = await setUp({ okta: false });
+    expect(check(await verify(setup), 'salesforce.org.pkce-required').status).toBe('fail');
+    delete sfState.current.orgPkceRequired;
+    expect(check(await verify(setup), 'salesforce.org.pkce-required').status).toBe('unknown');
+  });
+
+  it('no app with Okta\'s callback → found fails, PKCE and tokens unknown', async () => {
+    sfState.current.connectedApps = sfState.current.connectedApps.slice(0, 1);
+    const result = await verify(await setUp({ okta: false }));
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('fail');
+    expect(check(result, 'salesforce.okta-app.pkce-required').status).toBe('unknown');
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('unknown');
+  });
+
+  it('reads many Connected Apps in batches of 10', async () => {
+    for (let i = 0; i < 23; i++) sfState.current.connectedApps.push({ fullName: `App${i}`, callbackUrl: `https://app${i}.example.com/cb`, isPkceRequired: true });
+    const result = await verify(await setUp({ okta: false }));
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('pass');
+    expect(sfState.current.calls.filter((c) => c.startsWith('readMetadata:ConnectedApp'))).toEqual([
+      'readMetadata:ConnectedApp:10',
+      'readMetadata:ConnectedApp:10',
+      'readMetadata:ConnectedApp:5',
+    ]);
+  });
+
+  it('unreadable metadata (SOAP INSUFFICIENT_ACCESS) → unknown naming the permission, never pass', async () => {
+    sfState.current.faults.connectedApps = { code: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on cross-reference id' };
+    sfState.current.faults.orgSettings = { code: 'INSUFFICIENT_ACCESS', message: 'no access' };
+    const result = await verify(await setUp({ okta: false }));
+    for (const id of ['salesforce.org.pkce-required', 'salesforce.okta-app.found', 'salesforce.okta-app.pkce-required', 'salesforce.okta-app.tokens'] as const) {
+      expect(check(result, id).status, id).toBe('unknown');
+    }
+    expect(check(result, 'salesforce.okta-app.found').summary).toMatch(/INSUFFICIENT_ACCESS.*Modify Metadata/);
+  });
+
+  it('Okta app as an External Client App: readable → pass; settings unreadable → unknown naming the permission', async () => {
+    sfState.current.connectedApps = [];
+    sfState.current.externalClientApps = [{ fullName: 'Okta_ECA_glbloauth', externalClientApplication: 'Okta_ECA', callbackUrl: OKTA_CALLBACK, isPkceRequired: true }];
+    must(sfState.current.oauthTokens[0]).AppName = 'Okta_ECA';
+    const setup = await setUp({ okta: false });
+    let result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('pass');
+    expect(check(result, 'salesforce.okta-app.pkce-required').status).toBe('pass');
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('pass');
+
+    sfState.current.faults.externalClientApps = { code: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights' };
+    result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('unknown');
+    expect(check(result, 'salesforce.okta-app.pkce-required').status).toBe('unknown');
+    expect(check(result, 'salesforce.okta-app.pkce-required').summary).toContain('View all External Client App Settings');
+  });
+
+  it('OauthToken: not queryable → unknown; none → fail; only an old token → unknown', async () => {
+    const setup = await setUp({ okta: false });
+    sfState.current.faults.oauthTokenQuery = { code: 'INSUFFICIENT_ACCESS', message: 'Insufficient Privileges' };
+    let result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('unknown');
+    expect(check(result, 'salesforce.okta-app.tokens').summary).toContain('INSUFFICIENT_ACCESS');
+
+    delete sfState.current.faults.oauthTokenQuery;
+    sfState.current.oauthTokens = [];
+    result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('fail');
+
+    sfState.current.oauthTokens = [{ AppName: 'Okta Provisioning', UserId: '005000000000001AAA', CreatedDate: new Date(Date.now() - 40 * DAY).toISOString(), LastUsedDate: new Date().toISOString(), UseCount: 900 }];
+    result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('unknown');
+  });
+
+  it('HTML instead of data, and a hanging server, give unknown — not a crash', async () => {
+    const setup = await setUp({ okta: false });
+    sf.injectFault('api', { kind: 'html' }, { times: Infinity });
+    let result = await verify(setup);
+    for (const id of ['salesforce.org.pkce-required', 'salesforce.okta-app.found', 'salesforce.okta-app.pkce-required'] as const) expect(check(result, id).status, id).toBe('unknown');
+    expect(check(result, 'salesforce.signin.pkce').status).toBe('pass');
+
+    sf.clearFaults();
+    sf.injectFault('api', { kind: 'hang' }, { times: 1 });
+    result = await verify(setup, { timeoutMs: 1_000 });
+    expect(check(result, 'salesforce.org.pkce-required').status).toBe('unknown');
+    expect(check(result, 'salesforce.org.pkce-required').summary).toMatch(/did not answer/);
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('pass');
+  });
+
+  it('expired Salesforce access token: one refresh through TokenService, rotated refresh token persisted, checks pass', async () => {
+    const setup = await setUp({ okta: false });
+    const before = must(await setup.vault.get(ALIAS, 'salesforce'));
+    await setup.vault.set(ALIAS, 'salesforce', { ...before, accessToken: 'expired-access-token-value' });
+    const result = await verify(setup);
+    expect(setup.refreshCalls).toBe(1);
+    const after = must(await setup.vault.get(ALIAS, 'salesforce'));
+    expect(after.refreshToken).toBeTruthy();
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.accessToken).not.toBe('expired-access-token-value');
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('pass');
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('pass');
+    expect(sf.tokenRequestCount('refresh_token')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('Okta: no Salesforce app → fail; failures in the log → fail with count and reason; old or other-app failures → pass', async () => {
+    const setup = await setUp();
+    oktaState.current.apps = [];
+    let result = await verify(setup);
+    expect(check(result, 'okta.salesforce-app.found').status).toBe('fail');
+    expect(check(result, 'okta.provisioning.auth-failures').status).toBe('unknown');
+
+    oktaState.current = goodOkta();
+    oktaState.current.maxPageSize = 1; // forces Link paging
+    oktaState.current.logs = [authFailure('0oaSF1', DAY, 'e1'), authFailure('0oaSF1', 2 * DAY, 'e2'), authFailure('0oaSF1', 3 * DAY, 'e3'), authFailure('0oaOther', DAY, 'e4'), authFailure('0oaSF1', 9 * DAY, 'e5')];
+    result = await verify(setup);
+    const failures = check(result, 'okta.provisioning.auth-failures');
+    expect(failures.status).toBe('fail');
+    expect(failures.evidence.values.failures).toBe(3);
+    expect(failures.summary).toContain('credentials used to connect to the API were invalid');
+    expect(oktaState.current.calls.filter((c) => c.startsWith('logs page')).length).toBe(3);
+    expect(check(result, 'okta.provisioning.pkce-enabled').status).toBe('manual');
+
+    oktaState.current.logs = [authFailure('0oaOther', DAY, 'e4'), authFailure('0oaSF1', 9 * DAY, 'e5')];
+    result = await verify(setup);
+    expect(check(result, 'okta.provisioning.auth-failures').status).toBe('pass');
+  });
+
+  it('Okta 403 (role or scope missing) → unknown naming the scope', async () => {
+    const setup = await setUp();
+    oktaState.current.faults.forbidden = { logs: true };
+    let result = await verify(setup);
+    expect(check(result, 'okta.salesforce-app.found').status).toBe('pass');
+    expect(check(result, 'okta.provisioning.auth-failures').status).toBe('unknown');
+    expect(check(result, 'okta.provisioning.auth-failures').summary).toContain('okta.logs.read');
+
+    const noLogsScope = await setUp({ oktaScope: 'openid offline_access okta.apps.read' });
+    oktaState.current = goodOkta();
+    result = await verify(noLogsScope);
+    expect(check(result, 'okta.provisioning.auth-failures').summary).toMatch(/lacks the okta\.logs\.read scope/);
+  });
+
+  it('Okta 429: waits until X-Rate-Limit-Reset (injected sleep) and retries; a reset beyond the cap → unknown', async () => {
+    const setup = await setUp();
+    oktaState.current.faults.rateLimit = { times: 1, resetEpochSeconds: Math.floor(Date.now() / 1000) + 5 };
+    let result = await verify(setup);
+    expect(check(result, 'okta.salesforce-app.found').status).toBe('pass');
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(3_000);
+    expect(sleeps[0]).toBeLessThanOrEqual(6_250);
+
+    oktaState.current.faults.rateLimit = { times: 1, resetEpochSeconds: Math.floor(Date.now() / 1000) + 600 };
+    result = await verify(setup);
+    expect(check(result, 'okta.salesforce-app.found').status).toBe('unknown');
+    expect(check(result, 'okta.salesforce-app.found').summary).toMatch(/rate limit/);
+  });
+
+  it('expired Okta access token: 401 → one refresh → checks pass', async () => {
+    const setup = await setUp();
+    const before = must(await setup.vault.get(ALIAS, 'okta'));
+    await setup.vault.set(ALIAS, 'okta', { ...before, accessToken: 'expired-okta-access-token' });
+    const result = await verify(setup);
+    expect(setup.refreshCalls).toBe(1);
+    expect(check(result, 'okta.salesforce-app.found').status).toBe('pass');
+    expect(must(await setup.vault.get(ALIAS, 'okta')).accessToken).not.toBe('expired-okta-access-token');
+  });
+
+  it('DPoP-bound Okta tokens: API calls carry `DPoP <token>` and a valid proof; expired token refreshes with DPoP', async () => {
+    const setup = await setUp({ oktaClient: OKTA_DPOP_CLIENT });
+    const tokens = must(await setup.vault.get(ALIAS, 'okta'));
+    expect(tokens.tokenType).toBe('DPoP');
+    oktaState.current.logs = [authFailure('0oaSF1', DAY, 'e1')];
+    let result = await verify(setup);
+    expect(check(result, 'okta.salesforce-app.found').status).toBe('pass');
+    expect(check(result, 'okta.provisioning.auth-failures').status).toBe('fail');
+    expect(oktaState.current.calls.filter((c) => c === 'dpop ok').length).toBe(2);
+    expect(oktaState.current.calls.some((c) => c.startsWith('401 dpop'))).toBe(false);
+
+    await setup.vault.set(ALIAS, 'okta', { ...tokens, accessToken: 'expired-dpop-access-token' });
+    result = await verify(setup);
+    expect(setup.refreshCalls).toBe(1);
+    expect(check(result, 'okta.salesforce-app.found').status).toBe('pass');
+  });
+
+  it('not signed in to Okta, or Okta not configured → Okta checks unknown saying so', async () => {
+    const setup = await setUp({ okta: false });
+    let result = await verify(setup);
+    expect(check(result, 'okta.salesforce-app.found').status).toBe('unknown');
+    expect(check(result, 'okta.salesforce-app.found').summary).toMatch(/Okta not configured or not signed in/);
+    expect(check(result, 'okta.provisioning.pkce-enabled').status).toBe('manual');
+    const org = {
+      alias: ALIAS,
+      salesforce: { baseUrl: sf.url, clientId: SF_CLIENT, redirect: 'loopback' as const, port: 7171 },
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    };
+    result = await runVerification({ alias: ALIAS, org, tokenService: setup.service, http });
+    expect(check(result, 'okta.salesforce-app.found').summary).toMatch(/Okta not configured for this org/);
+    assertNoUnprovenPass(result);
+  });
+
+  it('not signed in to Salesforce → every Salesforce check unknown', async () => {
+    const service = new TokenService({ secretStore: new MemoryVault(), refresh: () => Promise.reject(new Error('unused')) });
+    const result = await runVerification({ alias: ALIAS, tokenService: service, http });
+    expect(result.checks.filter((c) => c.id.startsWith('salesforce.')).map((c) => c.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+    assertNoUnprovenPass(result);
+  });
+});

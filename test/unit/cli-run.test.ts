@@ -1,0 +1,84 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli/run';
+import type { CliIo } from '../../main/cli/io';
+
+function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), env };
+}
+
+function tempHome(): NodeJS.ProcessEnv {
+  return { PKCE_PILOT_HOME: mkdtempSync(join(tmpdir(), 'pkce-cli-')) };
+}
+
+describe('pkce-pilot CLI dispatch', () => {
+  it('prints general help listing every command', async () => {
+    const io = captureIo();
+    expect(await runCli(['--help'], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    for (const c of ['org add', 'org list', 'org remove', 'login', 'status', 'logout', 'checklist', 'verify', 'report']) {
+      expect(text).toContain(c);
+    }
+  });
+
+  it('shows usage and exits 2 when called without a command', async () => {
+    const io = captureIo();
+    expect(await runCli([], io)).toBe(2);
+  });
+
+  it('has --help for every command', async () => {
+    for (const argv of [['org', 'add'], ['org', 'list'], ['org', 'remove'], ['login'], ['status'], ['logout'], ['checklist'], ['verify'], ['report']]) {
+      const io = captureIo();
+      expect(await runCli([...argv, '--help'], io)).toBe(0);
+      expect(io.stdout.join('\n')).toMatch(/^Usage: pkce-pilot /);
+    }
+  });
+
+  it('rejects unknown commands, subcommands and flags with exit 2 and a next step', async () => {
+    let io = captureIo();
+    expect(await runCli(['frobnicate'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('pkce-pilot --help');
+    io = captureIo();
+    expect(await runCli(['org', 'rename'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('org add');
+    io = captureIo(tempHome());
+    expect(await runCli(['org', 'list', '--colour'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/Error: .*--colour.*Usage: pkce-pilot org list/);
+  });
+
+  it('names the missing argument for org add', async () => {
+    const io = captureIo(tempHome());
+    expect(await runCli(['org', 'add', 'acme', '--client-id', 'abc'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('Missing --login-url');
+  });
+
+  it('adds, lists and refuses a duplicate org; bad URLs are explained', async () => {
+    const env = tempHome();
+    let io = captureIo(env);
+    expect(await runCli(['org', 'add', 'acme', '--login-url', 'https://Acme.my.salesforce.com/', '--client-id', '3MVG9abc'], io)).toBe(0);
+    expect(io.stdout.join('\n')).toContain('http://127.0.0.1:7171/oauth/callback');
+    io = captureIo(env);
+    expect(await runCli(['org', 'list', '--json'], io)).toBe(0);
+    const list = JSON.parse(io.stdout.join('\n')) as { alias: string; salesforce: { baseUrl: string } }[];
+    expect(list.map((o) => [o.alias, o.salesforce.baseUrl])).toEqual([['acme', 'https://acme.my.salesforce.com']]);
+    io = captureIo(env);
+    expect(await runCli(['org', 'add', 'acme', '--login-url', 'production', '--client-id', 'x'], io)).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/already/i);
+    io = captureIo(env);
+    expect(await runCli(['org', 'add', 'beta', '--login-url', 'http://evil.example.com', '--client-id', 'x'], io)).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/https/i);
+  });
+
+  it('prints the checklist as JSON with stable item ids, without an org', async () => {
+    const io = captureIo(tempHome());
+    expect(await runCli(['checklist', '--json'], io)).toBe(0);
+    const view = JSON.parse(io.stdout.join('\n')) as { sections: { items: { id: string }[] }[] };
+    const ids = view.sections.flatMap((s) => s.items.map((i) => i.id));
+    expect(ids.length).toBeGreaterThan(15);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

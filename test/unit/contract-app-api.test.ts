@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAppApi, signInEventToAppEvent, type SignInServiceLike } from '../../main/core/app-api';
+import { PilotError } from '../../main/core/errors';
+import type { ProviderId, SignInStatus } from '../../main/core/model';
+import { OrgStore } from '../../main/core/org-store';
+import { ProgressStore } from '../../main/core/progress-store';
+import { apiContract, type AppEvent } from '../../preload/contract';
+
+/** A sign-in engine stand-in whose outcome each test settles by hand. */
+function manualSignIn(emit: (e: AppEvent) => void, opened: string[]) {
+  const settle: Record<string, { resolve: (s: SignInStatus) => void; reject: (e: unknown) => void }> = {};
+  const service: SignInServiceLike = {
+    async start(alias, provider) {
+      opened.push('https://login.example/authorize?client_id=x&code_challenge=abc');
+      emit(signInEventToAppEvent({ alias, provider, phase: 'waiting-for-browser' }));
+      const done = new Promise<SignInStatus>((resolve, reject) => (settle[`${alias}/${provider}`] = { resolve, reject }));
+      done.then(
+        (s) => emit(signInEventToAppEvent({ alias, provider, phase: 'signed-in', message: `Signed in as ${s.username}` })),
+        () => emit(signInEventToAppEvent({ alias, provider, phase: 'cancelled' })),
+      );
+      return { authorizationUrl: 'https://login.example/authorize', done };
+    },
+    cancel: (alias, provider) => {
+      settle[`${alias}/${provider}`]?.reject(new PilotError('signin-cancelled', 'Sign-in cancelled.', ''));
+      return true;
+    },
+    signOut: async () => undefined,
+    status: async (alias: string, provider: ProviderId) =>
+      ({ alias, provider, signedIn: true, username: 'admin@acme.com', accessToken: 'SECRET-TOKEN' }) as SignInStatus,
+  };
+  return { service, settle };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('createAppApi over real stores', () => {
+  let dir: string;
+  let events: AppEvent[];
+  let opened: string[];
+  let sign: ReturnType<typeof manualSignIn>;
+  let api: ReturnType<typeof createAppApi>;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pkce-pilot-api-'));
+    events = [];
+    opened = [];
+    sign = manualSignIn((e) => void events.push(e), opened);
+    api = createAppApi({
+      orgs: new OrgStore(dir),
+      progress: new ProgressStore(dir),
+      signIn: sign.service,
+      openExternal: async (u) => void opened.push(u),
+      emit: (e) => void events.push(e),
+      info: { name: 'PKCE Pilot', version: '0.1.0', platform: 'linux', dataFolder: dir },
+      now: () => new Date('2026-07-05T10:00:00Z'),
+    });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const addAcme = () =>
+    api['orgs.add']({ alias: 'acme', salesforceLoginUrl: 'acme.my.salesforce.com', clientId: '3MVG9abc', redirect: 'loopback', oktaOrgUrl: 'https://acme-admin.okta.com', oktaClientId: '0oaX' });
+
+  it('adds an org with normalised URLs and the callback URLs to register', async () => {
+    const org = await addAcme();
+    expect(org.salesforce.baseUrl).toBe('https://acme.my.salesforce.com');
+    expect(org.okta?.baseUrl).toBe('https://acme.okta.com');
+    expect(org.callbackUrls).toEqual(['com.pkcepilot.app:/oauth/callback', 'http://127.0.0.1:7171/oauth/callback']);
+    expect((await api['orgs.list']({})).orgs.map((o) => o.alias)).toEqual(['acme']);
+    expect(events).toContainEqual({ type: 'orgs-changed' });
+  });
+
+  it('names the bad field in plain words', async () => {
+    await expect(api['orgs.add']({ alias: 'x', salesforceLoginUrl: 'http://evil.example', clientId: 'a', redirect: 'loopback' })).rejects.toThrow(/must use https/);
+    await expect(api['orgs.add']({ alias: 'bad alias', salesforceLoginUrl: 'production', clientId: 'a', redirect: 'loopback' })).rejects.toMatchObject({ code: 'invalid-input' });
+    await addAcme();
+    await expect(addAcme()).rejects.toMatchObject({ code: 'already-exists' });
+  });
+
+  it('ticks, notes and keeps progress in the data folder', async () => {
+    await addAcme();
+    const v = await api['checklist.setDone']({ alias: 'acme', itemId: 'sf.log-in', done: true });
+    const item = v.sections.flatMap((s) => s.items).find((i) => i.id === 'sf.log-in');
+    expect(item?.progress).toMatchObject({ done: true, doneBy: 'admin' });
+    expect(Date.parse(item?.progress.doneAt ?? '')).not.toBeNaN();
+    await api['checklist.setNote']({ alias: 'acme', itemId: 'sf.log-in', note: 'used the integration user' });
+    // A second facade over the same folder (= app restart) sees the same progress.
+    const again = createAppApi({ orgs: new OrgStore(dir), progress: new ProgressStore(dir), signIn: sign.service, openExternal: async () => {}, emit: () => {}, info: { name: '', version: '', platform: '', dataFolder: dir } });
+    const view = await again['checklist.get']({ alias: 'acme' });
+    const kept = view.sections.flatMap((s) => s.items).find((i) => i.id === 'sf.log-in');
+    expect(kept?.progress.note).toBe('used the integration user');
+    expect(view.summary.done).toBe(1);
+    await expect(api['checklist.setDone']({ alias: 'acme', itemId: 'scope.saml-only', done: true })).rejects.toThrow(/information only/);
+    await expect(api['checklist.setDone']({ alias: 'acme', itemId: 'sf.nope', done: true })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(api['checklist.get']({ alias: 'ghost' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('rejects inputs that bypass the contract (strict at the core boundary too)', async () => {
+    await addAcme();
+    await expect(api['checklist.get']({ alias: 'acme', extra: 1 } as never)).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+
+  it('reports sign-in phases as events and never returns secrets in status', async () => {
+    await addAcme();
+    const r = await api['signIn.start']({ alias: 'acme', provider: 'salesforce' });
+    expect(r.phase).toBe('waiting-for-browser');
+    expect(opened).toHaveLength(1);
+    sign.settle['acme/salesforce']?.resolve({ alias: 'acme', provider: 'salesforce', signedIn: true, username: 'admin@acme.com' });
+    await tick();
+    expect(events.filter((e) => e.type === 'sign-in').map((e) => e.type === 'sign-in' && e.phase)).toEqual(['waiting-for-browser', 'signed-in']);
+    await api['signIn.start']({ alias: 'acme', provider: 'okta' });
+    await api['signIn.cancel']({ alias: 'acme', provider: 'okta' });
+    await tick();
+    expect(events.at(-1)).toMatchObject({ type: 'sign-in', provider: 'okta', phase: 'cancelled' });
+    const status = await api['signIn.status']({ alias: 'acme' });
+    expect(status.statuses).toHaveLength(2);
+    expect(JSON.stringify(status)).not.toContain('SECRET');
+    expect(apiContract['signIn.status'].output.safeParse(status).success).toBe(true);
+  });
+
+  it('opens deep links built from the org settings', async () => {
+    await addAcme();
+    const r = await api['links.open']({ alias: 'acme', target: 'salesforce.app-manager' });
+    expect(r.url).toBe('https://acme.my.salesforce.com/lightning/setup/NavigationMenus/home');
+    expect(opened).toEqual([r.url]);
+  });
+
+  it('says plainly when verification or reports are not available', async () => {
+    await addAcme();
+    await expect(api['verify.run']({ alias: 'acme' })).rejects.toThrow(/not available/);
+    await expect(api['report.export']({ alias: 'acme', format: 'pdf' })).rejects.toThrow(/not available/);
+    const info = await api['app.info']({});
+    expect(info.features).toEqual({ verify: false, reports: [] });
+    expect(info.deadline.text).toBe('Salesforce has enforced PKCE for 10 days (since 25 June 2026).');
+    expect(apiContract['app.info'].output.safeParse(info).success).toBe(true);
+  });
+
+  it('records verification checks as evidence on the items they confirm', async () => {
+    await addAcme();
+    const withVerify = createAppApi({
+      orgs: new OrgStore(dir), progress: new ProgressStore(dir), signIn: sign.service, openExternal: async () => {}, emit: (e) => void events.push(e),
+      info: { name: '', version: '', platform: '', dataFolder: dir },
+      verify: async (alias) => ({ org: alias, checkedAt: '2026-07-05T10:00:00.000Z', checks: [{ id: 'salesforce.okta-app.pkce-required', status: 'pass', summary: 'Okta app requires PKCE', evidence: { api: 'Metadata API', values: { isPkceRequired: true }, at: '2026-07-05T10:00:00.000Z' } }] }),
+    });
+    await withVerify['verify.run']({ alias: 'acme' });
+    const view = await withVerify['checklist.get']({ alias: 'acme' });
+    const item = view.sections.flatMap((s) => s.items).find((i) => i.id === 'sf.require-pkce');
+    expect(item?.verifiedByCheck).toBe(true);
+    expect(item?.progress).toMatchObject({ done: true, doneBy: 'verification' });
+    expect(events.filter((e) => e.type === 'verification').map((e) => e.type === 'verification' && e.phase)).toEqual(['started', 'finished']);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SCHEME,
+  DEV_SCHEME,
+  findRedirectInArgv,
+  loopbackRedirectUri,
+  parseCallbackQuery,
+  parseSchemeRedirect,
+  redirectUriFor,
+  schemeRedirectUri,
+} from '../../main/core/redirect';
+
+const S = DEFAULT_SCHEME;
+
+function rejects(fn: () => unknown): void {
+  expect(fn).toThrow(expect.objectContaining({ code: 'redirect-invalid' }));
+}
+
+describe('redirect URIs', () => {
+  it('builds the registered forms', () => {
+    expect(schemeRedirectUri(S)).toBe('com.pkcepilot.app:/oauth/callback');
+    expect(schemeRedirectUri(DEV_SCHEME)).toBe('com.pkcepilot.app.dev:/oauth/callback');
+    expect(loopbackRedirectUri(7171)).toBe('http://127.0.0.1:7171/oauth/callback');
+    const base = { baseUrl: 'https://login.salesforce.com', clientId: 'x', port: 7272 };
+    expect(redirectUriFor({ ...base, redirect: 'loopback' }, S)).toBe('http://127.0.0.1:7272/oauth/callback');
+    expect(redirectUriFor({ ...base, redirect: 'scheme' }, DEV_SCHEME)).toBe('com.pkcepilot.app.dev:/oauth/callback');
+  });
+});
+
+describe('parseSchemeRedirect', () => {
+  it('returns the code and state of a well-formed redirect', () => {
+    expect(parseSchemeRedirect(`${S}:/oauth/callback?code=abc&state=xyz`, S)).toEqual({ code: 'abc', state: 'xyz' });
+  });
+  it('compares the scheme case-insensitively', () => {
+    expect(parseSchemeRedirect(`COM.PkcePilot.App:/oauth/callback?code=c&state=s`, S)).toEqual({ code: 'c', state: 's' });
+  });
+  it('returns errors with their description', () => {
+    expect(parseSchemeRedirect(`${S}:/oauth/callback?error=access_denied&error_description=end-user%20denied&state=s`, S)).toEqual({
+      state: 's',
+      error: 'access_denied',
+      errorDescription: 'end-user denied',
+    });
+  });
+  it('keeps the RFC 9207 iss parameter', () => {
+    expect(parseSchemeRedirect(`${S}:/oauth/callback?code=c&state=s&iss=https%3A%2F%2Facme.okta.com`, S)).toEqual({ code: 'c', state: 's', iss: 'https://acme.okta.com' });
+  });
+  it.each([
+    ['other scheme', 'com.evil.app:/oauth/callback?code=c&state=s'],
+    ['dev scheme in a prod build', `${DEV_SCHEME}:/oauth/callback?code=c&state=s`],
+    ['authority form', `${S}://oauth/callback?code=c&state=s`],
+    ['triple slash', `${S}:///oauth/callback?code=c&state=s`],
+    ['host + userinfo', `${S}://user@evil/oauth/callback?code=c&state=s`],
+    ['wrong path', `${S}:/oauth/callbackx?code=c&state=s`],
+    ['path case', `${S}:/OAuth/callback?code=c&state=s`],
+    ['extra segment', `${S}:/oauth/callback/x?code=c&state=s`],
+    ['no query', `${S}:/oauth/callback`],
+    ['fragment', `${S}:/oauth/callback?code=c&state=s#x`],
+    ['no state', `${S}:/oauth/callback?code=c`],
+    ['empty state', `${S}:/oauth/callback?code=c&state=`],
+    ['no code, no error', `${S}:/oauth/callback?state=s`],
+    ['duplicate code', `${S}:/oauth/callback?code=c&code=d&state=s`],
+    ['duplicate state', `${S}:/oauth/callback?code=c&state=s&state=t`],
+    ['whitespace', `${S}:/oauth/callback?code=c&state=s x`],
+    ['too long', `${S}:/oauth/callback?code=${'c'.repeat(9000)}&state=s`],
+  ])('rejects %s', (_name, url) => {
+    rejects(() => parseSchemeRedirect(url, S));
+  });
+  it('never echoes the code in its error', () => {
+    try {
+      parseSchemeRedirect(`${S}:/oauth/callback?code=SECRETCODE&code=SECRETCODE&state=s`, S);
+    } catch (e) {
+      expect(String((e as Error).message)).not.toContain('SECRETCODE');
+      return;
+    }
+    throw new Error('should have thrown');
+  });
+});
+
+describe('parseCallbackQuery', () => {
+  it('accepts a URLSearchParams', () => {
+    expect(parseCallbackQuery(new URLSearchParams({ code: 'c', state: 's' }))).toEqual({ code: 'c', state: 's' });
+  });
+  it('prefers the error when both error and code arrive', () => {
+    expect(parseCallbackQuery('code=c&error=server_error&state=s')).toEqual({ state: 's', error: 'server_error' });
+  });
+});
+
+describe('findRedirectInArgv', () => {
+  const url = `${S}:/oauth/callback?code=c&state=s`;
+  it('finds exactly one redirect among ordinary arguments', () => {
+    expect(findRedirectInArgv(['/opt/PKCE Pilot/pkce-pilot', '--no-sandbox', url], S)).toBe(url);
+  });
+  it('returns undefined for none, two, or a malformed one', () => {
+    expect(findRedirectInArgv(['app', '--flag'], S)).toBeUndefined();
+    expect(findRedirectInArgv(['app', url, `${S}:/oauth/callback?code=d&state=t`], S)).toBeUndefined();
+    expect(findRedirectInArgv(['app', `${S}://evil/oauth/callback?code=c&state=s`], S)).toBeUndefined();
+    expect(findRedirectInArgv(['app', `com.other:/oauth/callback?code=c&state=s`], S)).toBeUndefined();
+  });
+});
