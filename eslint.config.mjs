@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // The published bin shim is plain CommonJS that loads the built CLI.
+    files: ['bin/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The core and the CLI run under plain Node: only the Electron shell and the preload may load electron.
     files: ['main/core/**/*.ts', 'main/cli/**/*.ts', 'renderer/**/*.{ts,tsx}'],
     rules: {

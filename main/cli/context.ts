@@ -12,7 +12,7 @@ export async function loadStores(io: CliIo) {
   ]);
   const dataFolder = resolveDataFolder({ env: io.env });
   await ensureDataFolder(dataFolder);
-  const recovered = (r: { reason: string; keptAt: string }) => io.err(`Warning: ${r.reason} The unreadable file was kept at ${r.keptAt}.`);
+  const recovered = reportRecovery(io);
   return { dataFolder, orgs: new OrgStore(dataFolder, { onRecovered: recovered }), progress: new ProgressStore(dataFolder, { onRecovered: recovered }) };
 }
 
@@ -27,5 +27,11 @@ export async function loadServices(io: CliIo, openBrowser: (url: string) => Prom
     dataFolder: resolveDataFolder({ env: io.env }),
     http: createHttpClient({ env: io.env }),
     openBrowser,
+    onRecovered: reportRecovery(io),
   });
+}
+
+/** A data file that could not be read was kept aside: say so on stderr, never reset silently. */
+function reportRecovery(io: CliIo) {
+  return (r: { reason: string; keptAt: string }) => io.err(`Warning: ${r.reason} The unreadable file was kept at ${r.keptAt}.`);
 }

@@ -15,7 +15,6 @@ import type { OrgPatch } from './org-store';
 import type { Evidence, EvidenceOutcome, ItemProgress } from './progress-store';
 import { defaultScopes } from './providers';
 import { DEFAULT_SCHEME, loopbackRedirectUri, schemeRedirectUri } from './redirect';
-import { applyToChecklist } from './verify/run';
 import type { VerificationResult } from './verify/types';
 
 /** The parts of OrgStore the facade uses (main/core/org-store.ts). */
@@ -61,7 +60,10 @@ export interface AppApiDeps {
   /** Opens an https deep link (the shell enforces its host allow-list). */
   readonly openExternal: (url: string) => Promise<void>;
   readonly emit: (event: AppEvent) => void;
+  /** Runs the checks, records them as checklist evidence and keeps the result (CoreServices.verifyOne). */
   readonly verify?: (alias: string) => Promise<VerificationResult>;
+  /** Signs out of both providers and deletes the org, its progress and results (CoreServices.removeOrg). */
+  readonly removeOrg: (alias: string) => Promise<void>;
   readonly exportReport?: (alias: string, format: ReportFormat) => Promise<{ path: string }>;
   /** Formats exportReport supports (PDF needs the Electron shell). */
   readonly reportFormats?: readonly ReportFormat[];
@@ -190,13 +192,7 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
 
     async 'orgs.remove'(raw) {
       const { alias } = parse('orgs.remove', raw);
-      await deps.orgs.get(alias);
-      // Sign out first so no token outlives its org; a failure there must not keep the org.
-      for (const provider of ['salesforce', 'okta'] as const) {
-        await Promise.resolve(deps.signIn.signOut(alias, provider)).catch(() => undefined);
-      }
-      await deps.orgs.remove(alias);
-      await deps.progress.removeOrg(alias);
+      await deps.removeOrg(alias);
       deps.emit({ type: 'orgs-changed' });
       return { removed: true };
     },
@@ -260,8 +256,6 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
         deps.emit({ type: 'verification', alias, phase: 'error', message: err.toDisplayString().slice(0, 1000) });
         throw err;
       }
-      // One combined verdict per item (worst check first); the store decides ticks and conflicts.
-      await applyToChecklist(deps.progress, alias, result);
       deps.emit({ type: 'verification', alias, phase: 'finished' });
       return result as unknown as z.output<(typeof apiContract)['verify.run']['output']>;
     },
@@ -281,6 +275,7 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
       const { alias, target } = parse('links.open', raw);
       const org = await deps.orgs.get(alias);
       const url = buildLink(linkOrg(org), target);
+      // electron-security-exception OPEN_EXTERNAL_JS_CHECK: deps.openExternal is the shell's allow-listed opener (main/electron/external-links.ts)
       await deps.openExternal(url);
       return { opened: true, url };
     },

@@ -5,6 +5,7 @@
  */
 import { ensureDataFolder } from './data-folder';
 import type { HttpClient } from './http';
+import type { Recovery } from './json-file-store';
 import type { ProviderId, TokenSet } from './model';
 import { OrgStore } from './org-store';
 import { ProgressStore } from './progress-store';
@@ -29,6 +30,8 @@ export interface CoreServicesOptions {
   readonly secrets?: TokenVault & { deleteAll?(alias: string): Promise<unknown> };
   readonly appVersion?: string;
   readonly now?: () => Date;
+  /** Told when a data file was unreadable and kept aside, so the shell can say so (never a silent reset). */
+  readonly onRecovered?: (recovery: Recovery) => void;
 }
 
 export interface VerifiedOrg {
@@ -41,9 +44,10 @@ export type CoreServices = Awaited<ReturnType<typeof createCoreServices>>;
 export async function createCoreServices(options: CoreServicesOptions) {
   const now = options.now ?? (() => new Date());
   await ensureDataFolder(options.dataFolder);
-  const orgs = new OrgStore(options.dataFolder);
-  const progress = new ProgressStore(options.dataFolder);
-  const verifications = new VerificationStore(options.dataFolder);
+  const recovered = options.onRecovered ? { onRecovered: options.onRecovered } : {};
+  const orgs = new OrgStore(options.dataFolder, recovered);
+  const progress = new ProgressStore(options.dataFolder, recovered);
+  const verifications = new VerificationStore(options.dataFolder, options.onRecovered);
   const secrets = options.secrets ?? new SecretStore();
   const http = options.http;
 
@@ -82,6 +86,12 @@ export async function createCoreServices(options: CoreServicesOptions) {
     return out;
   }
 
+  async function verifyOne(alias: string): Promise<VerificationResult> {
+    const [verified] = await verify([alias]);
+    if (!verified) throw new Error('verification returned no result');
+    return verified.result;
+  }
+
   async function report(alias: string, format: ReportFormat): Promise<string> {
     const org = await orgs.get(alias);
     const data = buildReport({
@@ -94,14 +104,17 @@ export async function createCoreServices(options: CoreServicesOptions) {
     return renderReport(data, format);
   }
 
-  /** Removes an org everywhere. Keychain first: if it fails, the org stays listed and nothing is orphaned. */
+  /**
+   * Removes an org everywhere. Sign-outs first (revoke at the server, best effort; delete the keychain
+   * item, which must succeed): if the keychain fails, the org stays listed and no token is orphaned.
+   */
   async function removeOrg(alias: string): Promise<void> {
     await orgs.get(alias);
-    await Promise.all((['salesforce', 'okta'] as const).map((p) => secrets.delete(alias, p)));
+    for (const provider of ['salesforce', 'okta'] as const) await signIn.signOut(alias, provider);
     await orgs.remove(alias);
     await progress.removeOrg(alias);
     await verifications.remove(alias);
   }
 
-  return { dataFolder: options.dataFolder, orgs, progress, verifications, secrets, http, signIn, tokens, verify, report, removeOrg };
+  return { dataFolder: options.dataFolder, orgs, progress, verifications, secrets, http, signIn, tokens, verify, verifyOne, report, removeOrg };
 }

@@ -1,19 +1,14 @@
 /**
- * Builds the core for the desktop app: stores in the data folder, keychain, Chromium networking, and
- * the shell's OS capabilities (system browser, save dialog, PDF) handed to createAppApi. The one
- * file that knows how the core's pieces fit together in the app.
+ * Builds the core for the desktop app: the shared composition root (main/core/services.ts) over
+ * Chromium's networking, plus the shell's OS capabilities (system browser, save dialog, PDF) handed
+ * to createAppApi.
  */
 import { app, net } from 'electron';
 import type { AppEvent } from '../../preload/contract';
-import { createAppApi, type AppApiDeps } from '../core/app-api';
-import { ensureDataFolder } from '../core/data-folder';
+import { createAppApi, signInEventToAppEvent, type AppApiDeps } from '../core/app-api';
 import { allowedExternalHosts } from '../core/deep-links';
 import type { OrgSettings } from '../core/model';
-import { OrgStore } from '../core/org-store';
-import { ProgressStore } from '../core/progress-store';
-import { SecretStore } from '../core/secret-store';
-import { buildReport, renderReport } from '../core/report';
-import { SignInService } from '../core/sign-in';
+import { createCoreServices } from '../core/services';
 import { createChromiumHttpClient } from './chromium-http';
 import { createLinkOpener, createSignInPageOpener } from './external-links';
 import { renderHtmlToPdf } from './pdf-export';
@@ -32,60 +27,46 @@ function authorizationOrigins(orgs: readonly OrgSettings[]): string[] {
 }
 
 export async function createAppServices(options: AppServicesOptions) {
-  await ensureDataFolder(options.dataFolder);
-  const orgs = new OrgStore(options.dataFolder);
-  const progress = new ProgressStore(options.dataFolder);
-  const secrets = new SecretStore();
-  // Chromium's stack follows the system proxy/PAC and the OS certificate store (corporate networks).
-  const http = createChromiumHttpClient((input, init) => net.fetch(input, init));
+  // The allow-lists read the org list lazily, so they always match what the admin configured.
+  let listOrgs: () => Promise<OrgSettings[]> = async () => [];
+  const core = await createCoreServices({
+    dataFolder: options.dataFolder,
+    // Chromium's stack follows the system proxy/PAC and the OS certificate store (corporate networks).
+    http: createChromiumHttpClient((input, init) => net.fetch(input, init)),
+    openBrowser: createSignInPageOpener(async () => authorizationOrigins(await listOrgs())),
+    scheme: options.scheme,
+    onSignInEvent: (e) => options.emit(signInEventToAppEvent(e)),
+    appVersion: app.getVersion(),
+  });
+  listOrgs = () => core.orgs.list();
 
   const openLink = createLinkOpener(async () =>
     allowedExternalHosts(
-      (await orgs.list()).map((org) => ({
+      (await core.orgs.list()).map((org) => ({
         salesforceBaseUrl: org.salesforce.baseUrl,
         ...(org.okta ? { oktaBaseUrl: org.okta.baseUrl } : {}),
       })),
     ),
   );
-  const openSignInPage = createSignInPageOpener(async () => authorizationOrigins(await orgs.list()));
-  const signIn = new SignInService({
-    orgs,
-    secrets,
-    http,
-    openBrowser: openSignInPage,
-    scheme: options.scheme,
-  });
 
   const exportReport = createReportExporter({
-    render: async (alias, format) => {
-      const org = await orgs.get(alias);
-      const data = buildReport({
-        org,
-        progress: await progress.getOrg(alias),
-        now: new Date(),
-        appVersion: app.getVersion(),
-      });
-      return renderReport(data, format);
-    },
+    render: (alias, format) => core.report(alias, format),
     renderPdf: renderHtmlToPdf,
     choosePath: chooseSavePath,
   });
 
   const deps: AppApiDeps = {
-    orgs,
-    progress,
-    signIn,
+    orgs: core.orgs,
+    progress: core.progress,
+    signIn: core.signIn,
+    removeOrg: core.removeOrg,
+    verify: core.verifyOne,
     openExternal: openLink,
     emit: options.emit,
     exportReport,
     reportFormats: ['md', 'html', 'json', 'pdf'],
-    info: {
-      name: app.getName(),
-      version: app.getVersion(),
-      platform: process.platform,
-      dataFolder: options.dataFolder,
-    },
+    info: { name: app.getName(), version: app.getVersion(), platform: process.platform, dataFolder: options.dataFolder },
     scheme: options.scheme,
   };
-  return { handlers: createAppApi(deps), signIn };
+  return { handlers: createAppApi(deps), signIn: core.signIn };
 }

@@ -7,6 +7,7 @@ import { PilotError } from '../../main/core/errors';
 import type { ProviderId, SignInStatus } from '../../main/core/model';
 import { OrgStore } from '../../main/core/org-store';
 import { ProgressStore } from '../../main/core/progress-store';
+import { applyToChecklist } from '../../main/core/verify/run';
 import { apiContract, type AppEvent } from '../../preload/contract';
 
 /** A sign-in engine stand-in whose outcome each test settles by hand. */
@@ -51,7 +52,7 @@ describe('createAppApi over real stores', () => {
     api = createAppApi({
       orgs: new OrgStore(dir),
       progress: new ProgressStore(dir),
-      signIn: sign.service,
+      signIn: sign.service, removeOrg: async () => {},
       openExternal: async (u) => void opened.push(u),
       emit: (e) => void events.push(e),
       info: { name: 'PKCE Pilot', version: '0.1.0', platform: 'linux', dataFolder: dir },
@@ -87,7 +88,7 @@ describe('createAppApi over real stores', () => {
     expect(Date.parse(item?.progress.doneAt ?? '')).not.toBeNaN();
     await api['checklist.setNote']({ alias: 'acme', itemId: 'sf.log-in', note: 'used the integration user' });
     // A second facade over the same folder (= app restart) sees the same progress.
-    const again = createAppApi({ orgs: new OrgStore(dir), progress: new ProgressStore(dir), signIn: sign.service, openExternal: async () => {}, emit: () => {}, info: { name: '', version: '', platform: '', dataFolder: dir } });
+    const again = createAppApi({ orgs: new OrgStore(dir), progress: new ProgressStore(dir), signIn: sign.service, removeOrg: async () => {}, openExternal: async () => {}, emit: () => {}, info: { name: '', version: '', platform: '', dataFolder: dir } });
     const view = await again['checklist.get']({ alias: 'acme' });
     const kept = view.sections.flatMap((s) => s.items).find((i) => i.id === 'sf.log-in');
     expect(kept?.progress.note).toBe('used the integration user');
@@ -140,9 +141,14 @@ describe('createAppApi over real stores', () => {
   it('records verification checks as evidence on the items they confirm', async () => {
     await addAcme();
     const withVerify = createAppApi({
-      orgs: new OrgStore(dir), progress: new ProgressStore(dir), signIn: sign.service, openExternal: async () => {}, emit: (e) => void events.push(e),
+      orgs: new OrgStore(dir), progress: new ProgressStore(dir), signIn: sign.service, removeOrg: async () => {}, openExternal: async () => {}, emit: (e) => void events.push(e),
       info: { name: '', version: '', platform: '', dataFolder: dir },
-      verify: async (alias) => ({ org: alias, checkedAt: '2026-07-05T10:00:00.000Z', checks: [{ id: 'salesforce.okta-app.pkce-required', status: 'pass', summary: 'Okta app requires PKCE', evidence: { api: 'Metadata API', values: { isPkceRequired: true }, at: '2026-07-05T10:00:00.000Z' } }] }),
+      // As CoreServices.verifyOne does: run, then record the verdicts as checklist evidence.
+      verify: async (alias) => {
+        const result = { org: alias, checkedAt: '2026-07-05T10:00:00.000Z', checks: [{ id: 'salesforce.okta-app.pkce-required' as const, status: 'pass' as const, summary: 'Okta app requires PKCE', evidence: { api: 'Metadata API', values: { isPkceRequired: true }, at: '2026-07-05T10:00:00.000Z' } }] };
+        await applyToChecklist(new ProgressStore(dir), alias, result);
+        return result;
+      },
     });
     await withVerify['verify.run']({ alias: 'acme' });
     const view = await withVerify['checklist.get']({ alias: 'acme' });

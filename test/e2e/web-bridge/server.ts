@@ -12,12 +12,8 @@ import path from 'node:path';
 import { createAppApi, signInEventToAppEvent } from '../../../main/core/app-api';
 import { PilotError, toPilotError } from '../../../main/core/errors';
 import { createHttpClient } from '../../../main/core/http';
-import { OrgStore } from '../../../main/core/org-store';
-import { ProgressStore } from '../../../main/core/progress-store';
-import { buildReport, renderReport } from '../../../main/core/report';
 import type { VerificationResult } from '../../../main/core/verify/types';
-import { SecretStore } from '../../../main/core/secret-store';
-import { SignInService } from '../../../main/core/sign-in';
+import { createCoreServices } from '../../../main/core/services';
 import { API_METHODS, apiContract, appEventSchema, type ApiMethod, type AppEvent } from '../../../preload/contract';
 
 export const DEFAULT_RENDERER_DIR = path.resolve(__dirname, '../../../out/renderer');
@@ -112,11 +108,10 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   const externalOpens: string[] = [];
   let waiters: ((url: string) => void)[] = [];
 
-  const orgs = new OrgStore(options.home);
-  const progress = new ProgressStore(options.home);
-  const signIn = new SignInService({
-    orgs,
-    secrets: new SecretStore(),
+  const now = options.now ?? (() => new Date());
+  // The same composition root as the CLI and the Electron shell; only the browser opener differs.
+  const core = await createCoreServices({
+    dataFolder: options.home,
     http: createHttpClient({ env: {} }),
     openBrowser: async (url) => {
       browserOpens.push(url);
@@ -124,29 +119,30 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       waiters = [];
       for (const resolve of w) resolve(url);
     },
-    onEvent: (e) => emit(signInEventToAppEvent(e)),
+    onSignInEvent: (e) => emit(signInEventToAppEvent(e)),
+    appVersion: '0.1.0-web-bridge',
+    now,
   });
   const handlers = createAppApi({
-    orgs,
-    progress,
-    signIn,
+    orgs: core.orgs,
+    progress: core.progress,
+    signIn: core.signIn,
+    removeOrg: core.removeOrg,
+    verify: options.verify ?? core.verifyOne,
     openExternal: async (url) => void externalOpens.push(url),
     emit,
     info: { name: 'PKCE Pilot', version: '0.1.0-web-bridge', platform: process.platform, dataFolder: options.home },
     // Real report renderers; the file goes to <home>/reports (the app shell asks with a save dialog instead).
     exportReport: async (alias, format) => {
       if (format === 'pdf') throw new PilotError('internal', 'PDF export needs the desktop app.', 'Export HTML and print it to PDF.');
-      const org = await orgs.get(alias);
-      const data = buildReport({ org, progress: await progress.getOrg(alias), now: (options.now ?? (() => new Date()))() });
       const dir = path.join(options.home, 'reports');
       await mkdir(dir, { recursive: true });
       const file = path.join(dir, `${alias}-pkce-report.${format}`);
-      await writeFile(file, renderReport(data, format), 'utf8');
+      await writeFile(file, await core.report(alias, format), 'utf8');
       return { path: file };
     },
     reportFormats: ['md', 'html', 'json'],
-    ...(options.verify ? { verify: options.verify } : {}),
-    ...(options.now ? { now: options.now } : {}),
+    now,
   });
 
   async function callMethod(method: ApiMethod, raw: unknown) {

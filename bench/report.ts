@@ -1,0 +1,119 @@
+/**
+ * The benchmark's outputs: one Markdown table (bench/results.md, pasted into README.md by the lead) and
+ * the same data as JSON (bench/results.json). Pure: takes results, returns text.
+ */
+import { round, type Summary } from './stats';
+
+export interface MeasuredSide {
+  /** What was run, e.g. "`node bin/pkce-pilot.js --help`". */
+  readonly label: string;
+  readonly unit: 'ms' | 'KB';
+  readonly summary: Summary;
+}
+
+export interface BudgetResult {
+  readonly id: string;
+  readonly title: string;
+  /** How the number is defined (what "ready" or "payload" means), shown under the table. */
+  readonly definition: string;
+  readonly subject: MeasuredSide;
+  /** Absent for absolute budgets (payload size). */
+  readonly baseline?: MeasuredSide;
+  /** 'ratio': subject median / baseline median; 'absolute': subject median itself. */
+  readonly kind: 'ratio' | 'absolute';
+  readonly value: number;
+  readonly limit: number;
+  readonly pass: boolean;
+  /** Extra facts worth keeping next to the number (e.g. which files were counted). */
+  readonly notes?: readonly string[];
+}
+
+export interface BenchReport {
+  readonly generatedAt: string;
+  readonly machine: { readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string };
+  readonly budgets: readonly BudgetResult[];
+  readonly allPassed: boolean;
+}
+
+function fmt(side: MeasuredSide): string {
+  const s = side.summary;
+  const spread = s.runs > 1 ? ` (${round(s.min, 1)}–${round(s.max, 1)}, n=${s.runs})` : '';
+  return `${round(s.median, 1)} ${side.unit}${spread}`;
+}
+
+function valueText(b: BudgetResult): string {
+  return b.kind === 'ratio' ? `${round(b.value, 2)}×` : `${round(b.value, 1)} ${b.subject.unit}`;
+}
+
+function limitText(b: BudgetResult): string {
+  return b.kind === 'ratio' ? `≤ ${b.limit}×` : `≤ ${b.limit} ${b.subject.unit}`;
+}
+
+/** Table cells must not break the Markdown row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const lines = [
+    '| Budget | Measured (median) | Baseline (median) | Value | Limit | Result |',
+    '|---|---|---|---|---|---|',
+    ...report.budgets.map((b) =>
+      [
+        cell(b.title),
+        cell(`${b.subject.label}: ${fmt(b.subject)}`),
+        cell(b.baseline ? `${b.baseline.label}: ${fmt(b.baseline)}` : '—'),
+        valueText(b),
+        limitText(b),
+        b.pass ? 'pass' : '**FAIL**',
+      ].join(' | '),
+    ).map((row) => `| ${row} |`),
+  ];
+  const definitions = report.budgets.map((b) => `- **${b.title}**: ${b.definition}${(b.notes ?? []).map((n) => ` ${n}`).join('')}`);
+  const m = report.machine;
+  return [
+    `Measured ${report.generatedAt} on Node ${m.node}, ${m.platform}, ${m.cpus}× ${m.cpuModel}. Medians of the kept runs (warm-ups discarded); ranges are min–max.`,
+    '',
+    ...lines,
+    '',
+    ...definitions,
+    '',
+    report.allPassed ? 'All budgets hold.' : 'At least one budget is exceeded (see **FAIL**).',
+    '',
+  ].join('\n');
+}
+
+/** JSON with rounded numbers; raw samples are kept so a regression can be looked at run by run. */
+export function renderJson(report: BenchReport): string {
+  const side = (s: MeasuredSide) => ({
+    label: s.label,
+    unit: s.unit,
+    median: round(s.summary.median, 3),
+    min: round(s.summary.min, 3),
+    max: round(s.summary.max, 3),
+    runs: s.summary.runs,
+    warmups: s.summary.warmups,
+    samples: s.summary.values.map((v) => round(v, 3)),
+  });
+  return `${JSON.stringify(
+    {
+      generatedAt: report.generatedAt,
+      machine: report.machine,
+      allPassed: report.allPassed,
+      budgets: report.budgets.map((b) => ({
+        id: b.id,
+        title: b.title,
+        definition: b.definition,
+        kind: b.kind,
+        value: round(b.value, 3),
+        limit: b.limit,
+        pass: b.pass,
+        subject: side(b.subject),
+        ...(b.baseline ? { baseline: side(b.baseline) } : {}),
+        ...(b.notes ? { notes: b.notes } : {}),
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}
