@@ -57,7 +57,10 @@ export async function measureReady(browser: Browser, url: string, timeoutMs = 20
   const context: BrowserContext = await browser.newContext({ viewport: { width: 900, height: 600 } });
   try {
     // Only loopback is reachable on this machine; nothing may wait on the network.
-    await context.route((u) => !isLoopback(u), (route) => route.abort());
+    await context.route(
+      (u) => !isLoopback(u),
+      (route) => route.abort(),
+    );
     await context.addInitScript(READY_PROBE);
     const page = await context.newPage();
     const assets: string[] = [];
@@ -66,7 +69,11 @@ export async function measureReady(browser: Browser, url: string, timeoutMs = 20
       if (u.pathname.startsWith('/assets/')) assets.push(u.pathname.slice(1));
     });
     await page.goto(url, { waitUntil: 'commit' });
-    const handle = await page.waitForFunction(() => (window as unknown as { __benchReadyAt?: number }).__benchReadyAt, undefined, { timeout: timeoutMs });
+    const handle = await page.waitForFunction(
+      () => (window as unknown as { __benchReadyAt?: number }).__benchReadyAt,
+      undefined,
+      { timeout: timeoutMs },
+    );
     const readyMs = (await handle.jsonValue()) as number;
     if (typeof readyMs !== 'number' || !(readyMs > 0)) throw new Error(`no ready time recorded for ${url}`);
     return { readyMs, assets };

@@ -29,7 +29,11 @@ export function firstLoadAssets(indexHtml: string): string[] {
   for (const tag of indexHtml.match(/<(script|link)\b[^>]*>/gi) ?? []) {
     const isScript = /^<script/i.test(tag);
     const rel = ATTR('rel').exec(tag)?.[1]?.toLowerCase() ?? '';
-    const url = isScript ? ATTR('src').exec(tag)?.[1] : /\b(stylesheet|modulepreload)\b/.test(rel) ? ATTR('href').exec(tag)?.[1] : undefined;
+    const url = isScript
+      ? ATTR('src').exec(tag)?.[1]
+      : /\b(stylesheet|modulepreload)\b/.test(rel)
+        ? ATTR('href').exec(tag)?.[1]
+        : undefined;
     if (!url || /^[a-z]+:|^\/\//i.test(url)) continue; // remote or data: URLs are not part of the bundle
     const normalized = path.posix.normalize(url.replace(/^\.?\//, ''));
     if (!found.includes(normalized)) found.push(normalized);
@@ -56,7 +60,10 @@ export async function measureFiles(rendererDir: string, files: readonly string[]
 }
 
 /** The first-load payload of a built renderer folder, plus any extra files the browser was seen fetching. */
-export async function measureRendererPayload(rendererDir: string, alsoFetched: readonly string[] = []): Promise<Payload> {
+export async function measureRendererPayload(
+  rendererDir: string,
+  alsoFetched: readonly string[] = [],
+): Promise<Payload> {
   const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8');
   const files = [...firstLoadAssets(html)];
   for (const f of alsoFetched) if (!files.includes(f) && /\.(m?js|css)$/.test(f)) files.push(f);

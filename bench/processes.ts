@@ -24,10 +24,17 @@ export interface ProcessSpec {
  * given it is called with the first stdout line (e.g. `login --no-open`'s authorization URL) while the
  * clock runs, and the run fails if it throws.
  */
-export function timeNodeProcess(spec: ProcessSpec, onFirstLine?: (line: string) => Promise<void>): Promise<TimedRun> {
+export function timeNodeProcess(
+  spec: ProcessSpec,
+  onFirstLine?: (line: string) => Promise<void>,
+): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...spec.args], { env: { ...process.env, ...spec.env }, cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...spec.args], {
+      env: { ...process.env, ...spec.env },
+      cwd: spec.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let lineSeen = false;
@@ -57,7 +64,11 @@ export function timeNodeProcess(spec: ProcessSpec, onFirstLine?: (line: string) 
 }
 
 /** Like timeNodeProcess, but a non-zero exit is an error naming the command (output tail included). */
-export async function timeNodeProcessOk(spec: ProcessSpec, onFirstLine?: (line: string) => Promise<void>, okCodes: readonly number[] = [0]): Promise<TimedRun> {
+export async function timeNodeProcessOk(
+  spec: ProcessSpec,
+  onFirstLine?: (line: string) => Promise<void>,
+  okCodes: readonly number[] = [0],
+): Promise<TimedRun> {
   const run = await timeNodeProcess(spec, onFirstLine);
   if (run.code === null || !okCodes.includes(run.code)) {
     throw new Error(`\`node ${spec.args.join(' ')}\` exited with ${run.code}: ${run.stderr.slice(-500)}`);

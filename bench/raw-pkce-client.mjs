@@ -40,11 +40,19 @@ async function finish(code) {
   const tokenResponse = await fetch(tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      client_id: clientId,
+      code_verifier: verifier,
+    }),
   });
   if (!tokenResponse.ok) fail(`token endpoint answered ${tokenResponse.status}`);
   const tokens = await tokenResponse.json();
-  const identity = await fetch(tokens.id, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } });
+  const identity = await fetch(tokens.id, {
+    headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' },
+  });
   if (!identity.ok) fail(`identity URL answered ${identity.status}`);
   const who = await identity.json();
   if (typeof who.username !== 'string') fail('identity document has no username');
@@ -55,7 +63,9 @@ const server = createServer((req, res) => {
   if (callback.pathname !== '/oauth/callback') return void res.writeHead(404).end();
   const code = callback.searchParams.get('code');
   const ok = callback.searchParams.get('state') === state && code;
-  res.writeHead(ok ? 200 : 400, { 'content-type': 'text/plain', connection: 'close' }).end(ok ? 'Signed in.' : 'Sign-in failed.');
+  res
+    .writeHead(ok ? 200 : 400, { 'content-type': 'text/plain', connection: 'close' })
+    .end(ok ? 'Signed in.' : 'Sign-in failed.');
   server.close();
   if (!ok) fail('callback without a code or with the wrong state');
   finish(code).then(

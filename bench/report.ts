@@ -30,7 +30,12 @@ export interface BudgetResult {
 
 export interface BenchReport {
   readonly generatedAt: string;
-  readonly machine: { readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string };
+  readonly machine: {
+    readonly node: string;
+    readonly platform: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+  };
   readonly budgets: readonly BudgetResult[];
   readonly allPassed: boolean;
 }
@@ -58,18 +63,22 @@ export function renderMarkdown(report: BenchReport): string {
   const lines = [
     '| Budget | Measured (median) | Baseline (median) | Value | Limit | Result |',
     '|---|---|---|---|---|---|',
-    ...report.budgets.map((b) =>
-      [
-        cell(b.title),
-        cell(`${b.subject.label}: ${fmt(b.subject)}`),
-        cell(b.baseline ? `${b.baseline.label}: ${fmt(b.baseline)}` : '—'),
-        valueText(b),
-        limitText(b),
-        b.pass ? 'pass' : '**FAIL**',
-      ].join(' | '),
-    ).map((row) => `| ${row} |`),
+    ...report.budgets
+      .map((b) =>
+        [
+          cell(b.title),
+          cell(`${b.subject.label}: ${fmt(b.subject)}`),
+          cell(b.baseline ? `${b.baseline.label}: ${fmt(b.baseline)}` : '—'),
+          valueText(b),
+          limitText(b),
+          b.pass ? 'pass' : '**FAIL**',
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
   ];
-  const definitions = report.budgets.map((b) => `- **${b.title}**: ${b.definition}${(b.notes ?? []).map((n) => ` ${n}`).join('')}`);
+  const definitions = report.budgets.map(
+    (b) => `- **${b.title}**: ${b.definition}${(b.notes ?? []).map((n) => ` ${n}`).join('')}`,
+  );
   const m = report.machine;
   return [
     `Measured ${report.generatedAt} on Node ${m.node}, ${m.platform}, ${m.cpus}× ${m.cpuModel}. Medians of the kept runs (warm-ups discarded); ranges are min–max.`,

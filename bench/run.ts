@@ -36,27 +36,72 @@ function side(label: string, unit: 'ms' | 'KB', sample: Sample): MeasuredSide {
   return { label, unit, summary: summarize(sample) };
 }
 
-function ratioBudget(id: string, title: string, definition: string, subject: MeasuredSide, baseline: MeasuredSide, limit: number, notes?: string[]): BudgetResult {
+function ratioBudget(
+  id: string,
+  title: string,
+  definition: string,
+  subject: MeasuredSide,
+  baseline: MeasuredSide,
+  limit: number,
+  notes?: string[],
+): BudgetResult {
   const value = ratio(subject.summary.median, baseline.summary.median);
-  return { id, title, definition, subject, baseline, kind: 'ratio', value, limit, pass: withinBudget(value, limit), ...(notes ? { notes } : {}) };
+  return {
+    id,
+    title,
+    definition,
+    subject,
+    baseline,
+    kind: 'ratio',
+    value,
+    limit,
+    pass: withinBudget(value, limit),
+    ...(notes ? { notes } : {}),
+  };
 }
 
 function build(): void {
   log('building with electron-vite …');
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error('`electron-vite build` failed: fix the build, or pass --skip-build to measure the existing out/.');
+  const result = spawnSync(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (result.status !== 0)
+    throw new Error(
+      '`electron-vite build` failed: fix the build, or pass --skip-build to measure the existing out/.',
+    );
 }
 
 async function cliColdStart(home: string, options: RepeatOptions): Promise<BudgetResult[]> {
   log('CLI cold start …');
   const env = { PKCE_PILOT_HOME: home };
   const run = (args: string[]) => async () => (await timeNodeProcessOk({ args, env, cwd: PROJECT_ROOT })).ms;
-  const [bare, help, checklist] = await repeatInterleaved(options, [run(['-e', '0']), run([CLI_BIN, '--help']), run([CLI_BIN, 'checklist', '--json'])]);
+  const [bare, help, checklist] = await repeatInterleaved(options, [
+    run(['-e', '0']),
+    run([CLI_BIN, '--help']),
+    run([CLI_BIN, 'checklist', '--json']),
+  ]);
   const baseline = side('`node -e 0`', 'ms', bare as Sample);
-  const definition = 'wall time from spawn to exit of a fresh `node` process (process.hrtime, sequential runs, order alternated each round).';
+  const definition =
+    'wall time from spawn to exit of a fresh `node` process (process.hrtime, sequential runs, order alternated each round).';
   return [
-    ratioBudget('cli.help', 'CLI cold start: `--help`', definition, side('`node bin/pkce-pilot.js --help`', 'ms', help as Sample), baseline, BUDGETS.cliRatio),
-    ratioBudget('cli.checklist', 'CLI cold start: `checklist --json`', definition, side('`node bin/pkce-pilot.js checklist --json`', 'ms', checklist as Sample), baseline, BUDGETS.cliRatio),
+    ratioBudget(
+      'cli.help',
+      'CLI cold start: `--help`',
+      definition,
+      side('`node bin/pkce-pilot.js --help`', 'ms', help as Sample),
+      baseline,
+      BUDGETS.cliRatio,
+    ),
+    ratioBudget(
+      'cli.checklist',
+      'CLI cold start: `checklist --json`',
+      definition,
+      side('`node bin/pkce-pilot.js checklist --json`', 'ms', checklist as Sample),
+      baseline,
+      BUDGETS.cliRatio,
+    ),
   ];
 }
 
@@ -65,10 +110,26 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
   const bareDir = await buildBareReactApp(workDir);
   const appHome = await mkdtemp(path.join(workDir, 'app-'));
   // One org, so the app opens straight on its checklist (first run would show the add-org form).
-  await timeNodeProcessOk({ args: [CLI_BIN, 'org', 'add', 'acme', '--login-url', 'https://acme.my.salesforce.com', '--client-id', '3MVG9PkcePilotBench'], env: { PKCE_PILOT_HOME: appHome }, cwd: PROJECT_ROOT });
+  await timeNodeProcessOk({
+    args: [
+      CLI_BIN,
+      'org',
+      'add',
+      'acme',
+      '--login-url',
+      'https://acme.my.salesforce.com',
+      '--client-id',
+      '3MVG9PkcePilotBench',
+    ],
+    env: { PKCE_PILOT_HOME: appHome },
+    cwd: PROJECT_ROOT,
+  });
   // The same server code serves both pages (static files, no-store, the bridge script in <head>).
   const app = await startBridgeServer({ home: appHome });
-  const bare = await startBridgeServer({ home: await mkdtemp(path.join(workDir, 'bare-')), rendererDir: bareDir });
+  const bare = await startBridgeServer({
+    home: await mkdtemp(path.join(workDir, 'bare-')),
+    rendererDir: bareDir,
+  });
   const browser = await launchChromium();
   const fetchedByApp = new Set<string>();
   try {
@@ -88,13 +149,16 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
       {
         id: 'renderer.payload',
         title: 'Renderer payload on first load',
-        definition: 'gzip -9 size of the JS and CSS index.html loads (module script, stylesheets, modulepreloads) plus any other asset Chromium fetched before the page was ready; 1 KB = 1024 bytes.',
+        definition:
+          'gzip -9 size of the JS and CSS index.html loads (module script, stylesheets, modulepreloads) plus any other asset Chromium fetched before the page was ready; 1 KB = 1024 bytes.',
         subject: payloadSide,
         kind: 'absolute',
         value: kb,
         limit: BUDGETS.payloadKb,
         pass: withinBudget(kb, BUDGETS.payloadKb),
-        notes: [`Files: ${payload.files.map((f) => `${f.file} ${round(f.gzipBytes / 1024, 1)} KB (${round(f.bytes / 1024, 1)} KB raw)`).join(', ')}.`],
+        notes: [
+          `Files: ${payload.files.map((f) => `${f.file} ${round(f.gzipBytes / 1024, 1)} KB (${round(f.bytes / 1024, 1)} KB raw)`).join(', ')}.`,
+        ],
       },
       ratioBudget(
         'renderer.ready',
@@ -112,7 +176,11 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
   }
 }
 
-async function networkBudgets(workDir: string, fast: RepeatOptions, slow: RepeatOptions): Promise<BudgetResult[]> {
+async function networkBudgets(
+  workDir: string,
+  fast: RepeatOptions,
+  slow: RepeatOptions,
+): Promise<BudgetResult[]> {
   const server = await startBenchSalesforce([LOGIN_PORT, RAW_CLIENT_PORT, ...SETUP_PORTS]);
   try {
     log('CLI sign-in vs raw PKCE client …');
@@ -135,8 +203,22 @@ async function networkBudgets(workDir: string, fast: RepeatOptions, slow: Repeat
         side('raw-fetch PKCE client', 'ms', signIn.raw),
         BUDGETS.signInRatio,
       ),
-      ratioBudget('verify.10', '`verify --all`: 10 orgs vs 1', verifyDefinition, side('`verify --all` (10 orgs)', 'ms', verify.get(10) as Sample), one, BUDGETS.verifyRatio),
-      ratioBudget('verify.50', '`verify --all`: 50 orgs vs 1', verifyDefinition, side('`verify --all` (50 orgs)', 'ms', verify.get(50) as Sample), one, BUDGETS.verifyRatio),
+      ratioBudget(
+        'verify.10',
+        '`verify --all`: 10 orgs vs 1',
+        verifyDefinition,
+        side('`verify --all` (10 orgs)', 'ms', verify.get(10) as Sample),
+        one,
+        BUDGETS.verifyRatio,
+      ),
+      ratioBudget(
+        'verify.50',
+        '`verify --all`: 50 orgs vs 1',
+        verifyDefinition,
+        side('`verify --all` (50 orgs)', 'ms', verify.get(50) as Sample),
+        one,
+        BUDGETS.verifyRatio,
+      ),
     ];
   } finally {
     await server.close();
@@ -144,11 +226,16 @@ async function networkBudgets(workDir: string, fast: RepeatOptions, slow: Repeat
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { 'skip-build': { type: 'boolean' }, runs: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { 'skip-build': { type: 'boolean' }, runs: { type: 'string' } },
+    strict: true,
+  });
   const runs = values.runs ? Number(values.runs) : 11;
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number.');
   if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
-    throw new Error('No D-Bus session: run the bench with `npm run bench` (it starts a throwaway keyring via scripts/with-keyring.sh).');
+    throw new Error(
+      'No D-Bus session: run the bench with `npm run bench` (it starts a throwaway keyring via scripts/with-keyring.sh).',
+    );
   }
   if (!values['skip-build']) build();
 
@@ -164,7 +251,12 @@ async function main(): Promise<number> {
     const cpus = os.cpus();
     const report: BenchReport = {
       generatedAt: new Date().toISOString(),
-      machine: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown' },
+      machine: {
+        node: process.versions.node,
+        platform: `${process.platform}-${process.arch}`,
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      },
       budgets,
       allPassed: budgets.every((b) => b.pass),
     };

@@ -18,8 +18,21 @@ export interface SignInSamples {
   readonly raw: Sample;
 }
 
-export async function benchSignIn(server: SalesforceTestServer, home: string, alias: string, rawPort: number, options: RepeatOptions): Promise<SignInSamples> {
-  const rawArgs = [RAW_CLIENT, `${server.url}/services/oauth2/authorize`, `${server.url}/services/oauth2/token`, CLIENT_ID, String(rawPort), 'api refresh_token id'];
+export async function benchSignIn(
+  server: SalesforceTestServer,
+  home: string,
+  alias: string,
+  rawPort: number,
+  options: RepeatOptions,
+): Promise<SignInSamples> {
+  const rawArgs = [
+    RAW_CLIENT,
+    `${server.url}/services/oauth2/authorize`,
+    `${server.url}/services/oauth2/token`,
+    CLIENT_ID,
+    String(rawPort),
+    'api refresh_token id',
+  ];
   const [cli, raw] = await repeatInterleaved(options, [
     async () => (await loginWithCli(home, alias)).ms,
     async () => (await timeNodeProcessOk({ args: rawArgs, cwd: PROJECT_ROOT }, playBrowser)).ms,

@@ -10,7 +10,10 @@ export interface RepeatOptions {
 }
 
 /** Runs `measure` warmups + runs times, sequentially; warm-up results are dropped. */
-export async function repeat(options: RepeatOptions, measure: (round: number) => Promise<number>): Promise<Sample> {
+export async function repeat(
+  options: RepeatOptions,
+  measure: (round: number) => Promise<number>,
+): Promise<Sample> {
   const values: number[] = [];
   for (let i = 0; i < options.warmups + options.runs; i += 1) {
     const value = await measure(i);
@@ -26,7 +29,10 @@ export function roundOrder(sides: number, round: number): number[] {
 }
 
 /** Measures several sides round by round (A B, B A, A B, …); returns one Sample per side, in input order. */
-export async function repeatInterleaved(options: RepeatOptions, sides: readonly ((round: number) => Promise<number>)[]): Promise<Sample[]> {
+export async function repeatInterleaved(
+  options: RepeatOptions,
+  sides: readonly ((round: number) => Promise<number>)[],
+): Promise<Sample[]> {
   const values: number[][] = sides.map(() => []);
   for (let round = 0; round < options.warmups + options.runs; round += 1) {
     for (const side of roundOrder(sides.length, round)) {

@@ -24,7 +24,11 @@ export interface VerifyHomes {
 }
 
 /** Adds and signs in max(ORG_COUNTS) orgs; `ports` are loopback ports registered on the client, one per parallel sign-in. */
-export async function prepareVerifyHomes(server: SalesforceTestServer, workDir: string, ports: readonly number[]): Promise<VerifyHomes> {
+export async function prepareVerifyHomes(
+  server: SalesforceTestServer,
+  workDir: string,
+  ports: readonly number[],
+): Promise<VerifyHomes> {
   const homes = new Map<number, string>();
   for (const count of ORG_COUNTS) homes.set(count, await mkdtemp(path.join(workDir, `verify-${count}-`)));
   const max = Math.max(...ORG_COUNTS);
@@ -34,11 +38,15 @@ export async function prepareVerifyHomes(server: SalesforceTestServer, workDir: 
   // (read-modify-write of orgs.json). Sign-ins only touch the keychain, so they run in parallel, each
   // worker on its own registered loopback port (the org's port decides where the CLI listens).
   const portOf = (i: number) => ports[i % ports.length] as number;
-  for (const i of indexes) for (const count of ORG_COUNTS) if (i < count) await addOrg(homes.get(count) as string, aliasOf(i), server, portOf(i));
+  for (const i of indexes)
+    for (const count of ORG_COUNTS)
+      if (i < count) await addOrg(homes.get(count) as string, aliasOf(i), server, portOf(i));
   const bySlot = ports.map((_, slot) => indexes.filter((i) => i % ports.length === slot));
-  await Promise.all(bySlot.map(async (mine) => {
-    for (const i of mine) await loginWithCli(biggest, aliasOf(i));
-  }));
+  await Promise.all(
+    bySlot.map(async (mine) => {
+      for (const i of mine) await loginWithCli(biggest, aliasOf(i));
+    }),
+  );
   return { homes };
 }
 
@@ -53,22 +61,31 @@ export async function timeVerifyAll(home: string, expectedOrgs: number): Promise
   // Exit 1 means "a check failed", which is a verdict, not a bench failure; the JSON is checked instead.
   const run = await runCli(['verify', '--all', '--json'], home, undefined, [0, 1]);
   const results = JSON.parse(run.stdout) as VerifyJson[];
-  if (results.length !== expectedOrgs) throw new Error(`verify --all returned ${results.length} results for ${expectedOrgs} orgs`);
+  if (results.length !== expectedOrgs)
+    throw new Error(`verify --all returned ${results.length} results for ${expectedOrgs} orgs`);
   for (const r of results) {
     const signIn = r.checks.find((c) => c.id === 'salesforce.signin.pkce');
     const orgPkce = r.checks.find((c) => c.id === 'salesforce.org.pkce-required');
     if (r.error || signIn?.status !== 'pass' || orgPkce?.status !== 'pass') {
-      throw new Error(`verify did not reach Salesforce for ${r.org}: sign-in ${signIn?.status}, org PKCE ${orgPkce?.status}`);
+      throw new Error(
+        `verify did not reach Salesforce for ${r.org}: sign-in ${signIn?.status}, org PKCE ${orgPkce?.status}`,
+      );
     }
   }
   return run.ms;
 }
 
-export async function benchVerify(server: SalesforceTestServer, homes: VerifyHomes, latencyMs: number, options: RepeatOptions): Promise<Map<number, Sample>> {
+export async function benchVerify(
+  server: SalesforceTestServer,
+  homes: VerifyHomes,
+  latencyMs: number,
+  options: RepeatOptions,
+): Promise<Map<number, Sample>> {
   server.setLatency(latencyMs);
   try {
     const out = new Map<number, Sample>();
-    for (const count of ORG_COUNTS) out.set(count, await repeat(options, () => timeVerifyAll(homes.homes.get(count) as string, count)));
+    for (const count of ORG_COUNTS)
+      out.set(count, await repeat(options, () => timeVerifyAll(homes.homes.get(count) as string, count)));
     return out;
   } finally {
     server.setLatency(0);

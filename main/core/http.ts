@@ -3,7 +3,7 @@
  * PilotError that names the host (never the full URL, never a body). The Electron shell may pass
  * `net.fetch` instead (it follows the system proxy and PAC files); the CLI uses this one.
  */
-import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { PilotError } from './errors';
 
 /** The subset of fetch the core uses. */
@@ -18,34 +18,41 @@ function envValue(env: Readonly<Record<string, string | undefined>>, name: strin
   return env[name] ?? env[name.toLowerCase()] ?? undefined;
 }
 
-/** An EnvHttpProxyAgent when a proxy is configured; undefined (direct connections) otherwise. */
-function proxyDispatcher(env: Readonly<Record<string, string | undefined>>): Dispatcher | undefined {
+type FetchWithDispatcher = (url: URL, init: Record<string, unknown>) => Promise<Response>;
+
+/**
+ * With a proxy configured: undici's own fetch with an EnvHttpProxyAgent (its dispatcher type must match,
+ * and Node 20's built-in fetch bundles an older undici). Without one: Node's built-in fetch. undici is
+ * loaded only when a proxy is set — it costs ~60 ms of start-up that every CLI sign-in would pay.
+ */
+async function proxiedFetch(env: Readonly<Record<string, string | undefined>>): Promise<{ fetch: FetchWithDispatcher; dispatcher: Dispatcher } | undefined> {
   const httpsProxy = envValue(env, 'HTTPS_PROXY');
   const httpProxy = envValue(env, 'HTTP_PROXY');
   if (!httpsProxy && !httpProxy) return undefined;
   const noProxy = envValue(env, 'NO_PROXY');
-  return new EnvHttpProxyAgent({
+  const undici = await import('undici');
+  const dispatcher = new undici.EnvHttpProxyAgent({
     ...(httpProxy ? { httpProxy } : {}),
     ...(httpsProxy ? { httpsProxy } : { httpsProxy: httpProxy }),
     ...(noProxy !== undefined ? { noProxy } : {}),
   });
+  return { fetch: undici.fetch as unknown as FetchWithDispatcher, dispatcher };
 }
 
 export function createHttpClient({ timeoutMs = 15_000, env = process.env }: HttpClientOptions = {}): HttpClient {
-  const dispatcher = proxyDispatcher(env);
-  const viaProxy = dispatcher !== undefined;
+  const viaProxy = Boolean(envValue(env, 'HTTPS_PROXY') || envValue(env, 'HTTP_PROXY'));
+  let proxy: ReturnType<typeof proxiedFetch> | undefined;
   return async (input, init = {}) => {
     const url = new URL(String(input));
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     let res: Response;
     try {
-      // undici's own fetch, so its dispatcher type matches (Node 20's built-in fetch bundles an older undici).
-      res = (await undiciFetch(url, {
-        ...(init as Record<string, unknown>),
-        signal,
-        ...(dispatcher ? { dispatcher } : {}),
-      } as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+      proxy ??= proxiedFetch(env);
+      const viaAgent = await proxy;
+      res = viaAgent
+        ? await viaAgent.fetch(url, { ...(init as Record<string, unknown>), signal, dispatcher: viaAgent.dispatcher })
+        : await fetch(url, { ...init, signal });
     } catch (e) {
       if (timeout.aborted) {
         throw new PilotError(

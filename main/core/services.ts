@@ -34,6 +34,9 @@ export interface CoreServicesOptions {
   readonly onRecovered?: (recovery: Recovery) => void;
 }
 
+/** Orgs verified at the same time by `verify --all`. */
+export const VERIFY_CONCURRENCY = 16;
+
 export interface VerifiedOrg {
   readonly result: VerificationResult;
   readonly conflicts: ChecklistConflict[];
@@ -70,9 +73,12 @@ export async function createCoreServices(options: CoreServicesOptions) {
     },
   });
 
-  /** Verifies orgs (4 at a time), records each verdict as checklist evidence and keeps the latest result. */
+  /**
+   * Verifies orgs, records each verdict as checklist evidence and keeps the latest result. API limits
+   * are per org, so orgs run side by side; the cap keeps sockets and memory modest for hundreds of orgs.
+   */
   async function verify(aliases: readonly string[]): Promise<VerifiedOrg[]> {
-    const results = await runMany(aliases, { orgs, tokens, http, now });
+    const results = await runMany(aliases, { orgs, tokens, http, now, concurrency: VERIFY_CONCURRENCY });
     const out: VerifiedOrg[] = [];
     for (const result of results) {
       // An org that could not be verified at all (unknown alias) leaves no trace in the stores.

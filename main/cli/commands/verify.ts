@@ -11,7 +11,7 @@ export const verify: CliCommand = {
   path: ['verify'],
   usage: USAGE,
   summary: 'Check through Salesforce and Okta APIs that each step took effect; ticks the checklist with evidence.',
-  details: 'Exit code 0 when no check failed, 1 otherwise. Orgs in --all run in parallel (4 at a time).',
+  details: 'Exit code 0 when no check failed, 1 otherwise. Orgs in --all run in parallel (16 at a time).',
   options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
   async run(args, io) {
     rejectExtraPositionals(args, 1, USAGE);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type ElectronApplication, type Page } from '@playwright/test';
 import { startBridgeServer, type BridgeServer } from '../web-bridge/server';
 
 export interface AppHandle {
@@ -23,10 +23,12 @@ export interface AppHandle {
   readonly externalOpens?: () => readonly string[];
   /** Web only: a second page that plays the system browser. */
   readonly newBrowserPage?: () => Promise<Page>;
+  /** Hands a custom-scheme redirect to the app as the OS would (web bridge or Electron's open-url). */
+  readonly handOffRedirect: (url: string) => Promise<void>;
 }
 
 interface ElectronLaunch {
-  launchElectronApp(options: { dataFolder: string }): Promise<{ page: Page; close(): Promise<void> }>;
+  launchElectronApp(options: { dataFolder: string }): Promise<{ page: Page; app: ElectronApplication; close(): Promise<void> }>;
 }
 
 function isLoopback(url: URL): boolean {
@@ -51,6 +53,12 @@ export const test = base.extend<{ app: AppHandle }>({
             await running.close();
             running = await launchElectronApp({ dataFolder });
             handle.page = running.page;
+          },
+          // macOS delivery path; main/electron/os-handoff.ts routes every path to the same core entry.
+          handOffRedirect: async (url) => {
+            await running.app.evaluate(({ app }, redirect) => {
+              app.emit('open-url', { preventDefault() {} }, redirect);
+            }, url);
           },
         };
         await use(handle);
@@ -81,6 +89,7 @@ export const test = base.extend<{ app: AppHandle }>({
         nextBrowserOpen: () => server.nextBrowserOpen(),
         externalOpens: () => server.externalOpens,
         newBrowserPage: () => context.newPage(),
+        handOffRedirect: (url) => server.handOffRedirect(url),
       };
       await use(handle);
       await context.close();
@@ -97,12 +106,13 @@ export { expect };
 /** Fills and submits the add-org form (labels as the admin sees them). */
 export async function addOrg(
   page: Page,
-  org: { alias: string; salesforceLoginUrl: string; clientId: string; port?: string; oktaOrgUrl?: string; oktaClientId?: string },
+  org: { alias: string; salesforceLoginUrl: string; clientId: string; redirect?: 'loopback' | 'scheme'; port?: string; oktaOrgUrl?: string; oktaClientId?: string },
 ): Promise<void> {
   const form = page.getByRole('form', { name: /add an org/i });
   await form.getByLabel('Alias').fill(org.alias);
   await form.getByLabel('Salesforce login URL').fill(org.salesforceLoginUrl);
   await form.getByLabel('Salesforce Consumer Key').fill(org.clientId);
+  if (org.redirect) await form.getByLabel('Sign-in return').selectOption(org.redirect);
   if (org.port) await form.getByLabel('Loopback port').fill(org.port);
   if (org.oktaOrgUrl) await form.getByLabel('Okta org URL').fill(org.oktaOrgUrl);
   if (org.oktaClientId) await form.getByLabel('Okta client id').fill(org.oktaClientId);

@@ -17,7 +17,13 @@ test('screenshots of the main screens in light and dark', async ({ app }, testIn
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.getByRole('heading', { name: /PKCE Pilot/, level: 1 })).toBeVisible();
-    if (scheme === 'light') await shot(`first-run-${scheme}`);
+    if (scheme === 'light') {
+      const file = await shot(`first-run-${scheme}`);
+      if (testInfo.project.name === 'web') {
+        mkdirSync(path.join(ROOT, 'docs', 'screenshots'), { recursive: true });
+        copyFileSync(file, path.join(ROOT, 'docs', 'screenshots', `first-run-${scheme}.png`));
+      }
+    }
   }
 
   await page.emulateMedia({ colorScheme: 'light' });

@@ -18,7 +18,11 @@ let port: number;
 test.beforeEach(async () => {
   sf = await startSalesforceServer();
   port = await freePort();
-  await sf.registerClient({ clientId: CLIENT_ID, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`], pkceRequired: true });
+  await sf.registerClient({
+    clientId: CLIENT_ID,
+    redirectUris: [`http://127.0.0.1:${port}/oauth/callback`, 'com.pkcepilot.app:/oauth/callback'],
+    pkceRequired: true,
+  });
 });
 test.afterEach(async () => {
   await sf.close();
@@ -54,6 +58,38 @@ test('signs in to Salesforce through the system browser, shows who, never a toke
   await expect(panel2).toContainText(/Signed in as admin@acme\.test/);
   await panel2.getByRole('button', { name: 'Sign out of Salesforce' }).click();
   await expect(panel2).toContainText('Salesforce: Not signed in');
+});
+
+test('signs in through the custom-scheme redirect the OS hands to the app', async ({ app }) => {
+  const { newBrowserPage, nextBrowserOpen } = app;
+  test.skip(!newBrowserPage || !nextBrowserOpen, 'needs the captured system browser of the web project');
+  if (!newBrowserPage || !nextBrowserOpen) return;
+  const page = app.page;
+  await addOrg(page, { alias: 'acme', salesforceLoginUrl: sf.url, clientId: CLIENT_ID, redirect: 'scheme' });
+  const panel = page.getByRole('region', { name: 'Sign-in' });
+  const opened = nextBrowserOpen();
+  await panel.getByRole('button', { name: 'Sign in to Salesforce' }).click();
+  const authorizationUrl = await opened;
+  expect(new URL(authorizationUrl).searchParams.get('redirect_uri')).toBe('com.pkcepilot.app:/oauth/callback');
+
+  // Chromium aborts the custom-scheme navigation; the helper reads it through CDP, as the OS would receive it.
+  const systemBrowser = await newBrowserPage();
+  const { finalUrl } = await completeLoginInBrowser(systemBrowser, authorizationUrl, { login: 'admin@acme.test' });
+  expect(finalUrl.startsWith('com.pkcepilot.app:/oauth/callback?')).toBe(true);
+
+  // A forged redirect first: refused, and the real sign-in keeps waiting.
+  const forged = new URL(finalUrl.replace('com.pkcepilot.app:', 'https://x'));
+  forged.searchParams.set('state', 'forged-state-value-0123456789abcdef');
+  await app.handOffRedirect(`com.pkcepilot.app:/oauth/callback${forged.search}`);
+  await expect(panel).toContainText('Waiting for you to finish signing in in your browser');
+
+  await app.handOffRedirect(finalUrl);
+  await expect(panel).toContainText(/Salesforce: Signed in as admin@acme\.test/);
+  expect(sf.tokenRequestCount('authorization_code')).toBe(1);
+  const html = await page.content();
+  for (const token of sf.issuedTokens()) expect(html).not.toContain(token);
+  await panel.getByRole('button', { name: 'Sign out of Salesforce' }).click();
+  await expect(panel).toContainText('Salesforce: Not signed in');
 });
 
 test('a sign-in can be cancelled from the app', async ({ app }) => {

@@ -36,6 +36,8 @@ export interface BridgeServer {
   readonly externalOpens: string[];
   /** Resolves with the next URL the app opens in the "system browser". */
   nextBrowserOpen(): Promise<string>;
+  /** Plays the OS handing a custom-scheme redirect to the app (Electron: open-url / second-instance). */
+  handOffRedirect(url: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -197,6 +199,12 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     browserOpens,
     externalOpens,
     nextBrowserOpen: () => new Promise<string>((resolve) => waiters.push(resolve)),
+    // The core's OS-handoff entry point, as main/electron/os-handoff.ts calls it; failures reach the
+    // window as sign-in events, exactly as in the app.
+    handOffRedirect: (url) => core.signIn.handleOsRedirect(url).then(
+      () => undefined,
+      () => undefined,
+    ),
     async close() {
       for (const c of clients) c.end();
       clients.clear();

@@ -1,0 +1,81 @@
+import { rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SalesforceTestServer } from '../../test/servers/salesforce-server';
+import { timeNodeProcess, timeNodeProcessOk } from '../processes';
+import { CLIENT_ID, PROJECT_ROOT, playBrowser, startBenchSalesforce } from '../salesforce-fixture';
+
+const RAW_CLIENT = path.join(PROJECT_ROOT, 'bench/raw-pkce-client.mjs');
+const PORT = 7393;
+
+describe('timeNodeProcess', () => {
+  it('times a child to its exit and keeps its output and exit code', async () => {
+    const run = await timeNodeProcess({
+      args: ['-e', 'process.stdout.write("out\\n"); process.stderr.write("err"); process.exit(3)'],
+    });
+    expect(run).toMatchObject({ code: 3, stdout: 'out\n', stderr: 'err' });
+    expect(run.ms).toBeGreaterThan(0);
+  });
+  it('hands the first stdout line to the driver while the child is still running', async () => {
+    // The child exits 0 only if the driver (called with its first line) creates the flag file in time.
+    const flag = path.join(os.tmpdir(), `bench-flag-${process.pid}-${Date.now()}`);
+    const script = `console.log('go'); const fs = require('node:fs'); const end = Date.now() + 5000;
+      const poll = () => fs.existsSync(${JSON.stringify(flag)}) ? process.exit(0) : Date.now() > end ? process.exit(1) : setTimeout(poll, 10); poll();`;
+    const seen: string[] = [];
+    try {
+      await timeNodeProcessOk({ args: ['-e', script] }, async (line) => {
+        seen.push(line);
+        await writeFile(flag, '');
+      });
+    } finally {
+      await rm(flag, { force: true });
+    }
+    expect(seen).toEqual(['go']);
+  });
+  it('fails the run when the driver fails, and names a failing command', async () => {
+    await expect(
+      timeNodeProcess({ args: ['-e', 'console.log("x"); setTimeout(() => {}, 10000)'] }, async () =>
+        Promise.reject(new Error('driver broke')),
+      ),
+    ).rejects.toThrow('driver broke');
+    await expect(timeNodeProcessOk({ args: ['-e', 'process.exit(4)'] })).rejects.toThrow(/exited with 4/);
+  });
+});
+
+describe('raw PKCE client against the Salesforce test server', () => {
+  let server: SalesforceTestServer;
+  beforeAll(async () => {
+    server = await startBenchSalesforce([PORT]);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const args = () => [
+    RAW_CLIENT,
+    `${server.url}/services/oauth2/authorize`,
+    `${server.url}/services/oauth2/token`,
+    CLIENT_ID,
+    String(PORT),
+    'api refresh_token id',
+  ];
+
+  it('does a full PKCE sign-in (S256, token exchange, identity GET) when the bench plays the browser', async () => {
+    const before = server.tokenRequestCount('authorization_code');
+    const run = await timeNodeProcessOk({ args: args() }, playBrowser);
+    expect(server.tokenRequestCount('authorization_code')).toBe(before + 1);
+    const printed = new URL(run.stdout.trim());
+    expect(printed.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(printed.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(printed.searchParams.has('code_verifier')).toBe(false);
+    // It printed the URL and nothing else: no token or code in its output.
+    for (const secret of server.issuedTokens()) expect(run.stdout + run.stderr).not.toContain(secret);
+    expect(server.leaks).toEqual([]);
+  });
+
+  it('exits non-zero when the server refuses the exchange (so a broken baseline cannot pass as fast)', async () => {
+    const wrongClient = args().map((a) => (a === CLIENT_ID ? 'unknown-client' : a));
+    await expect(timeNodeProcessOk({ args: wrongClient }, playBrowser)).rejects.toThrow();
+  });
+});
