@@ -15,7 +15,9 @@ export function channelOf(method: ApiMethod): string {
 
 // ---- shared pieces -------------------------------------------------------------------------------
 
-export const aliasSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-".');
+export const aliasSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-".');
 const itemIdSchema = z.string().regex(/^[a-z]+\.[a-z0-9.-]{1,80}$/);
 const isoSchema = z.string().max(40);
 const text = (max: number) => z.string().max(max);
@@ -125,7 +127,13 @@ export const signInStatusSchema = z.object({
   since: isoSchema.optional(),
 });
 
-const evidenceValueSchema = z.union([z.string().max(2000), z.number(), z.boolean(), z.null(), z.array(z.string().max(2000)).max(200)]);
+const evidenceValueSchema = z.union([
+  z.string().max(2000),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.string().max(2000)).max(200),
+]);
 export const verificationResultSchema = z.object({
   org: aliasSchema,
   checkedAt: isoSchema,
@@ -134,7 +142,11 @@ export const verificationResultSchema = z.object({
       id: text(100),
       status: evidenceStatusSchema,
       summary: text(2000),
-      evidence: z.object({ api: text(300), values: z.record(z.string().max(100), evidenceValueSchema), at: isoSchema }),
+      evidence: z.object({
+        api: text(300),
+        values: z.record(z.string().max(100), evidenceValueSchema),
+        at: isoSchema,
+      }),
     }),
   ),
 });
@@ -184,10 +196,17 @@ export const apiContract = {
       .strict(),
     output: orgSchema,
   },
-  'orgs.remove': { input: z.object({ alias: aliasSchema }).strict(), output: z.object({ removed: z.boolean() }) },
+  'orgs.remove': {
+    input: z.object({ alias: aliasSchema }).strict(),
+    output: z.object({ removed: z.boolean() }),
+  },
   'signIn.start': {
     input: z.object({ alias: aliasSchema, provider: providerSchema }).strict(),
-    output: z.object({ alias: aliasSchema, provider: providerSchema, phase: z.literal('waiting-for-browser') }),
+    output: z.object({
+      alias: aliasSchema,
+      provider: providerSchema,
+      phase: z.literal('waiting-for-browser'),
+    }),
   },
   'signIn.cancel': {
     input: z.object({ alias: aliasSchema, provider: providerSchema }).strict(),
@@ -220,18 +239,27 @@ export type ApiInput<M extends ApiMethod> = z.input<ApiContract[M]['input']>;
 export type ApiOutput<M extends ApiMethod> = z.output<ApiContract[M]['output']>;
 
 /** Main-side handlers: take the parsed input, resolve to the output, throw a PilotError on failure. */
-export type ApiHandlers = { readonly [M in ApiMethod]: (input: z.output<ApiContract[M]['input']>) => Promise<ApiOutput<M>> };
+export type ApiHandlers = {
+  readonly [M in ApiMethod]: (input: z.output<ApiContract[M]['input']>) => Promise<ApiOutput<M>>;
+};
 
 export interface ApiError {
   readonly code: string;
   readonly message: string;
   readonly hint: string;
 }
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+export type ApiResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
 
 // ---- events (main → renderer) --------------------------------------------------------------------
 
-export const signInPhaseSchema = z.enum(['waiting-for-browser', 'exchanging', 'signed-in', 'error', 'cancelled']);
+export const signInPhaseSchema = z.enum([
+  'waiting-for-browser',
+  'exchanging',
+  'signed-in',
+  'error',
+  'cancelled',
+]);
 export const appEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('sign-in'),

@@ -14,7 +14,11 @@ const server = await startSalesforceServer({
 });
 await server.registerClient({
   clientId: 'pkce-pilot-local',
-  redirectUris: ['com.pkcepilot.app:/oauth/callback', 'com.pkcepilot.app.dev:/oauth/callback', 'http://127.0.0.1:7171/oauth/callback'],
+  redirectUris: [
+    'com.pkcepilot.app:/oauth/callback',
+    'com.pkcepilot.app.dev:/oauth/callback',
+    'http://127.0.0.1:7171/oauth/callback',
+  ],
   pkceRequired: true,
 });
 console.log(`Salesforce-shaped server on ${server.url} (Ctrl+C to stop)`);

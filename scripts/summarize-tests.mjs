@@ -4,21 +4,44 @@
 import { readFileSync, existsSync } from 'node:fs';
 
 const suites = [
-  { name: 'vitest', file: 'test-results/vitest.json', read: (r) => ({
-      passed: r.numPassedTests, failed: r.numFailedTests + (r.numRuntimeErrorTests ?? 0),
+  {
+    name: 'vitest',
+    file: 'test-results/vitest.json',
+    read: (r) => ({
+      passed: r.numPassedTests,
+      failed: r.numFailedTests + (r.numRuntimeErrorTests ?? 0),
       skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0),
-      errors: r.success === false && r.numFailedTests === 0 ? 1 : 0 }) },
-  { name: 'playwright', file: 'test-results/playwright.json', read: (r) => ({
-      passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected,
-      skipped: r.stats.skipped, errors: (r.errors ?? []).length }) },
+      errors: r.success === false && r.numFailedTests === 0 ? 1 : 0,
+    }),
+  },
+  {
+    name: 'playwright',
+    file: 'test-results/playwright.json',
+    read: (r) => ({
+      passed: r.stats.expected + r.stats.flaky,
+      failed: r.stats.unexpected,
+      skipped: r.stats.skipped,
+      errors: (r.errors ?? []).length,
+    }),
+  },
 ];
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const s of suites) {
-  if (!existsSync(s.file)) { console.log(`${s.name}: no results (${s.file} missing) — counted as 1 failure`); failed += 1; continue; }
+  if (!existsSync(s.file)) {
+    console.log(`${s.name}: no results (${s.file} missing) — counted as 1 failure`);
+    failed += 1;
+    continue;
+  }
   const r = s.read(JSON.parse(readFileSync(s.file, 'utf8')));
-  console.log(`${s.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.errors ? `, ${r.errors} suite error(s)` : ''}`);
-  passed += r.passed; failed += r.failed + r.errors; skipped += r.skipped;
+  console.log(
+    `${s.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.errors ? `, ${r.errors} suite error(s)` : ''}`,
+  );
+  passed += r.passed;
+  failed += r.failed + r.errors;
+  skipped += r.skipped;
 }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

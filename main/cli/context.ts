@@ -13,7 +13,11 @@ export async function loadStores(io: CliIo) {
   const dataFolder = resolveDataFolder({ env: io.env });
   await ensureDataFolder(dataFolder);
   const recovered = reportRecovery(io);
-  return { dataFolder, orgs: new OrgStore(dataFolder, { onRecovered: recovered }), progress: new ProgressStore(dataFolder, { onRecovered: recovered }) };
+  return {
+    dataFolder,
+    orgs: new OrgStore(dataFolder, { onRecovered: recovered }),
+    progress: new ProgressStore(dataFolder, { onRecovered: recovered }),
+  };
 }
 
 /** The whole core (sign-in, tokens, verification, reports) over Node's fetch with the proxy env. */
@@ -33,5 +37,6 @@ export async function loadServices(io: CliIo, openBrowser: (url: string) => Prom
 
 /** A data file that could not be read was kept aside: say so on stderr, never reset silently. */
 function reportRecovery(io: CliIo) {
-  return (r: { reason: string; keptAt: string }) => io.err(`Warning: ${r.reason} The unreadable file was kept at ${r.keptAt}.`);
+  return (r: { reason: string; keptAt: string }) =>
+    io.err(`Warning: ${r.reason} The unreadable file was kept at ${r.keptAt}.`);
 }

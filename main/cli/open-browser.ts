@@ -5,7 +5,10 @@ import { PilotError } from '../core/errors';
  * Opens a URL in the user's default (system) browser — RFC 8252 §8.12: never an embedded view.
  * The URL carries only public values (client id, state, code challenge), so argv is acceptable.
  */
-export function openInSystemBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+export function openInSystemBrowser(
+  url: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<void> {
   const [command, args] =
     platform === 'darwin'
       ? ['open', [url]]

@@ -16,15 +16,15 @@ function version(): string {
 
 function generalHelp(): string {
   const lines = [
-    'pkce-pilot — move Okta\'s Salesforce provisioning to PKCE, and prove it worked.',
+    "pkce-pilot — move Okta's Salesforce provisioning to PKCE, and prove it worked.",
     '',
     'Usage: pkce-pilot <command> [options]',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(12)} ${c.summary}`),
     '',
-    'Run `pkce-pilot <command> --help` for a command\'s options and examples.',
-    'Data folder: the app\'s per-user folder, or $PKCE_PILOT_HOME. Tokens live only in the OS keychain.',
+    "Run `pkce-pilot <command> --help` for a command's options and examples.",
+    "Data folder: the app's per-user folder, or $PKCE_PILOT_HOME. Tokens live only in the OS keychain.",
     'Exit codes: 0 ok, 1 failure, 2 usage error.',
   ];
   return lines.join('\n');
@@ -81,5 +81,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** Unknown errors are reported by kind only: their text could carry a server response or a token. */
 function unexpected(e: unknown): PilotError {
   const kind = e instanceof Error ? e.name : typeof e;
-  return new PilotError('internal', `Unexpected ${kind}.`, 'Try again; if it keeps failing, report it with the command you ran.');
+  return new PilotError(
+    'internal',
+    `Unexpected ${kind}.`,
+    'Try again; if it keeps failing, report it with the command you ran.',
+  );
 }

@@ -5,8 +5,23 @@
  * Nothing returned or emitted carries a token, verifier or authorization code.
  */
 import type { z } from 'zod';
-import { apiContract, type ApiHandlers, type ApiMethod, type AppEvent, type AppInfo, type SignInPhase, type ChecklistViewDto, type OrgView } from '../../preload/contract';
-import { buildChecklistView, deadlineStatus, findItem, isTickable, type ChecklistProgress } from './checklist';
+import {
+  apiContract,
+  type ApiHandlers,
+  type ApiMethod,
+  type AppEvent,
+  type AppInfo,
+  type SignInPhase,
+  type ChecklistViewDto,
+  type OrgView,
+} from '../../preload/contract';
+import {
+  buildChecklistView,
+  deadlineStatus,
+  findItem,
+  isTickable,
+  type ChecklistProgress,
+} from './checklist';
 import { buildLink, type LinkOrg } from './deep-links';
 import { PilotError, toPilotError } from './errors';
 import type { OrgSettings, ProviderId, SignInStatus } from './model';
@@ -21,7 +36,11 @@ import type { VerificationResult } from './verify/types';
 export interface OrgStoreLike {
   list(): Promise<OrgSettings[]>;
   get(alias: string): Promise<OrgSettings>;
-  add(input: { alias: string; salesforce: OrgSettings['salesforce']; okta?: OrgSettings['okta'] }): Promise<OrgSettings>;
+  add(input: {
+    alias: string;
+    salesforce: OrgSettings['salesforce'];
+    okta?: OrgSettings['okta'];
+  }): Promise<OrgSettings>;
   update(alias: string, patch: OrgPatch): Promise<OrgSettings>;
   remove(alias: string): Promise<void>;
 }
@@ -40,15 +59,30 @@ export interface ProgressStoreLike {
  * its phases through its own onEvent option — wire that to `emit` with signInEventToAppEvent.
  */
 export interface SignInServiceLike {
-  start(alias: string, provider: ProviderId, options?: { openBrowser?: boolean }): Promise<{ authorizationUrl: string; done: Promise<SignInStatus> }>;
+  start(
+    alias: string,
+    provider: ProviderId,
+    options?: { openBrowser?: boolean },
+  ): Promise<{ authorizationUrl: string; done: Promise<SignInStatus> }>;
   cancel(alias: string, provider: ProviderId): boolean;
   signOut(alias: string, provider: ProviderId): Promise<unknown>;
   status(alias: string, provider: ProviderId): Promise<SignInStatus>;
 }
 
 /** SignInService's onEvent → the IPC event (copying only declared, secret-free fields). */
-export function signInEventToAppEvent(e: { alias: string; provider: ProviderId; phase: SignInPhase; message?: string }): AppEvent {
-  return { type: 'sign-in', alias: e.alias, provider: e.provider, phase: e.phase, ...(e.message ? { message: e.message.slice(0, 1000) } : {}) };
+export function signInEventToAppEvent(e: {
+  alias: string;
+  provider: ProviderId;
+  phase: SignInPhase;
+  message?: string;
+}): AppEvent {
+  return {
+    type: 'sign-in',
+    alias: e.alias,
+    provider: e.provider,
+    phase: e.phase,
+    ...(e.message ? { message: e.message.slice(0, 1000) } : {}),
+  };
 }
 
 export type ReportFormat = 'md' | 'html' | 'json' | 'pdf';
@@ -67,7 +101,12 @@ export interface AppApiDeps {
   readonly exportReport?: (alias: string, format: ReportFormat) => Promise<{ path: string }>;
   /** Formats exportReport supports (PDF needs the Electron shell). */
   readonly reportFormats?: readonly ReportFormat[];
-  readonly info: { readonly name: string; readonly version: string; readonly platform: string; readonly dataFolder: string };
+  readonly info: {
+    readonly name: string;
+    readonly version: string;
+    readonly platform: string;
+    readonly dataFolder: string;
+  };
   /** Private-use scheme of this build (dev builds use their own). */
   readonly scheme?: string;
   /** Okta Salesforce app id found by the last verification, for the provisioning-tab deep link. */
@@ -83,7 +122,13 @@ function parse<M extends ApiMethod>(method: M, raw: unknown): Input<M> {
   if (!r.success) {
     const first = r.error.issues[0];
     const field = first?.path.join('.') || 'request';
-    throw new PilotError('invalid-input', `The ${field} value is not valid.`, first?.message && !/^Invalid|^Unrecognized/.test(first.message) ? first.message : 'Check the value and try again.');
+    throw new PilotError(
+      'invalid-input',
+      `The ${field} value is not valid.`,
+      first?.message && !/^Invalid|^Unrecognized/.test(first.message)
+        ? first.message
+        : 'Check the value and try again.',
+    );
   }
   return r.data as Input<M>;
 }
@@ -103,9 +148,18 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
 
   function requireItem(itemId: string, tickable: boolean) {
     const item = findItem(itemId);
-    if (!item) throw new PilotError('not-found', 'That checklist step does not exist.', 'Reload the checklist and try again.');
+    if (!item)
+      throw new PilotError(
+        'not-found',
+        'That checklist step does not exist.',
+        'Reload the checklist and try again.',
+      );
     if (tickable && !isTickable(item)) {
-      throw new PilotError('invalid-input', 'This checklist entry is information only and cannot be ticked.', 'Tick the steps below it instead.');
+      throw new PilotError(
+        'invalid-input',
+        'This checklist entry is information only and cannot be ticked.',
+        'Tick the steps below it instead.',
+      );
     }
     return item;
   }
@@ -131,7 +185,10 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
           oktaRedirectUris: [schemeRedirectUri(scheme), loopbackRedirectUri(7171)],
           oktaScopes: 'okta.apps.read okta.logs.read',
         },
-        features: { verify: Boolean(deps.verify), reports: deps.exportReport ? [...(deps.reportFormats ?? ['md', 'html', 'json'])] : [] },
+        features: {
+          verify: Boolean(deps.verify),
+          reports: deps.exportReport ? [...(deps.reportFormats ?? ['md', 'html', 'json'])] : [],
+        },
       };
       return info;
     },
@@ -164,7 +221,11 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
     async 'orgs.add'(raw) {
       const input = parse('orgs.add', raw);
       const settings = buildOrgSettings(input, now());
-      const org = await deps.orgs.add({ alias: settings.alias, salesforce: settings.salesforce, ...(settings.okta ? { okta: settings.okta } : {}) });
+      const org = await deps.orgs.add({
+        alias: settings.alias,
+        salesforce: settings.salesforce,
+        ...(settings.okta ? { okta: settings.okta } : {}),
+      });
       deps.emit({ type: 'orgs-changed' });
       return orgView(org);
     },
@@ -185,7 +246,10 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
         },
         now(),
       );
-      const org = await deps.orgs.update(current.alias, { salesforce: merged.salesforce, okta: merged.okta ?? null });
+      const org = await deps.orgs.update(current.alias, {
+        salesforce: merged.salesforce,
+        okta: merged.okta ?? null,
+      });
       deps.emit({ type: 'orgs-changed' });
       return orgView(org);
     },
@@ -201,7 +265,11 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
       const { alias, provider } = parse('signIn.start', raw);
       const org = await deps.orgs.get(alias);
       if (provider === 'okta' && !org.okta) {
-        throw new PilotError('invalid-input', 'This org has no Okta settings.', 'Edit the org and add the Okta org URL and client id first.');
+        throw new PilotError(
+          'invalid-input',
+          'This org has no Okta settings.',
+          'Edit the org and add the Okta org URL and client id first.',
+        );
       }
       const { done } = await deps.signIn.start(alias, provider);
       // The outcome reaches the window through the service's events; nobody awaits `done` here.
@@ -245,7 +313,11 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
       const { alias } = parse('verify.run', raw);
       await deps.orgs.get(alias);
       if (!deps.verify) {
-        throw new PilotError('internal', 'Verification is not available in this build yet.', 'Tick the steps yourself for now; checks arrive in a later version.');
+        throw new PilotError(
+          'internal',
+          'Verification is not available in this build yet.',
+          'Tick the steps yourself for now; checks arrive in a later version.',
+        );
       }
       deps.emit({ type: 'verification', alias, phase: 'started' });
       let result: VerificationResult;
@@ -253,7 +325,12 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
         result = await deps.verify(alias);
       } catch (e) {
         const err = toPilotError(e);
-        deps.emit({ type: 'verification', alias, phase: 'error', message: err.toDisplayString().slice(0, 1000) });
+        deps.emit({
+          type: 'verification',
+          alias,
+          phase: 'error',
+          message: err.toDisplayString().slice(0, 1000),
+        });
         throw err;
       }
       deps.emit({ type: 'verification', alias, phase: 'finished' });
@@ -265,7 +342,11 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
       await deps.orgs.get(alias);
       const formats = deps.reportFormats ?? ['md', 'html', 'json'];
       if (!deps.exportReport || !formats.includes(format)) {
-        throw new PilotError('internal', `Exporting a ${format.toUpperCase()} report is not available in this build.`, 'Use another format, or the CLI: pkce-pilot report.');
+        throw new PilotError(
+          'internal',
+          `Exporting a ${format.toUpperCase()} report is not available in this build.`,
+          'Use another format, or the CLI: pkce-pilot report.',
+        );
       }
       const { path } = await deps.exportReport(alias, format);
       return { path, format };

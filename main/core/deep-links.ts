@@ -35,10 +35,18 @@ function httpsOrigin(raw: string, what: string): URL {
   try {
     u = new URL(raw);
   } catch {
-    throw new PilotError('invalid-input', `The ${what} address is not a valid URL.`, 'Edit the org and enter an https:// address.');
+    throw new PilotError(
+      'invalid-input',
+      `The ${what} address is not a valid URL.`,
+      'Edit the org and enter an https:// address.',
+    );
   }
   if (u.protocol !== 'https:') {
-    throw new PilotError('invalid-input', `The ${what} address must use https.`, 'Edit the org and enter an https:// address.');
+    throw new PilotError(
+      'invalid-input',
+      `The ${what} address must use https.`,
+      'Edit the org and enter an https:// address.',
+    );
   }
   return new URL(u.origin);
 }
@@ -54,7 +62,10 @@ export function salesforceSetupUrl(salesforceBaseUrl: string, target: keyof type
 /** acme.okta.com → acme-admin.okta.com (Okta's admin console host); custom domains stay as they are. */
 export function oktaAdminOrigin(oktaBaseUrl: string): string {
   const u = httpsOrigin(oktaBaseUrl, 'Okta');
-  const hit = /^([a-z0-9-]+?)(?:-admin)?\.(okta\.com|oktapreview\.com|okta-emea\.com|okta-gov\.com|okta\.mil)$/i.exec(u.hostname);
+  const hit =
+    /^([a-z0-9-]+?)(?:-admin)?\.(okta\.com|oktapreview\.com|okta-emea\.com|okta-gov\.com|okta\.mil)$/i.exec(
+      u.hostname,
+    );
   if (!hit) return u.origin;
   return `https://${hit[1]}-admin.${hit[2]}`;
 }
@@ -70,7 +81,11 @@ const APP_ID = /^[A-Za-z0-9]{8,40}$/;
 
 function needOkta(org: LinkOrg): string {
   if (!org.oktaBaseUrl) {
-    throw new PilotError('invalid-input', 'This org has no Okta address yet.', 'Edit the org and add its Okta URL (for example https://acme.okta.com).');
+    throw new PilotError(
+      'invalid-input',
+      'This org has no Okta address yet.',
+      'Edit the org and add its Okta URL (for example https://acme.okta.com).',
+    );
   }
   return org.oktaBaseUrl;
 }
@@ -88,7 +103,8 @@ export function buildLink(org: LinkOrg, target: LinkTarget): string {
     case 'okta.salesforce-provisioning': {
       const admin = oktaAdminOrigin(needOkta(org));
       // Without a known app id the list of apps is the closest page.
-      if (!org.oktaSalesforceAppId || !APP_ID.test(org.oktaSalesforceAppId)) return `${admin}/admin/apps/active`;
+      if (!org.oktaSalesforceAppId || !APP_ID.test(org.oktaSalesforceAppId))
+        return `${admin}/admin/apps/active`;
       return `${admin}/admin/app/salesforce/instance/${org.oktaSalesforceAppId}/#tab-provisioning`;
     }
     case 'okta.tasks':
@@ -96,7 +112,11 @@ export function buildLink(org: LinkOrg, target: LinkTarget): string {
     case 'okta.workflows-connections': {
       const wf = oktaWorkflowsOrigin(needOkta(org));
       if (!wf) {
-        throw new PilotError('not-found', 'The Workflows console address cannot be worked out from a custom Okta domain.', 'Open Workflows from the Okta Admin Console (Workflow > Workflows console).');
+        throw new PilotError(
+          'not-found',
+          'The Workflows console address cannot be worked out from a custom Okta domain.',
+          'Open Workflows from the Okta Admin Console (Workflow > Workflows console).',
+        );
       }
       return `${wf}/app/connections`;
     }

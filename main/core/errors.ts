@@ -48,7 +48,10 @@ export function isPilotError(e: unknown): e is PilotError {
 }
 
 /** Wraps anything thrown into a PilotError without copying its (possibly secret-bearing) text. */
-export function toPilotError(e: unknown, fallbackHint = 'Try again; if it keeps failing, report it with the steps that led here.'): PilotError {
+export function toPilotError(
+  e: unknown,
+  fallbackHint = 'Try again; if it keeps failing, report it with the steps that led here.',
+): PilotError {
   if (e instanceof PilotError) return e;
   return new PilotError('internal', 'An unexpected error occurred.', fallbackHint, {}, { cause: e });
 }

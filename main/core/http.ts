@@ -25,7 +25,9 @@ type FetchWithDispatcher = (url: URL, init: Record<string, unknown>) => Promise<
  * and Node 20's built-in fetch bundles an older undici). Without one: Node's built-in fetch. undici is
  * loaded only when a proxy is set — it costs ~60 ms of start-up that every CLI sign-in would pay.
  */
-async function proxiedFetch(env: Readonly<Record<string, string | undefined>>): Promise<{ fetch: FetchWithDispatcher; dispatcher: Dispatcher } | undefined> {
+async function proxiedFetch(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ fetch: FetchWithDispatcher; dispatcher: Dispatcher } | undefined> {
   const httpsProxy = envValue(env, 'HTTPS_PROXY');
   const httpProxy = envValue(env, 'HTTP_PROXY');
   if (!httpsProxy && !httpProxy) return undefined;
@@ -39,7 +41,10 @@ async function proxiedFetch(env: Readonly<Record<string, string | undefined>>): 
   return { fetch: undici.fetch as unknown as FetchWithDispatcher, dispatcher };
 }
 
-export function createHttpClient({ timeoutMs = 15_000, env = process.env }: HttpClientOptions = {}): HttpClient {
+export function createHttpClient({
+  timeoutMs = 15_000,
+  env = process.env,
+}: HttpClientOptions = {}): HttpClient {
   const viaProxy = Boolean(envValue(env, 'HTTPS_PROXY') || envValue(env, 'HTTP_PROXY'));
   let proxy: ReturnType<typeof proxiedFetch> | undefined;
   return async (input, init = {}) => {
@@ -51,7 +56,11 @@ export function createHttpClient({ timeoutMs = 15_000, env = process.env }: Http
       proxy ??= proxiedFetch(env);
       const viaAgent = await proxy;
       res = viaAgent
-        ? await viaAgent.fetch(url, { ...(init as Record<string, unknown>), signal, dispatcher: viaAgent.dispatcher })
+        ? await viaAgent.fetch(url, {
+            ...(init as Record<string, unknown>),
+            signal,
+            dispatcher: viaAgent.dispatcher,
+          })
         : await fetch(url, { ...init, signal });
     } catch (e) {
       if (timeout.aborted) {
@@ -66,7 +75,13 @@ export function createHttpClient({ timeoutMs = 15_000, env = process.env }: Http
       if (init.signal?.aborted) {
         const reason: unknown = init.signal.reason;
         if (reason instanceof PilotError) throw reason;
-        throw new PilotError('signin-cancelled', `The request to ${url.host} was cancelled.`, 'Try again when you are ready.', { host: url.host }, { cause: e });
+        throw new PilotError(
+          'signin-cancelled',
+          `The request to ${url.host} was cancelled.`,
+          'Try again when you are ready.',
+          { host: url.host },
+          { cause: e },
+        );
       }
       throw networkError(url, e, viaProxy);
     }
@@ -128,23 +143,43 @@ export function networkError(url: URL, e: unknown, viaProxy = false): PilotError
   const proxyStatus = messages.map((m) => /Proxy response \((\d{3})\)/.exec(m)?.[1]).find(Boolean);
   if (proxyStatus === '407') return proxyAuthError(url);
   if (proxyStatus) {
-    return new PilotError('network', `The proxy refused the connection to ${host} (HTTP ${proxyStatus}).`, 'Ask IT to allow this host through the proxy, or set NO_PROXY for it, then try again.', details, { cause: e });
+    return new PilotError(
+      'network',
+      `The proxy refused the connection to ${host} (HTTP ${proxyStatus}).`,
+      'Ask IT to allow this host through the proxy, or set NO_PROXY for it, then try again.',
+      details,
+      { cause: e },
+    );
   }
   const has = (c: string): boolean => codes.includes(c);
   if (has('ENOTFOUND') || has('EAI_AGAIN')) {
-    return new PilotError('network', `The host ${host} could not be found (DNS).`, 'Check the URL for typos and your network or VPN connection, then try again.', details, { cause: e });
+    return new PilotError(
+      'network',
+      `The host ${host} could not be found (DNS).`,
+      'Check the URL for typos and your network or VPN connection, then try again.',
+      details,
+      { cause: e },
+    );
   }
   if (has('ECONNREFUSED')) {
     return new PilotError(
       'network',
       `${viaProxy ? 'The proxy for' : 'The server'} ${host} refused the connection.`,
-      viaProxy ? 'Check HTTPS_PROXY / HTTP_PROXY (address and port), then try again.' : 'Check the URL and that the server is reachable from this network, then try again.',
+      viaProxy
+        ? 'Check HTTPS_PROXY / HTTP_PROXY (address and port), then try again.'
+        : 'Check the URL and that the server is reachable from this network, then try again.',
       details,
       { cause: e },
     );
   }
   if (has('ECONNRESET') || has('UND_ERR_SOCKET') || has('EPIPE')) {
-    return new PilotError('network', `The connection to ${host} was closed unexpectedly.`, 'Try again; if it keeps happening, a proxy or firewall may be interfering.', details, { cause: e });
+    return new PilotError(
+      'network',
+      `The connection to ${host} was closed unexpectedly.`,
+      'Try again; if it keeps happening, a proxy or firewall may be interfering.',
+      details,
+      { cause: e },
+    );
   }
   if (codes.some((c) => CERT_CODES.has(c)) || messages.some((m) => /certificate/i.test(m))) {
     return new PilotError(
@@ -157,12 +192,30 @@ export function networkError(url: URL, e: unknown, viaProxy = false): PilotError
   }
   // undici: "redirect count exceeded" (follow) or "unexpected redirect" (redirect: 'error').
   if (messages.some((m) => /redirect count exceeded|unexpected redirect/i.test(m))) {
-    return new PilotError('network', `${host} kept redirecting instead of answering (a redirect loop).`, 'Check the URL and any proxy or single sign-on page in between, then try again.', details, { cause: e });
+    return new PilotError(
+      'network',
+      `${host} kept redirecting instead of answering (a redirect loop).`,
+      'Check the URL and any proxy or single sign-on page in between, then try again.',
+      details,
+      { cause: e },
+    );
   }
   if (has('ETIMEDOUT') || has('UND_ERR_CONNECT_TIMEOUT')) {
-    return new PilotError('timeout', `Connecting to ${host} timed out.`, 'Check your network, VPN or proxy, then try again.', details, { cause: e });
+    return new PilotError(
+      'timeout',
+      `Connecting to ${host} timed out.`,
+      'Check your network, VPN or proxy, then try again.',
+      details,
+      { cause: e },
+    );
   }
-  return new PilotError('network', `PKCE Pilot could not reach ${host}.`, 'Check your network connection (and proxy, if you use one), then try again.', details, { cause: e });
+  return new PilotError(
+    'network',
+    `PKCE Pilot could not reach ${host}.`,
+    'Check your network connection (and proxy, if you use one), then try again.',
+    details,
+    { cause: e },
+  );
 }
 
 /**
@@ -179,9 +232,21 @@ export async function readJsonResponse(res: Response, what: string): Promise<Rec
     text = await res.text();
   } catch (e) {
     if ((e as { name?: unknown } | null)?.name === 'TimeoutError') {
-      throw new PilotError('timeout', `The ${what}${where} did not arrive in time (the server stopped sending it).`, 'Check your network connection (and proxy, if you use one), then try again.', details, { cause: e });
+      throw new PilotError(
+        'timeout',
+        `The ${what}${where} did not arrive in time (the server stopped sending it).`,
+        'Check your network connection (and proxy, if you use one), then try again.',
+        details,
+        { cause: e },
+      );
     }
-    throw new PilotError('bad-response', `The ${what}${where} was cut off.`, 'Try again; if it persists, check your network or proxy.', details, { cause: e });
+    throw new PilotError(
+      'bad-response',
+      `The ${what}${where} was cut off.`,
+      'Try again; if it persists, check your network or proxy.',
+      details,
+      { cause: e },
+    );
   }
   const contentType = res.headers.get('content-type') ?? '';
   const trimmed = text.trimStart();
@@ -197,10 +262,20 @@ export async function readJsonResponse(res: Response, what: string): Promise<Rec
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new PilotError('bad-response', `The ${what}${where} was incomplete or not valid JSON (HTTP ${res.status}).`, 'Try again; if it persists, check your network or proxy.', details);
+    throw new PilotError(
+      'bad-response',
+      `The ${what}${where} was incomplete or not valid JSON (HTTP ${res.status}).`,
+      'Try again; if it persists, check your network or proxy.',
+      details,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new PilotError('bad-response', `The ${what}${where} did not have the expected shape.`, 'Try again; if it persists, report it.', details);
+    throw new PilotError(
+      'bad-response',
+      `The ${what}${where} did not have the expected shape.`,
+      'Try again; if it persists, report it.',
+      details,
+    );
   }
   return parsed as Record<string, unknown>;
 }

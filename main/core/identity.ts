@@ -22,7 +22,12 @@ function str(v: unknown): string | undefined {
 
 function assertSafeTarget(url: URL): void {
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return;
-  throw new PilotError('bad-response', `The identity address ${url.host} is not https.`, 'Sign in again; if it persists, report it.', { host: url.host });
+  throw new PilotError(
+    'bad-response',
+    `The identity address ${url.host} is not https.`,
+    'Sign in again; if it persists, report it.',
+    { host: url.host },
+  );
 }
 
 async function checkStatus(res: Response, what: string): Promise<void> {
@@ -30,31 +35,63 @@ async function checkStatus(res: Response, what: string): Promise<void> {
   await res.body?.cancel();
   const host = new URL(res.url || 'http://unknown').host;
   if (res.status === 401) {
-    throw new PilotError('not-signed-in', `${host} no longer accepts PKCE Pilot's sign-in.`, 'Sign in again.', { status: 401, host });
+    throw new PilotError(
+      'not-signed-in',
+      `${host} no longer accepts PKCE Pilot's sign-in.`,
+      'Sign in again.',
+      { status: 401, host },
+    );
   }
   if (res.status === 403) {
-    throw new PilotError('forbidden', `${host} refused to share the ${what}.`, 'Check that the app has the "id" (Salesforce) or "openid profile" (Okta) scope, then sign in again.', { status: 403, host });
+    throw new PilotError(
+      'forbidden',
+      `${host} refused to share the ${what}.`,
+      'Check that the app has the "id" (Salesforce) or "openid profile" (Okta) scope, then sign in again.',
+      { status: 403, host },
+    );
   }
   if (res.status === 429) {
-    throw new PilotError('rate-limited', `${host} is limiting requests right now (HTTP 429, too many requests).`, 'Wait a minute, then try again.', { status: 429, host });
+    throw new PilotError(
+      'rate-limited',
+      `${host} is limiting requests right now (HTTP 429, too many requests).`,
+      'Wait a minute, then try again.',
+      { status: 429, host },
+    );
   }
-  throw new PilotError('bad-response', `${host} answered the ${what} request with HTTP ${res.status}.`, 'Try again later.', { status: res.status, host });
+  throw new PilotError(
+    'bad-response',
+    `${host} answered the ${what} request with HTTP ${res.status}.`,
+    'Try again later.',
+    { status: res.status, host },
+  );
 }
 
 /** GET the identity URL with Bearer auth; returns username, user id and org id. */
 export async function fetchSalesforceIdentity(http: HttpClient, tokens: TokenSet): Promise<Identity> {
   if (!tokens.identityUrl) {
-    throw new PilotError('bad-response', 'Salesforce did not return an identity URL.', 'Make sure the app allows the "id" scope, then sign in again.');
+    throw new PilotError(
+      'bad-response',
+      'Salesforce did not return an identity URL.',
+      'Make sure the app allows the "id" scope, then sign in again.',
+    );
   }
   const url = new URL(tokens.identityUrl);
   assertSafeTarget(url);
-  const res = await http(url, { headers: { authorization: `Bearer ${tokens.accessToken}`, accept: 'application/json' }, redirect: 'error' });
+  const res = await http(url, {
+    headers: { authorization: `Bearer ${tokens.accessToken}`, accept: 'application/json' },
+    redirect: 'error',
+  });
   await checkStatus(res, 'identity');
   const body = await readJsonResponse(res, 'identity response');
   const username = str(body.username);
   const userId = str(body.user_id);
   if (!username || !userId) {
-    throw new PilotError('bad-response', `The identity response from ${url.host} has no user name.`, 'Sign in again; if it persists, report it.', { host: url.host });
+    throw new PilotError(
+      'bad-response',
+      `The identity response from ${url.host} has no user name.`,
+      'Sign in again; if it persists, report it.',
+      { host: url.host },
+    );
   }
   const orgId = str(body.organization_id);
   const displayName = str(body.display_name);
@@ -62,21 +99,38 @@ export async function fetchSalesforceIdentity(http: HttpClient, tokens: TokenSet
 }
 
 /** GET `${base}/oauth2/v1/userinfo` (with a DPoP proof when the tokens are DPoP-bound). */
-export async function fetchOktaIdentity(http: HttpClient, baseUrl: string, tokens: TokenSet): Promise<Identity> {
+export async function fetchOktaIdentity(
+  http: HttpClient,
+  baseUrl: string,
+  tokens: TokenSet,
+): Promise<Identity> {
   const url = new URL(`${baseUrl.replace(/\/+$/, '')}/oauth2/v1/userinfo`);
   assertSafeTarget(url);
   const dpop = await dpopHandleFor(tokens);
-  const res = await oauth.protectedResourceRequest(tokens.accessToken, 'GET', url, new Headers({ accept: 'application/json' }), null, {
-    [oauth.customFetch]: (u: string, init: oauth.CustomFetchOptions<string, unknown>) => http(u, init as unknown as RequestInit),
-    ...(url.protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {}),
-    ...(dpop ? { DPoP: dpop } : {}),
-  });
+  const res = await oauth.protectedResourceRequest(
+    tokens.accessToken,
+    'GET',
+    url,
+    new Headers({ accept: 'application/json' }),
+    null,
+    {
+      [oauth.customFetch]: (u: string, init: oauth.CustomFetchOptions<string, unknown>) =>
+        http(u, init as unknown as RequestInit),
+      ...(url.protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {}),
+      ...(dpop ? { DPoP: dpop } : {}),
+    },
+  );
   await checkStatus(res, 'user profile');
   const body = await readJsonResponse(res, 'userinfo response');
   const userId = str(body.sub);
   const username = str(body.preferred_username) ?? str(body.email) ?? userId;
   if (!username || !userId) {
-    throw new PilotError('bad-response', `The user profile from ${url.host} has no user name.`, 'Make sure the app allows the "openid profile" scopes, then sign in again.', { host: url.host });
+    throw new PilotError(
+      'bad-response',
+      `The user profile from ${url.host} has no user name.`,
+      'Make sure the app allows the "openid profile" scopes, then sign in again.',
+      { host: url.host },
+    );
   }
   const displayName = str(body.name);
   return { username, userId, ...(displayName ? { displayName } : {}) };

@@ -52,7 +52,11 @@ function normalizeOrigin(input: string, what: string, example: string): URL {
   if (!url.hostname) throw invalid(what, 'has no host name', hint);
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     // Plain http would expose the authorization code and tokens on the network.
-    throw invalid(what, 'must use https://', `${hint} Plain http is allowed only for 127.0.0.1 or localhost test servers.`);
+    throw invalid(
+      what,
+      'must use https://',
+      `${hint} Plain http is allowed only for 127.0.0.1 or localhost test servers.`,
+    );
   }
   return url;
 }
@@ -66,7 +70,11 @@ export function normalizeSalesforceLoginUrl(input: string): string {
   const keyword = input.trim().toLowerCase();
   if (keyword === 'production' || keyword === 'prod') return 'https://login.salesforce.com';
   if (keyword === 'sandbox') return 'https://test.salesforce.com';
-  return normalizeOrigin(input, 'Salesforce login URL', 'https://acme.my.salesforce.com, "production" or "sandbox"').origin;
+  return normalizeOrigin(
+    input,
+    'Salesforce login URL',
+    'https://acme.my.salesforce.com, "production" or "sandbox"',
+  ).origin;
 }
 
 /**

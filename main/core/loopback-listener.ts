@@ -40,7 +40,8 @@ const HOST = '127.0.0.1';
 
 // No remote assets and no script: the page must render offline and leak nothing (no Referer either).
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
@@ -48,7 +49,10 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** A self-contained page telling the admin what happened and that the tab may be closed. */
@@ -74,7 +78,14 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
-function sendPage(res: ServerResponse, status: number, ok: boolean, title: string, message: string, extra: Record<string, string> = {}): void {
+function sendPage(
+  res: ServerResponse,
+  status: number,
+  ok: boolean,
+  title: string,
+  message: string,
+  extra: Record<string, string> = {},
+): void {
   send(res, status, { 'Content-Type': 'text/html; charset=utf-8', ...extra }, renderPage(ok, title, message));
 }
 
@@ -145,10 +156,21 @@ export function startLoopbackListener(options: LoopbackListenerOptions): Promise
       return send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found');
     }
     if (req.method !== 'GET') {
-      return send(res, 405, { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET' }, 'Method not allowed');
+      return send(
+        res,
+        405,
+        { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET' },
+        'Method not allowed',
+      );
     }
     if (finished || busy) {
-      return sendPage(res, 409, false, 'Sign-in already handled', 'This sign-in has already been completed or cancelled in PKCE Pilot.');
+      return sendPage(
+        res,
+        409,
+        false,
+        'Sign-in already handled',
+        'This sign-in has already been completed or cancelled in PKCE Pilot.',
+      );
     }
     let params: CallbackParams;
     try {
@@ -172,12 +194,25 @@ export function startLoopbackListener(options: LoopbackListenerOptions): Promise
       // 'close' fires once the page is flushed, or when the browser went away first.
       res.once('close', () => void close());
     }
-    sendPage(res, outcome.ok ? 200 : 400, outcome.ok, outcome.title, outcome.message, final ? { Connection: 'close' } : {});
+    sendPage(
+      res,
+      outcome.ok ? 200 : 400,
+      outcome.ok,
+      outcome.title,
+      outcome.message,
+      final ? { Connection: 'close' } : {},
+    );
   }
 
   return new Promise<LoopbackListener>((resolve, reject) => {
     if (options.signal?.aborted) {
-      reject(new PilotError('signin-cancelled', 'The sign-in was cancelled.', 'Start it again when you are ready.'));
+      reject(
+        new PilotError(
+          'signin-cancelled',
+          'The sign-in was cancelled.',
+          'Start it again when you are ready.',
+        ),
+      );
       return;
     }
     const onListenError = (e: NodeJS.ErrnoException): void => {

@@ -35,11 +35,13 @@ const RULES: readonly Rule[] = [
   {
     descriptions: ['missing required code challenge'],
     message: () => 'Salesforce requires PKCE but the sign-in request carried no code challenge.',
-    hint: () => 'Update PKCE Pilot and sign in again; if it persists, report it (PKCE Pilot always sends a challenge).',
+    hint: () =>
+      'Update PKCE Pilot and sign in again; if it persists, report it (PKCE Pilot always sends a challenge).',
   },
   {
     descriptions: ['unexpected code verifier'],
-    message: () => 'Salesforce received a code verifier it did not expect (the sign-in request had no code challenge).',
+    message: () =>
+      'Salesforce received a code verifier it did not expect (the sign-in request had no code challenge).',
     hint: () => 'Sign in again from PKCE Pilot so the request and the exchange use the same PKCE pair.',
   },
   {
@@ -54,7 +56,7 @@ const RULES: readonly Rule[] = [
     hint: (p) =>
       p === 'Salesforce'
         ? `${APP_SETTINGS} and add the callback URL PKCE Pilot shows (exact match, port included), then wait 2–10 minutes.`
-        : 'In the Okta Admin Console, add the callback URL PKCE Pilot shows to the app\'s Sign-in redirect URIs (exact match, port included).',
+        : "In the Okta Admin Console, add the callback URL PKCE Pilot shows to the app's Sign-in redirect URIs (exact match, port included).",
   },
   {
     errors: ['invalid_client_id'],
@@ -71,13 +73,16 @@ const RULES: readonly Rule[] = [
   {
     errors: ['oauth_ec_app_not_found'],
     descriptions: ['external client app is not installed'],
-    message: () => 'The External Client App for PKCE Pilot is not installed (or not found) in this Salesforce org.',
-    hint: () => 'Install or create the External Client App in this org (or sign in to the org where it exists), then try again.',
+    message: () =>
+      'The External Client App for PKCE Pilot is not installed (or not found) in this Salesforce org.',
+    hint: () =>
+      'Install or create the External Client App in this org (or sign in to the org where it exists), then try again.',
   },
   {
     errors: ['oauth_app_blocked'],
     message: () => 'The Salesforce app used by PKCE Pilot is blocked in this org.',
-    hint: () => 'In Setup > Connected Apps OAuth Usage (or the External Client App), unblock the app, then sign in again.',
+    hint: () =>
+      'In Setup > Connected Apps OAuth Usage (or the External Client App), unblock the app, then sign in again.',
   },
   {
     errors: ['oauth_app_access_denied'],
@@ -105,7 +110,8 @@ const RULES: readonly Rule[] = [
   {
     errors: ['access_denied'],
     phases: ['authorize'],
-    message: (p) => `The sign-in was declined in ${p} (Deny was chosen, or your user is not assigned to the app).`,
+    message: (p) =>
+      `The sign-in was declined in ${p} (Deny was chosen, or your user is not assigned to the app).`,
     hint: (p) =>
       p === 'Okta'
         ? 'Make sure the PKCE Pilot app is assigned to you in Okta, then sign in again and choose Allow.'
@@ -135,7 +141,7 @@ const RULES: readonly Rule[] = [
     message: (p) => `${p} refused one of the requested scopes.`,
     hint: (p) =>
       p === 'Okta'
-        ? 'In the Okta Admin Console, grant okta.apps.read and okta.logs.read on the app\'s Okta API Scopes tab (Super Admin needed).'
+        ? "In the Okta Admin Console, grant okta.apps.read and okta.logs.read on the app's Okta API Scopes tab (Super Admin needed)."
         : `${APP_SETTINGS} and allow the scopes api, refresh_token and id.`,
   },
   {
@@ -176,9 +182,15 @@ export function explainOAuthError(input: OAuthErrorInput): PilotError {
   const code = safeCode(input.error.trim());
   const rule = RULES.find((r) => matches(r, error, description, input));
   if (rule) {
-    return new PilotError('oauth-error', rule.message(label), rule.hint(label), { error: code, provider: input.provider, phase: input.phase });
+    return new PilotError('oauth-error', rule.message(label), rule.hint(label), {
+      error: code,
+      provider: input.provider,
+      phase: input.phase,
+    });
   }
-  const step = { authorize: 'sign-in', token: 'sign-in', refresh: 'session refresh', revoke: 'sign-out' }[input.phase];
+  const step = { authorize: 'sign-in', token: 'sign-in', refresh: 'session refresh', revoke: 'sign-out' }[
+    input.phase
+  ];
   return new PilotError(
     'oauth-error',
     `${label} refused the ${step} (error "${code}").`,

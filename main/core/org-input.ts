@@ -60,7 +60,8 @@ function parseRedirectKind(value: string | undefined): RedirectKind {
 
 function parsePort(value: string | number | undefined): number {
   if (value === undefined || value === '') return DEFAULT_LOOPBACK_PORT;
-  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  const n =
+    typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   return validatePort(n);
 }
 
@@ -71,7 +72,7 @@ function validateClientId(value: string, label: string): string {
     throw new PilotError(
       'invalid-input',
       `The ${label} is empty or contains spaces or unusual characters.`,
-      'Copy it again from the app\'s settings page (Consumer Key / Client ID).',
+      "Copy it again from the app's settings page (Consumer Key / Client ID).",
     );
   }
   return v;

@@ -58,7 +58,12 @@ export class PendingSignIn<T> {
   }
 
   toJSON(): Record<string, unknown> {
-    return { alias: this.alias, provider: this.provider, redirectUri: this.redirectUri, expiresAt: this.expiresAt };
+    return {
+      alias: this.alias,
+      provider: this.provider,
+      redirectUri: this.redirectUri,
+      expiresAt: this.expiresAt,
+    };
   }
 
   toString(): string {
@@ -105,7 +110,11 @@ export class PendingSignIns<T = unknown> {
       );
     }
     if (this.#byState.has(input.state)) {
-      throw new PilotError('internal', 'Two sign-ins received the same state value.', 'Start the sign-in again.');
+      throw new PilotError(
+        'internal',
+        'Two sign-ins received the same state value.',
+        'Start the sign-in again.',
+      );
     }
     let settle!: { resolve(v: T): void; reject(e: unknown): void };
     const promise = new Promise<T>((resolve, reject) => {
@@ -161,7 +170,11 @@ export class PendingSignIns<T = unknown> {
     this.#byState.delete(signIn.state);
     if (entry) clearTimeout(entry.timer);
     signIn.reject(
-      new PilotError('signin-cancelled', `The ${providerLabel(provider)} sign-in for ${alias} was cancelled.`, 'Start it again when you are ready.'),
+      new PilotError(
+        'signin-cancelled',
+        `The ${providerLabel(provider)} sign-in for ${alias} was cancelled.`,
+        'Start it again when you are ready.',
+      ),
     );
     return true;
   }

@@ -65,7 +65,8 @@ export function parseCallbackQuery(query: URLSearchParams | string): CallbackPar
   const params = typeof query === 'string' ? new URLSearchParams(query) : query;
   const seen = new Set<string>();
   for (const key of params.keys()) {
-    if (seen.has(key)) throw invalid(`the parameter "${ALLOWED.has(key) ? key : 'unknown'}" appears more than once`);
+    if (seen.has(key))
+      throw invalid(`the parameter "${ALLOWED.has(key) ? key : 'unknown'}" appears more than once`);
     seen.add(key);
   }
   const get = (name: string): string | undefined => {
@@ -99,7 +100,8 @@ export function parseSchemeRedirect(url: string, scheme: string): CallbackParams
   if (url.length > MAX_REDIRECT_LENGTH) throw invalid('it is too long');
   if (hasSpaceOrControl(url)) throw invalid('it contains spaces or control characters');
   const prefix = `${scheme.toLowerCase()}:`;
-  if (url.slice(0, prefix.length).toLowerCase() !== prefix) throw invalid('it is not addressed to PKCE Pilot');
+  if (url.slice(0, prefix.length).toLowerCase() !== prefix)
+    throw invalid('it is not addressed to PKCE Pilot');
   const rest = url.slice(prefix.length);
   if (rest.startsWith('//')) throw invalid('it has an unexpected host part');
   if (rest.includes('#')) throw invalid('it has an unexpected fragment');

@@ -35,7 +35,7 @@ export interface CoreServicesOptions {
 }
 
 /** Orgs verified at the same time by `verify --all`. */
-export const VERIFY_CONCURRENCY = 16;
+export const VERIFY_CONCURRENCY = 32;
 
 export interface VerifiedOrg {
   readonly result: VerificationResult;
@@ -69,7 +69,13 @@ export async function createCoreServices(options: CoreServicesOptions) {
       const org = await orgs.get(alias);
       const settings = provider === 'okta' ? org.okta : org.salesforce;
       if (!settings) throw new Error(`${alias} has no ${provider} settings`);
-      return refreshTokens({ provider, endpoints: endpointsFor(provider, settings.baseUrl), clientId: settings.clientId, http, tokens: current });
+      return refreshTokens({
+        provider,
+        endpoints: endpointsFor(provider, settings.baseUrl),
+        clientId: settings.clientId,
+        http,
+        tokens: current,
+      });
     },
   });
 
@@ -122,5 +128,18 @@ export async function createCoreServices(options: CoreServicesOptions) {
     await verifications.remove(alias);
   }
 
-  return { dataFolder: options.dataFolder, orgs, progress, verifications, secrets, http, signIn, tokens, verify, verifyOne, report, removeOrg };
+  return {
+    dataFolder: options.dataFolder,
+    orgs,
+    progress,
+    verifications,
+    secrets,
+    http,
+    signIn,
+    tokens,
+    verify,
+    verifyOne,
+    report,
+    removeOrg,
+  };
 }

@@ -7,12 +7,26 @@ import { PilotError, isPilotError, toPilotError } from './errors';
 import type { HttpClient } from './http';
 import { fetchOktaIdentity, fetchSalesforceIdentity, type Identity } from './identity';
 import { startLoopbackListener, type CallbackOutcome, type LoopbackListener } from './loopback-listener';
-import type { OrgSettings, ProviderId, ProviderSettings, RedirectKind, SignInStatus, TokenSet } from './model';
+import type {
+  OrgSettings,
+  ProviderId,
+  ProviderSettings,
+  RedirectKind,
+  SignInStatus,
+  TokenSet,
+} from './model';
 import { explainOAuthError } from './oauth-errors';
 import { PendingSignIns, type PendingSignIn } from './pending-signins';
 import { codeChallengeS256, createCodeVerifier, createState } from './pkce';
 import { defaultScopes, endpointsFor, providerLabel, type ProviderEndpoints } from './providers';
-import { DEFAULT_SCHEME, isErrorCallback, parseSchemeRedirect, redirectUriFor, schemeRedirectUri, type CallbackParams } from './redirect';
+import {
+  DEFAULT_SCHEME,
+  isErrorCallback,
+  parseSchemeRedirect,
+  redirectUriFor,
+  schemeRedirectUri,
+  type CallbackParams,
+} from './redirect';
 import { exchangeCode, revokeToken } from './token-client';
 import type { TokenVault } from './token-service';
 
@@ -120,20 +134,33 @@ export class SignInService {
     if (options.prompt) url.searchParams.set('prompt', options.prompt);
     const authorizationUrl = url.href;
 
-    this.#emit({ alias, provider, phase: 'waiting-for-browser', message: `Finish signing in to ${providerLabel(provider)} in your browser.` });
+    this.#emit({
+      alias,
+      provider,
+      phase: 'waiting-for-browser',
+      message: `Finish signing in to ${providerLabel(provider)} in your browser.`,
+    });
     if (options.openBrowser !== false) {
       try {
         await this.#openBrowser(authorizationUrl);
       } catch (e) {
         this.#pending.cancel(alias, provider);
-        throw new PilotError('internal', 'PKCE Pilot could not open your browser.', 'Copy the sign-in link from PKCE Pilot into your browser instead.', {}, { cause: e });
+        throw new PilotError(
+          'internal',
+          'PKCE Pilot could not open your browser.',
+          'Copy the sign-in link from PKCE Pilot into your browser instead.',
+          {},
+          { cause: e },
+        );
       }
     }
     done.then(
       () => undefined,
       (e: unknown) => {
-        if (isPilotError(e) && e.code === 'signin-cancelled') this.#emit({ alias, provider, phase: 'cancelled', message: e.message });
-        else if (isPilotError(e) && e.code === 'signin-timeout') this.#emit({ alias, provider, phase: 'error', message: e.message });
+        if (isPilotError(e) && e.code === 'signin-cancelled')
+          this.#emit({ alias, provider, phase: 'cancelled', message: e.message });
+        else if (isPilotError(e) && e.code === 'signin-timeout')
+          this.#emit({ alias, provider, phase: 'error', message: e.message });
       },
     );
     return { authorizationUrl, done };
@@ -183,7 +210,12 @@ export class SignInService {
     const org = await this.#orgs.get(alias);
     const settings = provider === 'salesforce' ? org.salesforce : org.okta;
     if (!settings) {
-      throw new PilotError('not-found', `Okta is not set up for ${alias}.`, `Add the Okta org URL and client id to ${alias} first.`, { alias });
+      throw new PilotError(
+        'not-found',
+        `Okta is not set up for ${alias}.`,
+        `Add the Okta org URL and client id to ${alias} first.`,
+        { alias },
+      );
     }
     return settings;
   }
@@ -192,7 +224,11 @@ export class SignInService {
     try {
       const status = await this.#complete(params, (uri) => uri === redirectUri);
       const who = status.username ? ` as ${status.username}` : '';
-      return { ok: true, title: 'Signed in', message: `PKCE Pilot is signed in to ${providerLabel(status.provider)}${who}.` };
+      return {
+        ok: true,
+        title: 'Signed in',
+        message: `PKCE Pilot is signed in to ${providerLabel(status.provider)}${who}.`,
+      };
     } catch (e) {
       const err = toPilotError(e);
       // An unknown state may be a forged request racing the real redirect: answer it, keep waiting.
@@ -205,20 +241,37 @@ export class SignInService {
    * Completes a sign-in from an authorization response. The state is checked (and consumed) first:
    * no token request is ever made for a response that does not match a pending sign-in.
    */
-  async #complete(params: CallbackParams, redirectMatches: (redirectUri: string) => boolean): Promise<SignInStatus> {
+  async #complete(
+    params: CallbackParams,
+    redirectMatches: (redirectUri: string) => boolean,
+  ): Promise<SignInStatus> {
     const signIn = this.#pending.take(params.state);
     const { alias, provider } = signIn;
     try {
       if (!redirectMatches(signIn.redirectUri)) {
-        throw new PilotError('redirect-invalid', 'The sign-in response arrived through a different callback than the one requested.', 'Start the sign-in again.');
+        throw new PilotError(
+          'redirect-invalid',
+          'The sign-in response arrived through a different callback than the one requested.',
+          'Start the sign-in again.',
+        );
       }
       const settings = await this.#settings(alias, provider);
       const endpoints = endpointsFor(provider, settings.baseUrl);
       checkIssuer(params, provider, endpoints);
       if (isErrorCallback(params)) {
-        throw explainOAuthError({ error: params.error, errorDescription: params.errorDescription, provider, phase: 'authorize' });
+        throw explainOAuthError({
+          error: params.error,
+          errorDescription: params.errorDescription,
+          provider,
+          phase: 'authorize',
+        });
       }
-      this.#emit({ alias, provider, phase: 'exchanging', message: `Completing the ${providerLabel(provider)} sign-in…` });
+      this.#emit({
+        alias,
+        provider,
+        phase: 'exchanging',
+        message: `Completing the ${providerLabel(provider)} sign-in…`,
+      });
       const tokens = await signIn.withVerifier((verifier) =>
         exchangeCode({
           provider,
@@ -236,7 +289,12 @@ export class SignInService {
       await this.#secrets.set(alias, provider, stored);
       const status = statusFrom(alias, provider, stored);
       signIn.resolve(status);
-      this.#emit({ alias, provider, phase: 'signed-in', message: `Signed in to ${providerLabel(provider)}${status.username ? ` as ${status.username}` : ''}.` });
+      this.#emit({
+        alias,
+        provider,
+        phase: 'signed-in',
+        message: `Signed in to ${providerLabel(provider)}${status.username ? ` as ${status.username}` : ''}.`,
+      });
       return status;
     } catch (e) {
       const err = toPilotError(e);
@@ -246,7 +304,11 @@ export class SignInService {
   }
 
   /** Who signed in; a failure here does not undo a successful sign-in, the status just lacks a name. */
-  async #identity(provider: ProviderId, settings: ProviderSettings, tokens: TokenSet): Promise<Identity | undefined> {
+  async #identity(
+    provider: ProviderId,
+    settings: ProviderSettings,
+    tokens: TokenSet,
+  ): Promise<Identity | undefined> {
     try {
       return provider === 'salesforce'
         ? await fetchSalesforceIdentity(this.#http, tokens)
@@ -258,7 +320,12 @@ export class SignInService {
 
   #fail(signIn: PendingSignIn<SignInStatus>, err: PilotError): void {
     signIn.reject(err);
-    this.#emit({ alias: signIn.alias, provider: signIn.provider, phase: 'error', message: err.toDisplayString() });
+    this.#emit({
+      alias: signIn.alias,
+      provider: signIn.provider,
+      phase: 'error',
+      message: err.toDisplayString(),
+    });
   }
 
   #emit(e: SignInEvent): void {
@@ -278,7 +345,9 @@ export class SignInService {
 function checkIssuer(params: CallbackParams, provider: ProviderId, endpoints: ProviderEndpoints): void {
   if (!params.iss) return;
   const sameOrigin = safeOrigin(params.iss) === safeOrigin(endpoints.issuer);
-  const salesforceFamily = provider === 'salesforce' && /\.(salesforce\.com|salesforce\.mil|force\.com|site\.com)$/i.test(safeHost(params.iss));
+  const salesforceFamily =
+    provider === 'salesforce' &&
+    /\.(salesforce\.com|salesforce\.mil|force\.com|site\.com)$/i.test(safeHost(params.iss));
   if (sameOrigin || salesforceFamily) return;
   throw new PilotError(
     'redirect-invalid',

@@ -64,7 +64,9 @@ function isLoopbackHttp(url: string): boolean {
  * body is re-labelled, and HTML, garbage or a bare non-OAuth status (5xx, 429, 3xx, empty 4xx) becomes a
  * PilotError that names the host and the cause but never repeats the body.
  */
-function tokenFetch(http: HttpClient): (url: string, init: oauth.CustomFetchOptions<'POST', URLSearchParams>) => Promise<Response> {
+function tokenFetch(
+  http: HttpClient,
+): (url: string, init: oauth.CustomFetchOptions<'POST', URLSearchParams>) => Promise<Response> {
   return async (url, init) => {
     const res = await http(url, init as unknown as RequestInit);
     const host = new URL(url).host;
@@ -83,13 +85,18 @@ function tokenFetch(http: HttpClient): (url: string, init: oauth.CustomFetchOpti
       }
     }
     // RFC 6749 §5.2: a failed token request carries a JSON `error`; anything else is explained by its status.
-    const isOAuthError = typeof json === 'object' && json !== null && typeof (json as Json)['error'] === 'string';
+    const isOAuthError =
+      typeof json === 'object' && json !== null && typeof (json as Json)['error'] === 'string';
     // A bare 401 with a WWW-Authenticate challenge is explained by oauth4webapi (RFC 6750 §3).
     const isChallenge = res.status === 401 && res.headers.has('www-authenticate');
     if (res.status !== 200 && !isOAuthError && !isChallenge) throw tokenStatusError(res, host);
     const headers = new Headers(res.headers);
     headers.set('content-type', 'application/json');
-    return new Response(json === undefined ? null : JSON.stringify(json), { status: res.status, statusText: res.statusText, headers });
+    return new Response(json === undefined ? null : JSON.stringify(json), {
+      status: res.status,
+      statusText: res.statusText,
+      headers,
+    });
   };
 }
 
@@ -99,8 +106,20 @@ async function readBody(res: Response, host: string): Promise<string> {
   } catch (e) {
     const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
     throw timedOut
-      ? new PilotError('timeout', `${host} stopped sending its answer to the token request before the time limit.`, 'Check your network connection (and proxy, if you use one), then try again.', { host }, { cause: e })
-      : new PilotError('network', `The answer from ${host} to the token request was cut off.`, 'Try again; if it keeps happening, a proxy or firewall may be interfering.', { host }, { cause: e });
+      ? new PilotError(
+          'timeout',
+          `${host} stopped sending its answer to the token request before the time limit.`,
+          'Check your network connection (and proxy, if you use one), then try again.',
+          { host },
+          { cause: e },
+        )
+      : new PilotError(
+          'network',
+          `The answer from ${host} to the token request was cut off.`,
+          'Try again; if it keeps happening, a proxy or firewall may be interfering.',
+          { host },
+          { cause: e },
+        );
   }
 }
 
@@ -109,19 +128,44 @@ function tokenStatusError(res: Response, host: string): PilotError {
   const details = { host, status: res.status };
   if (res.status === 429) {
     const retryAfter = Number(res.headers.get('retry-after'));
-    const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? `about ${Math.ceil(retryAfter)} seconds` : 'a minute';
-    return new PilotError('rate-limited', `${host} is limiting sign-in requests right now (HTTP 429, too many requests).`, `Wait ${wait}, then try again.`, details);
+    const wait =
+      Number.isFinite(retryAfter) && retryAfter > 0 ? `about ${Math.ceil(retryAfter)} seconds` : 'a minute';
+    return new PilotError(
+      'rate-limited',
+      `${host} is limiting sign-in requests right now (HTTP 429, too many requests).`,
+      `Wait ${wait}, then try again.`,
+      details,
+    );
   }
   if (res.status >= 500) {
-    return new PilotError('bad-response', `${host} had a server error while handling the token request (HTTP ${res.status}).`, 'Wait a few minutes and try again; check the provider\'s status page if it persists.', details);
+    return new PilotError(
+      'bad-response',
+      `${host} had a server error while handling the token request (HTTP ${res.status}).`,
+      "Wait a few minutes and try again; check the provider's status page if it persists.",
+      details,
+    );
   }
   if (res.status >= 300 && res.status < 400) {
-    return new PilotError('bad-response', `${host} redirected the token request (HTTP ${res.status}) instead of answering it.`, 'Check the login URL (production, sandbox or My Domain) and any proxy or single sign-on page in between, then try again.', details);
+    return new PilotError(
+      'bad-response',
+      `${host} redirected the token request (HTTP ${res.status}) instead of answering it.`,
+      'Check the login URL (production, sandbox or My Domain) and any proxy or single sign-on page in between, then try again.',
+      details,
+    );
   }
-  return new PilotError('bad-response', `${host} refused the token request with HTTP ${res.status} and no explanation.`, 'Check the login URL and the app\'s client id, then try again; if it persists, report it.', details);
+  return new PilotError(
+    'bad-response',
+    `${host} refused the token request with HTTP ${res.status} and no explanation.`,
+    "Check the login URL and the app's client id, then try again; if it persists, report it.",
+    details,
+  );
 }
 
-function requestOptions(ctx: TokenClientContext, url: string, dpop?: oauth.DPoPHandle): oauth.TokenEndpointRequestOptions {
+function requestOptions(
+  ctx: TokenClientContext,
+  url: string,
+  dpop?: oauth.DPoPHandle,
+): oauth.TokenEndpointRequestOptions {
   return {
     [oauth.customFetch]: tokenFetch(ctx.http),
     ...(isLoopbackHttp(url) ? { [oauth.allowInsecureRequests]: true } : {}),
@@ -133,13 +177,29 @@ function requestOptions(ctx: TokenClientContext, url: string, dpop?: oauth.DPoPH
 function toTokenError(e: unknown, ctx: TokenClientContext, phase: OAuthPhase): PilotError {
   if (e instanceof PilotError) return e;
   if (e instanceof oauth.ResponseBodyError) {
-    const err = explainOAuthError({ error: e.error, errorDescription: e.error_description, provider: ctx.provider, phase });
-    return new PilotError(err.code, err.message, err.hint, { ...err.details, status: e.status }, { cause: e });
+    const err = explainOAuthError({
+      error: e.error,
+      errorDescription: e.error_description,
+      provider: ctx.provider,
+      phase,
+    });
+    return new PilotError(
+      err.code,
+      err.message,
+      err.hint,
+      { ...err.details, status: e.status },
+      { cause: e },
+    );
   }
   if (e instanceof oauth.WWWAuthenticateChallengeError) {
     const challenge = e.cause[0];
     const error = challenge?.parameters.error ?? 'invalid_client';
-    return explainOAuthError({ error, errorDescription: challenge?.parameters.error_description, provider: ctx.provider, phase });
+    return explainOAuthError({
+      error,
+      errorDescription: challenge?.parameters.error_description,
+      provider: ctx.provider,
+      phase,
+    });
   }
   if (e instanceof oauth.OperationProcessingError) {
     const host = new URL(ctx.endpoints.tokenEndpoint).host;
@@ -191,7 +251,11 @@ interface DpopState {
  * means the app requires DPoP (switch it on), `use_dpop_nonce` means retry once with the server's nonce
  * (RFC 9449 §8). The failed attempts are rejected before the code is consumed, so retrying is safe.
  */
-async function withDpop<T>(ctx: TokenClientContext, state: DpopState, call: (dpop?: oauth.DPoPHandle) => Promise<T>): Promise<T> {
+async function withDpop<T>(
+  ctx: TokenClientContext,
+  state: DpopState,
+  call: (dpop?: oauth.DPoPHandle) => Promise<T>,
+): Promise<T> {
   let nonceRetried = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -232,10 +296,20 @@ function trustedUrl(value: string | undefined, host: string, field: string): str
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     return field === 'instance_url' ? url.origin : url.href;
   }
-  throw new PilotError('bad-response', `${host} returned an unusable ${field}.`, 'Check the login URL and try again; if it persists, report it.', { host, field });
+  throw new PilotError(
+    'bad-response',
+    `${host} returned an unusable ${field}.`,
+    'Check the login URL and try again; if it persists, report it.',
+    { host, field },
+  );
 }
 
-function toTokenSet(json: oauth.TokenEndpointResponse, ctx: TokenClientContext, previous: TokenSet | undefined, dpopKey: TokenSet['dpopKey']): TokenSet {
+function toTokenSet(
+  json: oauth.TokenEndpointResponse,
+  ctx: TokenClientContext,
+  previous: TokenSet | undefined,
+  dpopKey: TokenSet['dpopKey'],
+): TokenSet {
   const now = (ctx.now ?? Date.now)();
   const body = json as unknown as Json;
   const host = new URL(ctx.endpoints.tokenEndpoint).host;
@@ -243,10 +317,16 @@ function toTokenSet(json: oauth.TokenEndpointResponse, ctx: TokenClientContext, 
   let identityUrl: string | undefined;
   let issuedAt = now;
   if (ctx.provider === 'salesforce') {
-    instanceUrl = trustedUrl(stringField(body, 'instance_url'), host, 'instance_url') ?? previous?.instanceUrl ?? '';
+    instanceUrl =
+      trustedUrl(stringField(body, 'instance_url'), host, 'instance_url') ?? previous?.instanceUrl ?? '';
     identityUrl = trustedUrl(stringField(body, 'id'), host, 'id') ?? previous?.identityUrl;
     if (!instanceUrl) {
-      throw new PilotError('bad-response', `${host} did not say which Salesforce instance to use (no instance_url).`, 'Check the login URL and try again.', { host });
+      throw new PilotError(
+        'bad-response',
+        `${host} did not say which Salesforce instance to use (no instance_url).`,
+        'Check the login URL and try again.',
+        { host },
+      );
     }
     // Salesforce sends issued_at as epoch milliseconds in a string.
     const issued = Number(stringField(body, 'issued_at'));
@@ -290,9 +370,22 @@ export async function exchangeCode(input: ExchangeCodeInput): Promise<TokenSet> 
     }
     // oauth4webapi takes the code only from validated callback parameters; state and iss were
     // already checked by the caller (pending-signins / sign-in), so only the code is passed on.
-    const params = oauth.validateAuthResponse(as, cl, new URLSearchParams({ code: input.code }), oauth.expectNoState);
+    const params = oauth.validateAuthResponse(
+      as,
+      cl,
+      new URLSearchParams({ code: input.code }),
+      oauth.expectNoState,
+    );
     const json = await withDpop(input, state, async (dpop) => {
-      const res = await oauth.authorizationCodeGrantRequest(as, cl, oauth.None(), params, input.redirectUri, input.verifier, requestOptions(input, input.endpoints.tokenEndpoint, dpop));
+      const res = await oauth.authorizationCodeGrantRequest(
+        as,
+        cl,
+        oauth.None(),
+        params,
+        input.redirectUri,
+        input.verifier,
+        requestOptions(input, input.endpoints.tokenEndpoint, dpop),
+      );
       return oauth.processAuthorizationCodeResponse(as, cl, res);
     });
     return toTokenSet(json, input, undefined, state.jwk);
@@ -314,7 +407,13 @@ export async function refreshTokens(input: RefreshInput): Promise<TokenSet> {
       ? { handle: oauth.DPoP(cl, await importDpopKey(input.tokens.dpopKey)), jwk: input.tokens.dpopKey }
       : {};
     const json = await withDpop(input, state, async (dpop) => {
-      const res = await oauth.refreshTokenGrantRequest(as, cl, oauth.None(), refreshToken, requestOptions(input, input.endpoints.tokenEndpoint, dpop));
+      const res = await oauth.refreshTokenGrantRequest(
+        as,
+        cl,
+        oauth.None(),
+        refreshToken,
+        requestOptions(input, input.endpoints.tokenEndpoint, dpop),
+      );
       return oauth.processRefreshTokenResponse(as, cl, res);
     });
     return toTokenSet(json, input, input.tokens, state.jwk);

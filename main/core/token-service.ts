@@ -79,7 +79,13 @@ export class TokenService {
       if (isPilotError(e) && e.code === 'oauth-error' && e.details.error === 'invalid_grant') {
         // The refresh token is dead (expired, revoked, or reused after rotation): forget it.
         await this.#store.delete(alias, provider);
-        throw new PilotError('not-signed-in', notSignedIn(alias, provider, true).message, notSignedIn(alias, provider).hint, { alias, provider }, { cause: e });
+        throw new PilotError(
+          'not-signed-in',
+          notSignedIn(alias, provider, true).message,
+          notSignedIn(alias, provider).hint,
+          { alias, provider },
+          { cause: e },
+        );
       }
       throw e;
     }
@@ -89,7 +95,11 @@ export class TokenService {
   }
 
   /** Calls `fn` with the current tokens; on a 401-type failure refreshes once and retries once. */
-  async withAccessToken<R>(alias: string, provider: ProviderId, fn: (tokens: TokenSet) => Promise<R>): Promise<R> {
+  async withAccessToken<R>(
+    alias: string,
+    provider: ProviderId,
+    fn: (tokens: TokenSet) => Promise<R>,
+  ): Promise<R> {
     const tokens = await this.getTokens(alias, provider);
     try {
       return await fn(tokens);

@@ -30,7 +30,10 @@ type VerificationsFile = z.infer<typeof fileSchema>;
 export class VerificationStore {
   readonly #file: JsonFileStore<VerificationsFile>;
 
-  constructor(dataFolder: string, private readonly onRecovered?: (r: Recovery) => void) {
+  constructor(
+    dataFolder: string,
+    private readonly onRecovered?: (r: Recovery) => void,
+  ) {
     this.#file = new JsonFileStore<VerificationsFile>({
       path: path.join(dataFolder, VERIFICATIONS_FILE),
       schemaVersion: SCHEMA_VERSION,
@@ -46,7 +49,10 @@ export class VerificationStore {
   }
 
   async save(result: VerificationResult): Promise<void> {
-    await this.#file.update((current) => ({ value: { orgs: { ...current.orgs, [result.org]: resultSchema.parse(result) } }, result: undefined }));
+    await this.#file.update((current) => ({
+      value: { orgs: { ...current.orgs, [result.org]: resultSchema.parse(result) } },
+      result: undefined,
+    }));
   }
 
   async remove(alias: string): Promise<void> {

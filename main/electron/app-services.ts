@@ -65,7 +65,12 @@ export async function createAppServices(options: AppServicesOptions) {
     emit: options.emit,
     exportReport,
     reportFormats: ['md', 'html', 'json', 'pdf'],
-    info: { name: app.getName(), version: app.getVersion(), platform: process.platform, dataFolder: options.dataFolder },
+    info: {
+      name: app.getName(),
+      version: app.getVersion(),
+      platform: process.platform,
+      dataFolder: options.dataFolder,
+    },
     scheme: options.scheme,
   };
   return { handlers: createAppApi(deps), signIn: core.signIn };

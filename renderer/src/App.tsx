@@ -120,7 +120,9 @@ export function App() {
         <ErrorNote error={error} />
         {firstRun || mode.kind === 'add' ? (
           <>
-            {firstRun ? <SetupGuide info={info} /> : (
+            {firstRun ? (
+              <SetupGuide info={info} />
+            ) : (
               <details className="card">
                 <summary>How to create PKCE Pilot's sign-in apps</summary>
                 <SetupGuide info={info} />
@@ -136,7 +138,14 @@ export function App() {
             />
           </>
         ) : org && mode.kind === 'edit' ? (
-          <OrgForm existing={org} onSaved={() => { setMode({ kind: 'view' }); void loadOrgs(); }} onCancel={() => setMode({ kind: 'view' })} />
+          <OrgForm
+            existing={org}
+            onSaved={() => {
+              setMode({ kind: 'view' });
+              void loadOrgs();
+            }}
+            onCancel={() => setMode({ kind: 'view' })}
+          />
         ) : org ? (
           <>
             <section className="card org-head" aria-labelledby="org-title">
@@ -151,7 +160,9 @@ export function App() {
               </dl>
               {mode.kind === 'confirm-remove' ? (
                 <div className="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                  <p id="confirm-text">Remove {org.alias}? This signs you out of it and deletes its checklist progress.</p>
+                  <p id="confirm-text">
+                    Remove {org.alias}? This signs you out of it and deletes its checklist progress.
+                  </p>
                   <div className="actions">
                     <button type="button" className="danger" onClick={() => void remove(org.alias)}>
                       Remove {org.alias}
@@ -173,7 +184,9 @@ export function App() {
               )}
             </section>
             <SignInPanel org={org} />
-            {checklist && checklist.alias === org.alias && <Checklist view={checklist} hasOkta={Boolean(org.okta)} onChange={setChecklist} />}
+            {checklist && checklist.alias === org.alias && (
+              <Checklist view={checklist} hasOkta={Boolean(org.okta)} onChange={setChecklist} />
+            )}
             <VerifyPanel alias={org.alias} info={info} onVerified={() => void loadChecklist()} />
             <ReportPanel alias={org.alias} info={info} />
           </>

@@ -15,7 +15,8 @@ export function totalRuns(env: Readonly<Record<string, string | undefined>> = pr
   const raw = env['PKCE_PILOT_FUZZ_RUNS'];
   if (raw === undefined || raw.trim() === '') return DEFAULT_TOTAL_RUNS;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`PKCE_PILOT_FUZZ_RUNS must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`PKCE_PILOT_FUZZ_RUNS must be a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -36,12 +37,20 @@ export function check(condition: boolean, message: string): asserts condition {
 }
 
 /** Rethrows anything that is not a PilotError (with one of `codes`, when given) so fast-check reports it. */
-export function expectPilotError(e: unknown, codes?: readonly PilotErrorCode[]): asserts e is import('../../main/core/errors').PilotError {
+export function expectPilotError(
+  e: unknown,
+  codes?: readonly PilotErrorCode[],
+): asserts e is import('../../main/core/errors').PilotError {
   if (!isPilotError(e)) {
-    throw new Error(`expected a PilotError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
+    throw new Error(
+      `expected a PilotError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+      { cause: e },
+    );
   }
-  if (codes && !codes.includes(e.code)) throw new Error(`unexpected PilotError code ${e.code} (${e.message})`, { cause: e });
-  if (!e.message.trim() || !e.hint.trim()) throw new Error(`PilotError ${e.code} lacks a message or a next step`);
+  if (codes && !codes.includes(e.code))
+    throw new Error(`unexpected PilotError code ${e.code} (${e.message})`, { cause: e });
+  if (!e.message.trim() || !e.hint.trim())
+    throw new Error(`PilotError ${e.code} lacks a message or a next step`);
 }
 
 export function memoryVault(): TokenVault & { size(): number } {
@@ -80,7 +89,10 @@ export function countingTokenEndpoint(baseUrl = STUB_LOGIN_URL): {
         issued_at: String(Date.now()),
         scope: 'api refresh_token id',
       };
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify(body), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     other += 1;
     return new Response('{}', { status: 404, headers: { 'content-type': 'application/json' } });
@@ -99,7 +111,13 @@ export function orgRegistry(orgs: readonly OrgSettings[]): { get(alias: string):
   };
 }
 
-export function orgSettings(alias: string, baseUrl: string, clientId: string, redirect: 'scheme' | 'loopback', port: number): OrgSettings {
+export function orgSettings(
+  alias: string,
+  baseUrl: string,
+  clientId: string,
+  redirect: 'scheme' | 'loopback',
+  port: number,
+): OrgSettings {
   const now = new Date(0).toISOString();
   return { alias, salesforce: { baseUrl, clientId, redirect, port }, createdAt: now, updatedAt: now };
 }

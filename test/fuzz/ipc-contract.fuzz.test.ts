@@ -65,25 +65,53 @@ const validInputs: { readonly [M in ApiMethod]: fc.Arbitrary<Record<string, unkn
 
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype'];
 const oddValue = fc.oneof(
-  fc.anything({ maxDepth: 2, withNullPrototype: true, withMap: true, withSet: true, withDate: true, withTypedArray: true, withSparseArray: true, withBigInt: true }),
-  fc.constantFrom('', 'a'.repeat(5000), -1, 1023, 65536, 1.5, Number.NaN, Infinity, null, undefined, [], {}, '__proto__', 'SALESFORCE', ' okta'),
+  fc.anything({
+    maxDepth: 2,
+    withNullPrototype: true,
+    withMap: true,
+    withSet: true,
+    withDate: true,
+    withTypedArray: true,
+    withSparseArray: true,
+    withBigInt: true,
+  }),
+  fc.constantFrom(
+    '',
+    'a'.repeat(5000),
+    -1,
+    1023,
+    65536,
+    1.5,
+    Number.NaN,
+    Infinity,
+    null,
+    undefined,
+    [],
+    {},
+    '__proto__',
+    'SALESFORCE',
+    ' okta',
+  ),
 );
 
 /** `input`'s keys on top of a JSON.parse result, which (unlike a literal) keeps "__proto__" as an own key. */
 function withOwnKeys(json: string, input: Record<string, unknown>): Record<string, unknown> {
   const out = JSON.parse(json) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(input)) Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
+  for (const [k, v] of Object.entries(input))
+    Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
   return out;
 }
 
 type Mutation = (input: Record<string, unknown>) => unknown;
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // an extra key, including prototype-pollution keys set as own properties (as JSON.parse would)
-  fc.tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string({ maxLength: 10 })), oddValue).map(([k, v]): Mutation => (input) => {
-    const out: Record<string, unknown> = { ...input };
-    Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
-    return out;
-  }),
+  fc
+    .tuple(fc.oneof(fc.constantFrom(...POLLUTION_KEYS), fc.string({ maxLength: 10 })), oddValue)
+    .map(([k, v]): Mutation => (input) => {
+      const out: Record<string, unknown> = { ...input };
+      Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
+      return out;
+    }),
   fc.constantFrom<Mutation>(
     (input) => withOwnKeys('{"__proto__":{"polluted":true}}', input),
     (input) => withOwnKeys('{"constructor":{"prototype":{"polluted":true}}}', input),
@@ -111,7 +139,21 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 const inputFor = (m: ApiMethod) =>
   fc.oneof(
     { weight: 2, arbitrary: validInputs[m].map((v) => ({ input: v as unknown, from: 'valid' as const })) },
-    { weight: 5, arbitrary: fc.tuple(validInputs[m], fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => ({ input: ms.reduce<unknown>((acc, f) => (acc !== null && typeof acc === 'object' && !Array.isArray(acc) ? f(acc as Record<string, unknown>) : acc), v), from: 'mutated' as const })) },
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(validInputs[m], fc.array(mutation, { minLength: 1, maxLength: 3 }))
+        .map(([v, ms]) => ({
+          input: ms.reduce<unknown>(
+            (acc, f) =>
+              acc !== null && typeof acc === 'object' && !Array.isArray(acc)
+                ? f(acc as Record<string, unknown>)
+                : acc,
+            v,
+          ),
+          from: 'mutated' as const,
+        })),
+    },
     { weight: 2, arbitrary: oddValue.map((v) => ({ input: v, from: 'random' as const })) },
   );
 
@@ -143,20 +185,38 @@ describe('IPC input validation (every contract method, through the dispatcher)',
           if (result.ok) return;
           if (parsed.success) {
             seen.accepted += 1;
-            check(result.error.code === 'not-found' && calls.length === 1, `valid input did not reach the handler (${result.error.code})`);
+            check(
+              result.error.code === 'not-found' && calls.length === 1,
+              `valid input did not reach the handler (${result.error.code})`,
+            );
             const handed = calls[0]?.input;
-            check(JSON.stringify(handed) === JSON.stringify(parsed.data), 'handler got something other than the parse');
+            check(
+              JSON.stringify(handed) === JSON.stringify(parsed.data),
+              'handler got something other than the parse',
+            );
             const again = schema.safeParse(handed);
-            check(again.success && JSON.stringify(again.data) === JSON.stringify(handed), 'accepted input does not re-validate identically');
+            check(
+              again.success && JSON.stringify(again.data) === JSON.stringify(handed),
+              'accepted input does not re-validate identically',
+            );
             check(Object.getPrototypeOf(handed) === Object.prototype, 'handler input has an odd prototype');
-            for (const k of POLLUTION_KEYS) check(!Object.hasOwn(handed as object, k), `handler input kept own key ${k}`);
+            for (const k of POLLUTION_KEYS)
+              check(!Object.hasOwn(handed as object, k), `handler input kept own key ${k}`);
           } else {
             seen.refused += 1;
             check(calls.length === 0, 'a refused input reached the handler');
-            check(result.error.code === 'invalid-input' && result.error.message.length > 0 && result.error.hint.length > 0, `unclear refusal ${result.error.code}`);
+            check(
+              result.error.code === 'invalid-input' &&
+                result.error.message.length > 0 &&
+                result.error.hint.length > 0,
+              `unclear refusal ${result.error.code}`,
+            );
             // The refusal never echoes the input back (it may hold something pasted by mistake).
             check(!JSON.stringify(result.error).includes('polluted'), 'the refusal echoes the input');
-            check(parsed.error.issues.length > 0 && parsed.error.issues.every((i) => i.message.length > 0), 'zod refusal without a reason');
+            check(
+              parsed.error.issues.length > 0 && parsed.error.issues.every((i) => i.message.length > 0),
+              'zod refusal without a reason',
+            );
           }
           check(({} as Record<string, unknown>)['polluted'] === undefined, 'Object.prototype was polluted');
         }),
@@ -171,11 +231,30 @@ describe('IPC input validation (every contract method, through the dispatcher)',
     const calls: { method: string; input: unknown }[] = [];
     const dispatcher = createIpcDispatcher(apiContract, handlersRecording(calls));
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'app.info ', 'APP.INFO', 'app.info\u0000')), fc.anything({ maxDepth: 1 }), async (name, input) => {
-        if ((API_METHODS as readonly string[]).includes(name)) return;
-        const result = await dispatcher.dispatch(name, SENDER, input);
-        check(!result.ok && result.error.code === 'invalid-input' && calls.length === 0, `method ${JSON.stringify(name)} was not refused`);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc.constantFrom(
+            '__proto__',
+            'constructor',
+            'toString',
+            'hasOwnProperty',
+            'valueOf',
+            'app.info ',
+            'APP.INFO',
+            'app.info\u0000',
+          ),
+        ),
+        fc.anything({ maxDepth: 1 }),
+        async (name, input) => {
+          if ((API_METHODS as readonly string[]).includes(name)) return;
+          const result = await dispatcher.dispatch(name, SENDER, input);
+          check(
+            !result.ok && result.error.code === 'invalid-input' && calls.length === 0,
+            `method ${JSON.stringify(name)} was not refused`,
+          );
+        },
+      ),
       { numRuns: 2000, ...seedOption() },
     );
   });

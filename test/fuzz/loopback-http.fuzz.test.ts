@@ -9,7 +9,17 @@ import { connect, createServer } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SignInService, type StartedSignIn } from '../../main/core/sign-in';
-import { check, countingTokenEndpoint, memoryVault, orgRegistry, orgSettings, seedOption, stateOf, STUB_LOGIN_URL, totalRuns } from './fuzz-support';
+import {
+  check,
+  countingTokenEndpoint,
+  memoryVault,
+  orgRegistry,
+  orgSettings,
+  seedOption,
+  stateOf,
+  STUB_LOGIN_URL,
+  totalRuns,
+} from './fuzz-support';
 import { CALLBACK, judgeQuery, materialize, mutationPlan } from './redirect-model';
 
 const TOTAL = totalRuns();
@@ -46,7 +56,9 @@ function rawRequest(port: number, bytes: string): Promise<RawResponse> {
       clearTimeout(timer);
       const text = Buffer.concat(chunks).toString('latin1');
       // Skip interim answers (100 Continue) and read the final status.
-      const finals = [...text.matchAll(/(?:^|\r\n)HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1])).filter((s) => s >= 200);
+      const finals = [...text.matchAll(/(?:^|\r\n)HTTP\/1\.[01] (\d{3})/g)]
+        .map((m) => Number(m[1]))
+        .filter((s) => s >= 200);
       resolve({ status: finals[0] ?? 0, head: text.slice(0, 400) });
     });
     socket.end(Buffer.from(bytes, 'latin1'));
@@ -55,7 +67,23 @@ function rawRequest(port: number, bytes: string): Promise<RawResponse> {
 
 const method = fc.oneof(
   { weight: 4, arbitrary: fc.constant('GET') },
-  { weight: 3, arbitrary: fc.constantFrom('POST', 'PUT', 'HEAD', 'OPTIONS', 'DELETE', 'PATCH', 'TRACE', 'CONNECT', 'get', 'PROPFIND', 'G ET', '') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'POST',
+      'PUT',
+      'HEAD',
+      'OPTIONS',
+      'DELETE',
+      'PATCH',
+      'TRACE',
+      'CONNECT',
+      'get',
+      'PROPFIND',
+      'G ET',
+      '',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 10 }) },
 );
 
@@ -95,7 +123,11 @@ const queryArb = (realState: string) =>
     fc.constant(`?error=access_denied&state=${realState}`),
     fc.string({ maxLength: 60 }).map((q) => `?${q}`),
     fc.string({ unit: 'binary', maxLength: 40 }).map((q) => `?${q}`),
-    fc.dictionary(fc.constantFrom('state', 'code', 'error', 'iss', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 4 }).map((d) => `?${new URLSearchParams(d).toString()}`),
+    fc
+      .dictionary(fc.constantFrom('state', 'code', 'error', 'iss', 'x'), fc.string({ maxLength: 20 }), {
+        maxKeys: 4,
+      })
+      .map((d) => `?${new URLSearchParams(d).toString()}`),
   );
 
 const headerArb = fc.array(
@@ -114,7 +146,9 @@ const headerArb = fc.array(
       'Bad Header Without Colon',
       ': empty-name',
     ),
-    fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,20}$/), fc.string({ maxLength: 40 })).map(([k, v]) => `${k}: ${v}`),
+    fc
+      .tuple(fc.stringMatching(/^[A-Za-z-]{1,20}$/), fc.string({ maxLength: 40 }))
+      .map(([k, v]) => `${k}: ${v}`),
   ),
   { maxLength: 4 },
 );
@@ -205,7 +239,10 @@ describe('loopback listener under stray HTTP requests', () => {
           sent += 1;
           statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
           // Node drops CONNECT (no 'connect' handler) without an answer: refused, not crashed.
-          check(SANE.has(a.status) || (a.status === 0 && r.method === 'CONNECT'), `unexpected status ${a.status} for ${r.method} ${r.path}${r.query}`);
+          check(
+            SANE.has(a.status) || (a.status === 0 && r.method === 'CONNECT'),
+            `unexpected status ${a.status} for ${r.method} ${r.path}${r.query}`,
+          );
           // 200 means "signed in": never for a stray. 204 only answers a Private Network Access preflight.
           check(a.status !== 200, `a stray request got 200: ${r.method} ${r.path}${r.query}`);
           if (a.status === 204) check(r.method === 'OPTIONS', `204 for ${r.method}`);
@@ -220,7 +257,10 @@ describe('loopback listener under stray HTTP requests', () => {
     // The listener really saw each kind of refusal (otherwise the generator is too narrow).
     for (const s of [400, 404, 405]) expect(statuses.get(s) ?? 0).toBeGreaterThan(0);
     // Still alive and still waiting: the genuine redirect completes it.
-    const ok = await rawRequest(port, `GET ${CALLBACK}?code=real-code&state=${state} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    const ok = await rawRequest(
+      port,
+      `GET ${CALLBACK}?code=real-code&state=${state} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+    );
     expect(ok.status).toBe(200);
     await expect(started.done).resolves.toMatchObject({ alias: 'loop', signedIn: true });
     expect(stub.tokenRequests()).toBe(1);
@@ -233,43 +273,69 @@ describe('loopback listener under mutated genuine redirects', () => {
     const { svc, stub } = loopbackService(port);
     const seen = { complete: 0, 'error-response': 0, malformed: 0, 'other-state': 0 };
     await fc.assert(
-      fc.asyncProperty(mutationPlan, fc.constantFrom('GET', 'GET', 'GET', 'POST', 'HEAD'), async (plan, verb) => {
-        // A failed run (while fast-check shrinks) may leave its sign-in behind; start clean.
-        if (svc.cancel('loop', 'salesforce')) await new Promise((r) => setTimeout(r, 20));
-        const started = await startWhenPortFree(svc);
-        const state = stateOf(started.authorizationUrl);
-        // Same mutations as the scheme suite, re-addressed to the loopback target form.
-        const mutated = materialize({ kind: 'mutated', code: 'Q29kZQ==', plan }, { scheme: 'x', state, issuer: STUB_LOGIN_URL });
-        const target = mutated.startsWith('x:') ? mutated.slice(2) : `/${mutated}`;
-        // A request line carries only visible ASCII; a browser percent-encodes the rest (UTF-8), so do we.
-        const wire = target.replace(/[^\x21-\x7e]/gu, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-        let url: URL | undefined;
-        try {
-          url = new URL(wire, 'http://127.0.0.1');
-        } catch {
-          url = undefined;
-        }
-        const before = stub.tokenRequests();
-        const answer = await rawRequest(port, `${verb} ${wire} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
-        const asked = stub.tokenRequests() - before;
-        check(SANE.has(answer.status), `status ${answer.status}`);
-        // Node refuses request heads over 16 KiB (431) before the listener sees them: a refusal like any other.
-        if (answer.status === 431) check(wire.length > 15_000, `431 for a ${wire.length}-character target`);
-        // HTTP/1.1 request targets (RFC 9112 §3.2): origin-form "/…" or absolute-form "scheme://…"; Node refuses others.
-        const targetForm = wire.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(wire);
-        const parsable = url !== undefined && targetForm && answer.status !== 431;
-        const verdict = parsable && url?.pathname === CALLBACK && verb === 'GET' ? judgeQuery(url.search.slice(1), state, STUB_LOGIN_URL) : 'malformed';
-        seen[verdict] += 1;
-        if (verdict === 'complete') {
-          check(answer.status === 200 && asked === 1, `valid redirect got ${answer.status}, ${asked} token requests: ${verb} ${wire.slice(0, 300)}`);
-          await started.done;
-        } else {
-          check(answer.status !== 200 && asked === 0, `refused redirect got ${answer.status}, ${asked} token requests (${verdict}): ${verb} ${wire.slice(0, 300)}`);
-          const stillPending = svc.cancel('loop', 'salesforce');
-          check(stillPending === (verdict !== 'error-response'), `pending=${stillPending} after ${verdict}`);
-          await started.done.catch(() => undefined);
-        }
-      }),
+      fc.asyncProperty(
+        mutationPlan,
+        fc.constantFrom('GET', 'GET', 'GET', 'POST', 'HEAD'),
+        async (plan, verb) => {
+          // A failed run (while fast-check shrinks) may leave its sign-in behind; start clean.
+          if (svc.cancel('loop', 'salesforce')) await new Promise((r) => setTimeout(r, 20));
+          const started = await startWhenPortFree(svc);
+          const state = stateOf(started.authorizationUrl);
+          // Same mutations as the scheme suite, re-addressed to the loopback target form.
+          const mutated = materialize(
+            { kind: 'mutated', code: 'Q29kZQ==', plan },
+            { scheme: 'x', state, issuer: STUB_LOGIN_URL },
+          );
+          const target = mutated.startsWith('x:') ? mutated.slice(2) : `/${mutated}`;
+          // A request line carries only visible ASCII; a browser percent-encodes the rest (UTF-8), so do we.
+          const wire = target.replace(/[^\x21-\x7e]/gu, (c) =>
+            [...Buffer.from(c, 'utf8')]
+              .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
+              .join(''),
+          );
+          let url: URL | undefined;
+          try {
+            url = new URL(wire, 'http://127.0.0.1');
+          } catch {
+            url = undefined;
+          }
+          const before = stub.tokenRequests();
+          const answer = await rawRequest(
+            port,
+            `${verb} ${wire} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+          );
+          const asked = stub.tokenRequests() - before;
+          check(SANE.has(answer.status), `status ${answer.status}`);
+          // Node refuses request heads over 16 KiB (431) before the listener sees them: a refusal like any other.
+          if (answer.status === 431) check(wire.length > 15_000, `431 for a ${wire.length}-character target`);
+          // HTTP/1.1 request targets (RFC 9112 §3.2): origin-form "/…" or absolute-form "scheme://…"; Node refuses others.
+          const targetForm = wire.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(wire);
+          const parsable = url !== undefined && targetForm && answer.status !== 431;
+          const verdict =
+            parsable && url?.pathname === CALLBACK && verb === 'GET'
+              ? judgeQuery(url.search.slice(1), state, STUB_LOGIN_URL)
+              : 'malformed';
+          seen[verdict] += 1;
+          if (verdict === 'complete') {
+            check(
+              answer.status === 200 && asked === 1,
+              `valid redirect got ${answer.status}, ${asked} token requests: ${verb} ${wire.slice(0, 300)}`,
+            );
+            await started.done;
+          } else {
+            check(
+              answer.status !== 200 && asked === 0,
+              `refused redirect got ${answer.status}, ${asked} token requests (${verdict}): ${verb} ${wire.slice(0, 300)}`,
+            );
+            const stillPending = svc.cancel('loop', 'salesforce');
+            check(
+              stillPending === (verdict !== 'error-response'),
+              `pending=${stillPending} after ${verdict}`,
+            );
+            await started.done.catch(() => undefined);
+          }
+        },
+      ),
       { numRuns: MUTATED_SIGN_INS, timeout: 30_000, ...seedOption() },
     );
     expect(seen.complete).toBeGreaterThan(0);

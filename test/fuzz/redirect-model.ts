@@ -34,7 +34,39 @@ function hex(c: number, lower: boolean): string {
 
 /** Characters that make a query interesting: delimiters, encodings, controls, unicode, RTL, NUL. */
 const nastyChar = fc.oneof(
-  fc.constantFrom('&', '=', '?', '#', '/', '\\', '%', '%2', '%zz', '+', ';', ':', '@', ' ', '\t', '\n', '\r', '\0', '\u007f', '\u0085', '\u00a0', '\u2028', '\u200b', '\u202e', '\ufeff', '\ud800', '\udc00', '😀', 'é', 'Ａ', '\u0301'),
+  fc.constantFrom(
+    '&',
+    '=',
+    '?',
+    '#',
+    '/',
+    '\\',
+    '%',
+    '%2',
+    '%zz',
+    '+',
+    ';',
+    ':',
+    '@',
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '\0',
+    '\u007f',
+    '\u0085',
+    '\u00a0',
+    '\u2028',
+    '\u200b',
+    '\u202e',
+    '\ufeff',
+    '\ud800',
+    '\udc00',
+    '😀',
+    'é',
+    'Ａ',
+    '\u0301',
+  ),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }),
 );
 
@@ -46,7 +78,22 @@ const freeValue = fc.oneof(
 );
 
 const paramKey = fc.oneof(
-  fc.constantFrom('state', 'code', 'error', 'error_description', 'error_uri', 'iss', 'STATE', 'Code', 'state[]', 'st%61te', 'co%64e', '__proto__', 'constructor', ''),
+  fc.constantFrom(
+    'state',
+    'code',
+    'error',
+    'error_description',
+    'error_uri',
+    'iss',
+    'STATE',
+    'Code',
+    'state[]',
+    'st%61te',
+    'co%64e',
+    '__proto__',
+    'constructor',
+    '',
+  ),
   fc.string({ maxLength: 12 }),
 );
 
@@ -94,7 +141,9 @@ export const mutations: fc.Arbitrary<Mutation>[] = [
   // scheme case (valid per RFC 3986 §3.1)
   fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }).map((mask): Mutation => (url, { scheme }) => {
     if (!url.toLowerCase().startsWith(`${scheme.toLowerCase()}:`)) return url;
-    const flipped = [...url.slice(0, scheme.length)].map((c, i) => (mask[i % mask.length] ? c.toUpperCase() : c.toLowerCase())).join('');
+    const flipped = [...url.slice(0, scheme.length)]
+      .map((c, i) => (mask[i % mask.length] ? c.toUpperCase() : c.toLowerCase()))
+      .join('');
     return flipped + url.slice(scheme.length);
   }),
   // extra slashes, host part, userinfo, look-alike schemes
@@ -103,11 +152,16 @@ export const mutations: fc.Arbitrary<Mutation>[] = [
     return url.startsWith(head) ? pick(prefixVariants(scheme), i) + url.slice(head.length) : url;
   }),
   // other paths
-  fc.nat().map((i): Mutation => (url) => url.replace(CALLBACK, pick(pathVariants, i))),
+  fc.nat().map(
+    (i): Mutation =>
+      (url) =>
+        url.replace(CALLBACK, pick(pathVariants, i)),
+  ),
   // duplicate parameters
   fc.constantFrom('state', 'code', 'iss', 'error').chain((k) =>
     fc.boolean().map((sameValue): Mutation => (url, ctx) => {
-      const v = k === 'state' ? ctx.state : k === 'code' ? ctx.code : k === 'iss' ? ctx.issuer : 'access_denied';
+      const v =
+        k === 'state' ? ctx.state : k === 'code' ? ctx.code : k === 'iss' ? ctx.issuer : 'access_denied';
       return `${url}&${k}=${sameValue ? encodeURIComponent(v) : 'other'}`;
     }),
   ),
@@ -118,21 +172,44 @@ export const mutations: fc.Arbitrary<Mutation>[] = [
     return q === -1 || !front ? `${url}&${pair}` : `${url.slice(0, q + 1)}${pair}&${url.slice(q + 1)}`;
   }),
   // percent-encode some characters of the query (or of the whole URL)
-  fc.tuple(fc.array(fc.boolean(), { minLength: 1, maxLength: 64 }), fc.boolean(), fc.boolean()).map(([mask, lower, wholeUrl]): Mutation => (url) => {
-    const start = wholeUrl ? 0 : url.indexOf('?') + 1;
-    const enc = [...url.slice(start)].map((c, i) => (mask[i % mask.length] && c.charCodeAt(0) < 0x80 ? hex(c.charCodeAt(0), lower) : c)).join('');
-    return url.slice(0, start) + enc;
-  }),
+  fc
+    .tuple(fc.array(fc.boolean(), { minLength: 1, maxLength: 64 }), fc.boolean(), fc.boolean())
+    .map(([mask, lower, wholeUrl]): Mutation => (url) => {
+      const start = wholeUrl ? 0 : url.indexOf('?') + 1;
+      const enc = [...url.slice(start)]
+        .map((c, i) => (mask[i % mask.length] && c.charCodeAt(0) < 0x80 ? hex(c.charCodeAt(0), lower) : c))
+        .join('');
+      return url.slice(0, start) + enc;
+    }),
   // unicode / control / delimiter insertion anywhere
-  fc.tuple(nastyChar, fraction).map(([c, f]): Mutation => (url) => url.slice(0, at(url, f)) + c + url.slice(at(url, f))),
-  // truncation
-  fraction.map((f): Mutation => (url) => url.slice(0, at(url, f))),
-  // huge lengths around the 8 KiB cap
-  fc.tuple(fc.constantFrom(100, 4000, MAX_LENGTH - 120, MAX_LENGTH - 1, MAX_LENGTH, MAX_LENGTH + 1, 20_000), fc.constantFrom('a', '%41', 'é', '&x=y')).map(
-    ([n, unit]): Mutation => (url) => `${url}&pad=${unit.repeat(Math.ceil(n / unit.length))}`,
+  fc.tuple(nastyChar, fraction).map(
+    ([c, f]): Mutation =>
+      (url) =>
+        url.slice(0, at(url, f)) + c + url.slice(at(url, f)),
   ),
+  // truncation
+  fraction.map(
+    (f): Mutation =>
+      (url) =>
+        url.slice(0, at(url, f)),
+  ),
+  // huge lengths around the 8 KiB cap
+  fc
+    .tuple(
+      fc.constantFrom(100, 4000, MAX_LENGTH - 120, MAX_LENGTH - 1, MAX_LENGTH, MAX_LENGTH + 1, 20_000),
+      fc.constantFrom('a', '%41', 'é', '&x=y'),
+    )
+    .map(
+      ([n, unit]): Mutation =>
+        (url) =>
+          `${url}&pad=${unit.repeat(Math.ceil(n / unit.length))}`,
+    ),
   // fragment
-  freeValue.map((v): Mutation => (url) => `${url}#${v}`),
+  freeValue.map(
+    (v): Mutation =>
+      (url) =>
+        `${url}#${v}`,
+  ),
   // forged / near-miss state
   fc.tuple(fc.nat(), freeValue).map(([i, v]): Mutation => (url, { state }) => {
     const variants = [
@@ -151,22 +228,49 @@ export const mutations: fc.Arbitrary<Mutation>[] = [
   // code missing / empty / replaced by an error
   fc.nat().map((i): Mutation => (url, { code }) => {
     const c = `code=${encodeURIComponent(code)}`;
-    const variants = ['', 'code=', 'code', 'error=access_denied', 'error=access_denied&error_description=end-user%20denied', `${c}&error=invalid_request`, 'error=', `${c}&error=`];
+    const variants = [
+      '',
+      'code=',
+      'code',
+      'error=access_denied',
+      'error=access_denied&error_description=end-user%20denied',
+      `${c}&error=invalid_request`,
+      'error=',
+      `${c}&error=`,
+    ];
     return url.replace(c, pick(variants, i));
   }),
   // iss: ours, a Salesforce My Domain, a stranger, garbage
   fc.nat().map((i): Mutation => (url, { issuer }) => {
-    const variants = [issuer, `${issuer}/`, 'https://acme.my.salesforce.com', 'https://evil.example', 'https://login.salesforce.com.evil.example', 'not a url', 'http://login.salesforce.com', ''];
+    const variants = [
+      issuer,
+      `${issuer}/`,
+      'https://acme.my.salesforce.com',
+      'https://evil.example',
+      'https://login.salesforce.com.evil.example',
+      'not a url',
+      'http://login.salesforce.com',
+      '',
+    ];
     return `${url}&iss=${encodeURIComponent(pick(variants, i))}`;
   }),
   // parameter order
   fc.constant<Mutation>((url) => {
     const q = url.indexOf('?');
-    return q === -1 ? url : `${url.slice(0, q + 1)}${url.slice(q + 1).split('&').reverse().join('&')}`;
+    return q === -1
+      ? url
+      : `${url.slice(0, q + 1)}${url
+          .slice(q + 1)
+          .split('&')
+          .reverse()
+          .join('&')}`;
   }),
 ];
 
-export const mutationPlan: fc.Arbitrary<Mutation[]> = fc.array(fc.oneof(...mutations), { minLength: 1, maxLength: 4 });
+export const mutationPlan: fc.Arbitrary<Mutation[]> = fc.array(fc.oneof(...mutations), {
+  minLength: 1,
+  maxLength: 4,
+});
 
 export function validRedirect(ctx: RedirectContext): string {
   return `${ctx.scheme}:${CALLBACK}?code=${encodeURIComponent(ctx.code)}&state=${encodeURIComponent(ctx.state)}`;
@@ -182,13 +286,20 @@ export type RedirectCase =
   | { readonly kind: 'random'; readonly text: string; readonly withPrefix: boolean };
 
 export const redirectCase: fc.Arbitrary<RedirectCase> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('mutated' as const), code: codeArb, plan: mutationPlan }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant('mutated' as const), code: codeArb, plan: mutationPlan }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('valid' as const), code: codeArb }) },
   {
     weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('random' as const),
-      text: fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.webUrl({ withQueryParameters: true, withFragments: true })),
+      text: fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      ),
       withPrefix: fc.boolean(),
     }),
   },
@@ -239,7 +350,12 @@ export function judgeQuery(query: string, pendingState: string | undefined, issu
 }
 
 /** The custom-scheme form we register, judged from the rules above. */
-export function judgeSchemeRedirect(url: string, scheme: string, pendingState: string | undefined, issuer: string): QueryVerdict {
+export function judgeSchemeRedirect(
+  url: string,
+  scheme: string,
+  pendingState: string | undefined,
+  issuer: string,
+): QueryVerdict {
   if (url.length > MAX_LENGTH) return 'malformed';
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\s\u0000-\u001f\u007f]/u.test(url)) return 'malformed';

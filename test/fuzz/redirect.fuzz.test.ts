@@ -13,11 +13,42 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
-import { DEV_SCHEME, findRedirectInArgv, parseCallbackQuery, parseSchemeRedirect, schemeRedirectUri, isErrorCallback } from '../../main/core/redirect';
+import {
+  DEV_SCHEME,
+  findRedirectInArgv,
+  parseCallbackQuery,
+  parseSchemeRedirect,
+  schemeRedirectUri,
+  isErrorCallback,
+} from '../../main/core/redirect';
 import { SignInService } from '../../main/core/sign-in';
-import { completeAuthorizationWithFetch, startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
-import { check, countingTokenEndpoint, expectPilotError, memoryVault, orgRegistry, orgSettings, seedOption, share, stateOf, STUB_LOGIN_URL, totalRuns } from './fuzz-support';
-import { judgeQuery, judgeSchemeRedirect, materialize, mutationPlan, redirectCase, CALLBACK, type RedirectCase } from './redirect-model';
+import {
+  completeAuthorizationWithFetch,
+  startSalesforceServer,
+  type SalesforceTestServer,
+} from '../servers/salesforce-server';
+import {
+  check,
+  countingTokenEndpoint,
+  expectPilotError,
+  memoryVault,
+  orgRegistry,
+  orgSettings,
+  seedOption,
+  share,
+  stateOf,
+  STUB_LOGIN_URL,
+  totalRuns,
+} from './fuzz-support';
+import {
+  judgeQuery,
+  judgeSchemeRedirect,
+  materialize,
+  mutationPlan,
+  redirectCase,
+  CALLBACK,
+  type RedirectCase,
+} from './redirect-model';
 
 const TOTAL = totalRuns();
 const SCHEME = DEV_SCHEME;
@@ -41,7 +72,13 @@ describe('custom-scheme redirects through SignInService.handleOsRedirect (counti
       orgSettings('acme', STUB_LOGIN_URL, 'client-acme', 'scheme', 7171),
       orgSettings('decoy', STUB_LOGIN_URL, 'client-decoy', 'scheme', 7171),
     ]);
-    const svc = new SignInService({ orgs, secrets: vault, http: stub.http, scheme: SCHEME, openBrowser: async () => undefined });
+    const svc = new SignInService({
+      orgs,
+      secrets: vault,
+      http: stub.http,
+      scheme: SCHEME,
+      openBrowser: async () => undefined,
+    });
     // A second sign-in waits the whole time: no fuzzed redirect may complete or abort it.
     const decoy = await svc.start('decoy', 'salesforce', { openBrowser: false });
     let decoySettled = false;
@@ -75,12 +112,20 @@ describe('custom-scheme redirects through SignInService.handleOsRedirect (counti
           check(tokenRequests === 1, `made ${tokenRequests} token requests for one redirect`);
           completions += 1;
         } else {
-          expectPilotError(result.error, ['redirect-invalid', 'state-mismatch', 'oauth-error', 'signin-cancelled']);
+          expectPilotError(result.error, [
+            'redirect-invalid',
+            'state-mismatch',
+            'oauth-error',
+            'signin-cancelled',
+          ]);
           check(expected !== 'complete', `refused a valid redirect: ${result.error.code}`);
           check(tokenRequests === 0, 'made a token request for a refused redirect');
           // A forged or malformed redirect leaves the real sign-in waiting; only its own state ends it.
           const stillPending = svc.cancel('acme', 'salesforce');
-          check(stillPending === (pendingExists && expected !== 'error-response'), `pending after ${expected}: ${stillPending}`);
+          check(
+            stillPending === (pendingExists && expected !== 'error-response'),
+            `pending after ${expected}: ${stillPending}`,
+          );
           const outcome = await settled(started.done);
           check(!outcome.ok, 'a refused redirect resolved the sign-in');
         }
@@ -130,7 +175,13 @@ describe('custom-scheme redirects against the real Salesforce-shaped server (sam
         expect(code).not.toBe('');
         let pending: string | undefined = state;
         // Mutations first, then the genuine redirect, then a replay of it.
-        const urls = [...plans.map((plan) => materialize({ kind: 'mutated', code, plan }, { scheme: SCHEME, state, issuer: sf.url })), real, real];
+        const urls = [
+          ...plans.map((plan) =>
+            materialize({ kind: 'mutated', code, plan }, { scheme: SCHEME, state, issuer: sf.url }),
+          ),
+          real,
+          real,
+        ];
         for (const url of urls) {
           exercised += 1;
           const expected = judgeSchemeRedirect(url, SCHEME, pending, sf.url);
@@ -165,7 +216,15 @@ describe('second-instance argv (findRedirectInArgv)', () => {
   it('returns exactly the one well-formed redirect among the arguments, or nothing; never throws', () => {
     const state = 'S'.repeat(43);
     const arg = fc.oneof(
-      fc.constantFrom('/usr/lib/pkce-pilot/pkce-pilot', '--no-sandbox', '--', '.', '', '--allow-file-access-from-files', `--${SCHEME}:/x`),
+      fc.constantFrom(
+        '/usr/lib/pkce-pilot/pkce-pilot',
+        '--no-sandbox',
+        '--',
+        '.',
+        '',
+        '--allow-file-access-from-files',
+        `--${SCHEME}:/x`,
+      ),
       fc.string({ maxLength: 60 }),
       redirectCase.map((c) => materialize(c, { scheme: SCHEME, state, issuer: STUB_LOGIN_URL })),
     );
@@ -174,7 +233,9 @@ describe('second-instance argv (findRedirectInArgv)', () => {
         exercised += 1;
         const found = findRedirectInArgv(argv, SCHEME);
         const ours = argv.filter((a) => a.slice(0, SCHEME.length + 1).toLowerCase() === `${SCHEME}:`);
-        const wellFormed = ours.filter((a) => judgeSchemeRedirect(a, SCHEME, undefined, STUB_LOGIN_URL) !== 'malformed');
+        const wellFormed = ours.filter(
+          (a) => judgeSchemeRedirect(a, SCHEME, undefined, STUB_LOGIN_URL) !== 'malformed',
+        );
         if (ours.length === 1 && wellFormed.length === 1) {
           check(found === wellFormed[0], 'did not return the one well-formed redirect');
           parseSchemeRedirect(found ?? '', SCHEME); // must not throw
@@ -210,7 +271,10 @@ describe('loopback request targets through the callback parser (bulk)', () => {
           const params = parseCallbackQuery(url.searchParams);
           check(expected !== 'malformed', 'accepted a malformed query');
           check(params.state !== '', 'accepted an empty state');
-          check(isErrorCallback(params) ? params.error !== '' : params.code !== '', 'accepted neither code nor error');
+          check(
+            isErrorCallback(params) ? params.error !== '' : params.code !== '',
+            'accepted neither code nor error',
+          );
         } catch (e) {
           expectPilotError(e, ['redirect-invalid']);
           check(expected === 'malformed', `refused a well-formed query (${expected})`);
@@ -226,4 +290,3 @@ describe('run size', () => {
     expect(exercised).toBeGreaterThanOrEqual(TOTAL);
   });
 });
-

@@ -21,7 +21,10 @@ export interface RunningCli {
 
 /** Starts the real CLI in a child process with the given extra environment. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv): RunningCli {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (d: Buffer) => (output.stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));

@@ -46,7 +46,13 @@ async function main(): Promise<void> {
  * gnome-keyring cannot be unlocked again headless, so this runs only in a private keyring session.
  */
 async function lockedScenario(store: SecretStore, alias: string): Promise<void> {
-  await store.set(alias, 'salesforce', { accessToken: 'child-access', tokenType: 'Bearer', instanceUrl: 'https://x.example', issuedAt: 1, pkce: 'S256' });
+  await store.set(alias, 'salesforce', {
+    accessToken: 'child-access',
+    tokenType: 'Bearer',
+    instanceUrl: 'https://x.example',
+    issuedAt: 1,
+    pkce: 'S256',
+  });
   execFileSync('dbus-send', [
     '--session',
     '--print-reply',
@@ -56,11 +62,32 @@ async function lockedScenario(store: SecretStore, alias: string): Promise<void> 
     'array:objpath:/org/freedesktop/secrets/collection/login',
   ]);
   const outcomes = [];
-  for (const attempt of [() => store.get(alias, 'salesforce'), () => store.set(alias, 'salesforce', { accessToken: 'child-access-2', tokenType: 'Bearer', instanceUrl: 'https://x.example', issuedAt: 2, pkce: 'S256' }), () => store.delete(alias, 'salesforce')]) {
+  for (const attempt of [
+    () => store.get(alias, 'salesforce'),
+    () =>
+      store.set(alias, 'salesforce', {
+        accessToken: 'child-access-2',
+        tokenType: 'Bearer',
+        instanceUrl: 'https://x.example',
+        issuedAt: 2,
+        pkce: 'S256',
+      }),
+    () => store.delete(alias, 'salesforce'),
+  ]) {
     outcomes.push(
       await attempt().then(
         () => ({ ok: true }),
-        (e: unknown) => (isPilotError(e) ? { ok: false, code: e.code, message: e.message, hint: e.hint, reason: e.details['reason'], leaked: JSON.stringify(e).includes('child-access') } : { ok: false, code: 'not-a-pilot-error' }),
+        (e: unknown) =>
+          isPilotError(e)
+            ? {
+                ok: false,
+                code: e.code,
+                message: e.message,
+                hint: e.hint,
+                reason: e.details['reason'],
+                leaked: JSON.stringify(e).includes('child-access'),
+              }
+            : { ok: false, code: 'not-a-pilot-error' },
       ),
     );
   }

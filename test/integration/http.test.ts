@@ -6,10 +6,20 @@ import { PilotError } from '../../main/core/errors';
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(r);
+        }),
+    ),
+  );
 });
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; port: number; seen: string[] }> {
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; port: number; seen: string[] }> {
   const seen: string[] = [];
   const server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
@@ -30,7 +40,10 @@ async function freePort(): Promise<number> {
 }
 
 async function failure(p: Promise<unknown>): Promise<PilotError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(PilotError);
   return e as PilotError;
 }
@@ -64,7 +77,7 @@ describe('createHttpClient', () => {
     expect(err.code).toBe('network');
   });
 
-  it('passes the caller\'s cancellation through', async () => {
+  it("passes the caller's cancellation through", async () => {
     const target = await serve(() => undefined);
     const controller = new AbortController();
     const p = createHttpClient({ env: {} })(`${target.url}/`, { signal: controller.signal });
@@ -106,12 +119,18 @@ describe('createHttpClient', () => {
   it('explains a proxy refusing an https tunnel with 407', async () => {
     const proxy = createServer();
     proxy.on('connect', (_req, socket) => {
-      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n\r\n');
+      socket.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n\r\n',
+      );
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
     servers.push(proxy);
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    const err = await failure(createHttpClient({ env: { HTTPS_PROXY: proxyUrl } })('https://login.salesforce.example/services/oauth2/token'));
+    const err = await failure(
+      createHttpClient({ env: { HTTPS_PROXY: proxyUrl } })(
+        'https://login.salesforce.example/services/oauth2/token',
+      ),
+    );
     expect(err.message).toContain('407');
   });
 });

@@ -1,7 +1,11 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startLoopbackListener, type CallbackOutcome, type LoopbackListener } from '../../main/core/loopback-listener';
+import {
+  startLoopbackListener,
+  type CallbackOutcome,
+  type LoopbackListener,
+} from '../../main/core/loopback-listener';
 import type { CallbackParams } from '../../main/core/redirect';
 
 const opened: LoopbackListener[] = [];
@@ -9,14 +13,25 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((l) => l.close()));
 });
 
-async function listen(onCallback = vi.fn(async (_p: CallbackParams): Promise<CallbackOutcome> => ({ ok: true, title: 'Signed in', message: 'Signed in as <ada>.' })), signal?: AbortSignal) {
+async function listen(
+  onCallback = vi.fn(async (_p: CallbackParams): Promise<CallbackOutcome> => ({
+    ok: true,
+    title: 'Signed in',
+    message: 'Signed in as <ada>.',
+  })),
+  signal?: AbortSignal,
+) {
   const listener = await startLoopbackListener({ port: 0, onCallback, ...(signal ? { signal } : {}) });
   opened.push(listener);
   return { listener, onCallback, base: `http://127.0.0.1:${listener.port}` };
 }
 
 /** Raw request so we can send OPTIONS with arbitrary headers and avoid keep-alive pooling. */
-function raw(url: string, method: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  url: string,
+  method: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers: { connection: 'close', ...headers } }, (res) => {
       let body = '';
@@ -43,7 +58,9 @@ describe('loopback listener', () => {
     expect(res.body).toContain('close this tab');
     expect(res.body).not.toMatch(/https?:\/\//); // no remote assets
     await listener.closed;
-    await expect(raw(`${base}/oauth/callback?code=c&state=s`, 'GET')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(raw(`${base}/oauth/callback?code=c&state=s`, 'GET')).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 
   it('answers favicon and stray paths with 404 without aborting the sign-in', async () => {
@@ -88,7 +105,11 @@ describe('loopback listener', () => {
 
   it('keeps listening after a non-final outcome (e.g. a forged state)', async () => {
     const onCallback = vi
-      .fn(async (_p: CallbackParams): Promise<CallbackOutcome> => ({ ok: true, title: 'Signed in', message: 'ok' }))
+      .fn(async (_p: CallbackParams): Promise<CallbackOutcome> => ({
+        ok: true,
+        title: 'Signed in',
+        message: 'ok',
+      }))
       .mockResolvedValueOnce({ ok: false, final: false, title: 'Not recognised', message: 'unknown state' });
     const { base } = await listen(onCallback);
     expect((await raw(`${base}/oauth/callback?code=x&state=forged`, 'GET')).status).toBe(400);
@@ -103,7 +124,9 @@ describe('loopback listener', () => {
     try {
       const err = await startLoopbackListener({ port, onCallback: vi.fn() }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'port-busy' });
-      expect((err as Error).message).toBe(`Port ${port} on 127.0.0.1 is already in use (another program or another sign-in is listening there).`);
+      expect((err as Error).message).toBe(
+        `Port ${port} on 127.0.0.1 is already in use (another program or another sign-in is listening there).`,
+      );
       expect((err as { hint: string }).hint).toContain(`port ${port}`);
       expect((err as { hint: string }).hint).toContain('--port');
     } finally {
@@ -117,11 +140,15 @@ describe('loopback listener', () => {
     expect((await raw(`${base}/favicon.ico`, 'GET')).status).toBe(404);
     controller.abort();
     await listener.closed;
-    await expect(raw(`${base}/oauth/callback?code=c&state=s`, 'GET')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(raw(`${base}/oauth/callback?code=c&state=s`, 'GET')).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 
   it('binds to 127.0.0.1 only', async () => {
     const { listener } = await listen();
-    await expect(raw(`http://[::1]:${listener.port}/oauth/callback?code=c&state=s`, 'GET')).rejects.toBeTruthy();
+    await expect(
+      raw(`http://[::1]:${listener.port}/oauth/callback?code=c&state=s`, 'GET'),
+    ).rejects.toBeTruthy();
   });
 });

@@ -96,7 +96,6 @@ describe.skipIf(!hasBus || !isLinux)(
       expect(String((error as Error).message)).not.toContain('leaky-secret-value');
       await store.delete('acme', 'okta');
     });
-
   },
 );
 
@@ -130,21 +129,24 @@ describe.skipIf(!isLinux || !hasCommand('dbus-run-session'))(
 
     // Its own private bus and keyring (with-keyring.sh again): gnome-keyring cannot be unlocked again
     // headless, so locking the shared test keyring would break every keychain test running beside it.
-    it.skipIf(!hasCommand('gnome-keyring-daemon'))('a locked keyring gives keychain-unavailable for get, set and delete (not "not signed in")', async () => {
-      const withKeyring = path.resolve(__dirname, '../../scripts/with-keyring.sh');
-      const result = await runChild([withKeyring, process.execPath, child.file, 'locked'], childEnv({}));
-      expect(result['outcomes']).toHaveLength(3);
-      for (const outcome of result['outcomes'] as Record<string, unknown>[]) {
-        expect(outcome).toMatchObject({
-          ok: false,
-          code: 'keychain-unavailable',
-          message: 'The system keychain is locked.',
-          hint: expect.stringMatching(/Unlock your keyring/),
-          reason: 'locked',
-          leaked: false,
-        });
-      }
-    });
+    it.skipIf(!hasCommand('gnome-keyring-daemon'))(
+      'a locked keyring gives keychain-unavailable for get, set and delete (not "not signed in")',
+      async () => {
+        const withKeyring = path.resolve(__dirname, '../../scripts/with-keyring.sh');
+        const result = await runChild([withKeyring, process.execPath, child.file, 'locked'], childEnv({}));
+        expect(result['outcomes']).toHaveLength(3);
+        for (const outcome of result['outcomes'] as Record<string, unknown>[]) {
+          expect(outcome).toMatchObject({
+            ok: false,
+            code: 'keychain-unavailable',
+            message: 'The system keychain is locked.',
+            hint: expect.stringMatching(/Unlock your keyring/),
+            reason: 'locked',
+            leaked: false,
+          });
+        }
+      },
+    );
 
     it.each(['get', 'set', 'delete'])(
       'no session bus at all: %s fails fast with a clear message',

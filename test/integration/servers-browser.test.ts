@@ -46,15 +46,27 @@ describe('system browser against the Salesforce test server', () => {
     const token = await fetch(new URL('/services/oauth2/token', server.url), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', client_id: CLIENT_ID, redirect_uri: CUSTOM, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code') ?? '',
+        client_id: CLIENT_ID,
+        redirect_uri: CUSTOM,
+        code_verifier: verifier,
+      }),
     });
-    expect(await token.json()).toMatchObject({ id: server.identityUrlOf('browser.admin'), token_type: 'Bearer' });
+    expect(await token.json()).toMatchObject({
+      id: server.identityUrlOf('browser.admin'),
+      token_type: 'Bearer',
+    });
     await page.close();
   });
 
   it('reports access_denied on a loopback callback when the user cancels consent', async () => {
     const page = await browser.newPage();
-    const { finalUrl } = await completeLoginInBrowser(page, authorizeUrl(LOOPBACK).url, { login: 'browser.admin', deny: true });
+    const { finalUrl } = await completeLoginInBrowser(page, authorizeUrl(LOOPBACK).url, {
+      login: 'browser.admin',
+      deny: true,
+    });
     expect(finalUrl.startsWith(`${LOOPBACK}?`)).toBe(true);
     expect(new URL(finalUrl).searchParams.get('error')).toBe('access_denied');
     await page.close();

@@ -14,7 +14,12 @@ import { PendingSignIns } from '../../main/core/pending-signins';
 import { SignInService, type SignInEvent } from '../../main/core/sign-in';
 import { refreshTokens } from '../../main/core/token-client';
 import { TokenService } from '../../main/core/token-service';
-import { completeAuthorizationWithFetch, startSalesforceServer, TEST_ORG_ID, type SalesforceTestServer } from '../servers/salesforce-server';
+import {
+  completeAuthorizationWithFetch,
+  startSalesforceServer,
+  TEST_ORG_ID,
+  type SalesforceTestServer,
+} from '../servers/salesforce-server';
 import { startOktaServer, type OktaTestServer } from '../servers/okta-server';
 
 const CLIENT_ID = 'pkce-pilot-engine-test';
@@ -43,7 +48,9 @@ function memoryBackend(): KeychainBackend {
   };
 }
 
-const secrets = process.env['DBUS_SESSION_BUS_ADDRESS'] ? new SecretStore() : new SecretStore({ backend: memoryBackend(), confirmMisses: false });
+const secrets = process.env['DBUS_SESSION_BUS_ADDRESS']
+  ? new SecretStore()
+  : new SecretStore({ backend: memoryBackend(), confirmMisses: false });
 const http = createHttpClient({ env: {}, timeoutMs: 5_000 });
 
 let sf: SalesforceTestServer;
@@ -56,7 +63,9 @@ function org(alias: string, redirect: RedirectKind, withOkta = false): OrgSettin
   return {
     alias,
     salesforce: { baseUrl: sf.url, clientId: CLIENT_ID, redirect, port },
-    ...(withOkta ? { okta: { baseUrl: okta.url, clientId: CLIENT_ID, redirect: 'scheme' as const, port } } : {}),
+    ...(withOkta
+      ? { okta: { baseUrl: okta.url, clientId: CLIENT_ID, redirect: 'scheme' as const, port } }
+      : {}),
     createdAt: now,
     updatedAt: now,
   };
@@ -92,7 +101,9 @@ beforeAll(async () => {
   orgs.set('acme-scheme', org('acme-scheme', 'scheme', true));
 });
 afterAll(async () => {
-  for (const alias of orgs.keys()) for (const p of ['salesforce', 'okta'] as ProviderId[]) await secrets.delete(alias, p).catch(() => undefined);
+  for (const alias of orgs.keys())
+    for (const p of ['salesforce', 'okta'] as ProviderId[])
+      await secrets.delete(alias, p).catch(() => undefined);
   await Promise.all([sf?.close(), okta?.close()]);
 });
 beforeEach(() => {
@@ -122,7 +133,14 @@ describe('Salesforce sign-in over the loopback listener', () => {
     expect(await page.text()).toContain('signed in to Salesforce as ada@acme.test');
 
     const status = await done;
-    expect(status).toMatchObject({ alias: 'acme-loop', provider: 'salesforce', signedIn: true, username: 'ada@acme.test', orgId: TEST_ORG_ID, instanceUrl: sf.url });
+    expect(status).toMatchObject({
+      alias: 'acme-loop',
+      provider: 'salesforce',
+      signedIn: true,
+      username: 'ada@acme.test',
+      orgId: TEST_ORG_ID,
+      instanceUrl: sf.url,
+    });
     const stored = await secrets.get('acme-loop', 'salesforce');
     expect(stored?.refreshToken).toBeTruthy();
     expect(stored?.identityUrl).toBe(sf.identityUrlOf('ada'));
@@ -131,7 +149,9 @@ describe('Salesforce sign-in over the loopback listener', () => {
     expect(JSON.stringify(events)).not.toContain(stored?.accessToken ?? '-');
     expect(sf.leaks).toEqual([]);
     const exchange = sf.requests.filter((r) => r.grantType === 'authorization_code').at(-1);
-    expect(exchange?.formFieldNames).toEqual(expect.arrayContaining(['code', 'code_verifier', 'client_id', 'redirect_uri']));
+    expect(exchange?.formFieldNames).toEqual(
+      expect.arrayContaining(['code', 'code_verifier', 'client_id', 'redirect_uri']),
+    );
     expect(exchange?.formFieldNames).not.toContain('client_secret');
     expect(await svc.status('acme-loop', 'salesforce')).toEqual(status);
 
@@ -144,9 +164,19 @@ describe('Salesforce sign-in over the loopback listener', () => {
     const settings = must(orgs.get('acme-loop')).salesforce;
     const tokens = new TokenService({
       secretStore: secrets,
-      refresh: (_a, provider, t) => refreshTokens({ provider, endpoints: endpointsFor(provider, settings.baseUrl), clientId: CLIENT_ID, http, tokens: t }),
+      refresh: (_a, provider, t) =>
+        refreshTokens({
+          provider,
+          endpoints: endpointsFor(provider, settings.baseUrl),
+          clientId: CLIENT_ID,
+          http,
+          tokens: t,
+        }),
     });
-    const [a, b] = await Promise.all([tokens.refresh('acme-loop', 'salesforce'), tokens.refresh('acme-loop', 'salesforce')]);
+    const [a, b] = await Promise.all([
+      tokens.refresh('acme-loop', 'salesforce'),
+      tokens.refresh('acme-loop', 'salesforce'),
+    ]);
     expect(a).toBe(b);
     expect(a.refreshToken).not.toBe(before?.refreshToken);
     expect(a.username).toBe('ada@acme.test');
@@ -166,7 +196,13 @@ describe('Salesforce sign-in over the loopback listener', () => {
     expect(await secrets.get('acme-loop', 'salesforce')).toBeUndefined();
     const settings = must(orgs.get('acme-loop')).salesforce;
     await expect(
-      refreshTokens({ provider: 'salesforce', endpoints: endpointsFor('salesforce', settings.baseUrl), clientId: CLIENT_ID, http, tokens: must(stored) }),
+      refreshTokens({
+        provider: 'salesforce',
+        endpoints: endpointsFor('salesforce', settings.baseUrl),
+        clientId: CLIENT_ID,
+        http,
+        tokens: must(stored),
+      }),
     ).rejects.toMatchObject({ code: 'oauth-error', details: { error: 'invalid_grant' } });
   });
 
@@ -175,7 +211,10 @@ describe('Salesforce sign-in over the loopback listener', () => {
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
     const { svc } = service();
     try {
-      await expect(svc.start('acme-loop', 'salesforce')).rejects.toMatchObject({ code: 'port-busy', message: expect.stringContaining(`Port ${port}`) });
+      await expect(svc.start('acme-loop', 'salesforce')).rejects.toMatchObject({
+        code: 'port-busy',
+        message: expect.stringContaining(`Port ${port}`),
+      });
     } finally {
       await new Promise((r) => blocker.close(r));
     }
@@ -199,7 +238,14 @@ describe('Salesforce sign-in over the custom scheme (OS hand-off)', () => {
   it('refuses a redirect that arrives after the sign-in expired, without a token request', async () => {
     let clock = Date.now();
     const pending = new PendingSignIns<SignInStatus>({ now: () => clock });
-    const svc = new SignInService({ orgs: { get: async (a) => must(orgs.get(a)) }, secrets, http, scheme: SCHEME, openBrowser: async () => undefined, pending });
+    const svc = new SignInService({
+      orgs: { get: async (a) => must(orgs.get(a)) },
+      secrets,
+      http,
+      scheme: SCHEME,
+      openBrowser: async () => undefined,
+      pending,
+    });
     const { authorizationUrl, done } = await svc.start('acme-scheme', 'salesforce');
     const callback = await completeAuthorizationWithFetch(authorizationUrl, { login: 'grace' });
     clock += 11 * 60_000;
@@ -231,8 +277,12 @@ describe('Salesforce sign-in over the custom scheme (OS hand-off)', () => {
     const count = sf.tokenRequestCount();
     const forged = new URL(callback.replace(SCHEME_URI, 'http://x/'));
     forged.searchParams.set('state', 'forged-state');
-    await expect(svc.handleOsRedirect(`${SCHEME_URI}?${forged.searchParams}`)).rejects.toMatchObject({ code: 'state-mismatch' });
-    await expect(svc.handleOsRedirect(`com.evil.app:/oauth/callback?${forged.searchParams}`)).rejects.toMatchObject({ code: 'redirect-invalid' });
+    await expect(svc.handleOsRedirect(`${SCHEME_URI}?${forged.searchParams}`)).rejects.toMatchObject({
+      code: 'state-mismatch',
+    });
+    await expect(
+      svc.handleOsRedirect(`com.evil.app:/oauth/callback?${forged.searchParams}`),
+    ).rejects.toMatchObject({ code: 'redirect-invalid' });
     expect(sf.tokenRequestCount()).toBe(count);
     await svc.handleOsRedirect(callback);
     await expect(done).resolves.toMatchObject({ signedIn: true });
@@ -244,7 +294,10 @@ describe('Salesforce sign-in over the custom scheme (OS hand-off)', () => {
     const { authorizationUrl, done } = await svc.start('acme-scheme', 'salesforce');
     const callback = await completeAuthorizationWithFetch(authorizationUrl, { login: 'grace', deny: true });
     const count = sf.tokenRequestCount();
-    await expect(svc.handleOsRedirect(callback)).rejects.toMatchObject({ code: 'oauth-error', details: { error: 'access_denied' } });
+    await expect(svc.handleOsRedirect(callback)).rejects.toMatchObject({
+      code: 'oauth-error',
+      details: { error: 'access_denied' },
+    });
     await expect(done).rejects.toMatchObject({ code: 'oauth-error' });
     expect(sf.tokenRequestCount()).toBe(count);
     expect(events.at(-1)?.phase).toBe('error');
@@ -259,7 +312,9 @@ describe('Okta sign-in', () => {
     const params = new URLSearchParams(callback.slice(callback.indexOf('?') + 1));
     params.set('iss', 'https://evil.example');
     const count = okta.tokenRequestCount();
-    await expect(svc.handleOsRedirect(`${SCHEME_URI}?${params}`)).rejects.toMatchObject({ code: 'redirect-invalid' });
+    await expect(svc.handleOsRedirect(`${SCHEME_URI}?${params}`)).rejects.toMatchObject({
+      code: 'redirect-invalid',
+    });
     await expect(done).rejects.toMatchObject({ code: 'redirect-invalid' });
     expect(okta.tokenRequestCount()).toBe(count);
   });
@@ -270,7 +325,12 @@ describe('Okta sign-in', () => {
     expect(new URL(authorizationUrl).pathname).toBe('/oauth2/v1/authorize');
     const callback = await completeAuthorizationWithFetch(authorizationUrl, { login: 'linus' });
     const status = await svc.handleOsRedirect(callback);
-    expect(status).toMatchObject({ provider: 'okta', signedIn: true, username: 'linus@acme.test', instanceUrl: okta.url });
+    expect(status).toMatchObject({
+      provider: 'okta',
+      signedIn: true,
+      username: 'linus@acme.test',
+      instanceUrl: okta.url,
+    });
     await expect(done).resolves.toEqual(status);
     const stored = await secrets.get('acme-scheme', 'okta');
     expect(stored?.expiresAt).toBeGreaterThan(Date.now());
@@ -281,7 +341,10 @@ describe('Okta sign-in', () => {
   });
 
   it('uses DPoP-bound tokens (with the nonce retry) when the app requires them', async () => {
-    orgs.set('acme-dpop', { ...org('acme-dpop', 'scheme', true), okta: { baseUrl: okta.url, clientId: 'dpop-client', redirect: 'scheme', port } });
+    orgs.set('acme-dpop', {
+      ...org('acme-dpop', 'scheme', true),
+      okta: { baseUrl: okta.url, clientId: 'dpop-client', redirect: 'scheme', port },
+    });
     const { svc } = service([], true);
     const { authorizationUrl } = await svc.start('acme-dpop', 'okta');
     const callback = await completeAuthorizationWithFetch(authorizationUrl, { login: 'linus' });
@@ -290,7 +353,13 @@ describe('Okta sign-in', () => {
     const stored = await secrets.get('acme-dpop', 'okta');
     expect(stored?.tokenType).toBe('DPoP');
     expect(stored?.dpopKey?.privateJwk).toBeTruthy();
-    const refreshed = await refreshTokens({ provider: 'okta', endpoints: endpointsFor('okta', okta.url), clientId: 'dpop-client', http, tokens: must(stored) });
+    const refreshed = await refreshTokens({
+      provider: 'okta',
+      endpoints: endpointsFor('okta', okta.url),
+      clientId: 'dpop-client',
+      http,
+      tokens: must(stored),
+    });
     expect(refreshed.tokenType).toBe('DPoP');
     expect(refreshed.accessToken).not.toBe(stored?.accessToken);
     await secrets.delete('acme-dpop', 'okta');

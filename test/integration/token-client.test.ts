@@ -8,8 +8,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
 import { codeChallengeS256, createCodeVerifier } from '../../main/core/pkce';
 import { endpointsFor } from '../../main/core/providers';
-import { exchangeCode, refreshTokens, revokeToken, type TokenClientContext } from '../../main/core/token-client';
-import { completeAuthorizationWithFetch, startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
+import {
+  exchangeCode,
+  refreshTokens,
+  revokeToken,
+  type TokenClientContext,
+} from '../../main/core/token-client';
+import {
+  completeAuthorizationWithFetch,
+  startSalesforceServer,
+  type SalesforceTestServer,
+} from '../servers/salesforce-server';
 
 const CLIENT_ID = 'token-client-test';
 const REDIRECT = 'com.pkcepilot.app:/oauth/callback';
@@ -36,7 +45,9 @@ async function authorize(verifier: string): Promise<string> {
     code_challenge: codeChallengeS256(verifier),
     code_challenge_method: 'S256',
   }).toString();
-  const callback = new URL((await completeAuthorizationWithFetch(url.href, { login: 'ada' })).replace(REDIRECT, 'http://cb/'));
+  const callback = new URL(
+    (await completeAuthorizationWithFetch(url.href, { login: 'ada' })).replace(REDIRECT, 'http://cb/'),
+  );
   return callback.searchParams.get('code') ?? '';
 }
 
@@ -59,19 +70,32 @@ describe('token-client against the Salesforce-shaped server', () => {
     expect(r.username).toBe('ada@acme.test');
     // Revoking twice: the second is refused and explained.
     await revokeToken({ ...ctx, token: String(r.refreshToken), tokenTypeHint: 'refresh_token' });
-    await expect(revokeToken({ ...ctx, token: String(r.refreshToken) })).rejects.toMatchObject({ code: 'oauth-error', details: { phase: 'revoke' } });
+    await expect(revokeToken({ ...ctx, token: String(r.refreshToken) })).rejects.toMatchObject({
+      code: 'oauth-error',
+      details: { phase: 'revoke' },
+    });
   });
 
   it('explains a wrong verifier', async () => {
     const code = await authorize(createCodeVerifier());
-    const err = await exchangeCode({ ...ctx, redirectUri: REDIRECT, code, verifier: createCodeVerifier() }).catch((e: unknown) => e);
+    const err = await exchangeCode({
+      ...ctx,
+      redirectUri: REDIRECT,
+      code,
+      verifier: createCodeVerifier(),
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'oauth-error', details: { error: 'invalid_grant' } });
   });
 
   it('explains an error body that arrives without a Content-Type', async () => {
     const code = await authorize(createCodeVerifier());
     sf.injectFault('token', { kind: 'no-content-type' });
-    const err = await exchangeCode({ ...ctx, redirectUri: REDIRECT, code, verifier: createCodeVerifier() }).catch((e: unknown) => e);
+    const err = await exchangeCode({
+      ...ctx,
+      redirectUri: REDIRECT,
+      code,
+      verifier: createCodeVerifier(),
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'oauth-error', details: { error: 'invalid_grant' } });
   });
 
@@ -84,7 +108,9 @@ describe('token-client against the Salesforce-shaped server', () => {
     const verifier = createCodeVerifier();
     const code = await authorize(verifier);
     sf.injectFault('token', fault);
-    const err = await exchangeCode({ ...ctx, redirectUri: REDIRECT, code, verifier }).catch((e: unknown) => e);
+    const err = await exchangeCode({ ...ctx, redirectUri: REDIRECT, code, verifier }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: expected });
     expect(String((err as Error).message)).not.toContain(code);
     expect(String((err as Error).message)).not.toContain(verifier);
@@ -101,15 +127,37 @@ describe('DPoP negotiation (stub token endpoint)', () => {
     // nonce -> use_dpop_nonce + DPoP-Nonce; proof with nonce -> DPoP-bound tokens.
     stub = createServer((req, res) => {
       const proof = req.headers['dpop'];
-      const payload = typeof proof === 'string' ? JSON.parse(Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString()) : undefined;
+      const payload =
+        typeof proof === 'string'
+          ? JSON.parse(Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString())
+          : undefined;
       seen.push({ dpop: Boolean(proof), nonce: payload?.nonce });
       res.setHeader('content-type', 'application/json');
-      if (!proof) return res.writeHead(400).end(JSON.stringify({ error: 'invalid_dpop_proof', error_description: 'The DPoP proof JWT header is missing.' }));
+      if (!proof)
+        return res.writeHead(400).end(
+          JSON.stringify({
+            error: 'invalid_dpop_proof',
+            error_description: 'The DPoP proof JWT header is missing.',
+          }),
+        );
       if (payload?.nonce !== 'n-1') {
         res.setHeader('dpop-nonce', 'n-1');
-        return res.writeHead(400).end(JSON.stringify({ error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof.' }));
+        return res.writeHead(400).end(
+          JSON.stringify({
+            error: 'use_dpop_nonce',
+            error_description: 'Authorization server requires nonce in DPoP proof.',
+          }),
+        );
       }
-      res.writeHead(200).end(JSON.stringify({ access_token: 'at', token_type: 'DPoP', expires_in: 3600, refresh_token: 'rt', scope: 'okta.apps.read' }));
+      res.writeHead(200).end(
+        JSON.stringify({
+          access_token: 'at',
+          token_type: 'DPoP',
+          expires_in: 3600,
+          refresh_token: 'rt',
+          scope: 'okta.apps.read',
+        }),
+      );
     });
     await new Promise<void>((r) => stub.listen(0, '127.0.0.1', () => r()));
     base = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
@@ -117,7 +165,15 @@ describe('DPoP negotiation (stub token endpoint)', () => {
   afterAll(async () => new Promise((r) => stub.close(r)));
 
   it('switches DPoP on when the server demands it, retries with the nonce, and keeps the key', async () => {
-    const t = await exchangeCode({ provider: 'okta', endpoints: endpointsFor('okta', base), clientId: 'c', http, redirectUri: REDIRECT, code: 'code-1', verifier: createCodeVerifier() });
+    const t = await exchangeCode({
+      provider: 'okta',
+      endpoints: endpointsFor('okta', base),
+      clientId: 'c',
+      http,
+      redirectUri: REDIRECT,
+      code: 'code-1',
+      verifier: createCodeVerifier(),
+    });
     expect(seen).toEqual([{ dpop: false }, { dpop: true }, { dpop: true, nonce: 'n-1' }]);
     expect(t.tokenType).toBe('DPoP');
     expect(t.instanceUrl).toBe(base);

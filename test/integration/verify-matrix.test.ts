@@ -15,8 +15,16 @@ import { runVerification } from '../../main/core/verify/run';
 import type { CheckResult, VerificationResult } from '../../main/core/verify/types';
 import { createOktaApi, createOktaApiState, type OktaApiState } from '../servers/okta-api';
 import { startOktaServer, type OktaTestServer } from '../servers/okta-server';
-import { createSalesforceApi, createSalesforceApiState, type SalesforceApiState } from '../servers/salesforce-api';
-import { completeAuthorizationWithFetch, startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
+import {
+  createSalesforceApi,
+  createSalesforceApiState,
+  type SalesforceApiState,
+} from '../servers/salesforce-api';
+import {
+  completeAuthorizationWithFetch,
+  startSalesforceServer,
+  type SalesforceTestServer,
+} from '../servers/salesforce-server';
 
 function must<T>(value: T | undefined | null): T {
   if (value === undefined || value === null) throw new Error('expected a value');
@@ -54,7 +62,11 @@ function baseOf(provider: ProviderId): string {
   return provider === 'salesforce' ? sf.url : okta.url;
 }
 
-async function signIn(provider: ProviderId, scope: string, clientId = provider === 'salesforce' ? SF_CLIENT : OKTA_CLIENT): Promise<TokenSet> {
+async function signIn(
+  provider: ProviderId,
+  scope: string,
+  clientId = provider === 'salesforce' ? SF_CLIENT : OKTA_CLIENT,
+): Promise<TokenSet> {
   const endpoints = endpointsFor(provider, baseOf(provider));
   const verifier = createCodeVerifier();
   const url = new URL(endpoints.authorizationEndpoint);
@@ -67,10 +79,21 @@ async function signIn(provider: ProviderId, scope: string, clientId = provider =
     code_challenge: codeChallengeS256(verifier),
     code_challenge_method: 'S256',
   }).toString();
-  const callback = new URL(await completeAuthorizationWithFetch(url.toString(), { login: 'admin@acme.test' }));
+  const callback = new URL(
+    await completeAuthorizationWithFetch(url.toString(), { login: 'admin@acme.test' }),
+  );
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback.search}`);
-  return exchangeCode({ provider, endpoints, clientId, http, redirectUri: REDIRECT, code, verifier, dpop: clientId === OKTA_DPOP_CLIENT });
+  return exchangeCode({
+    provider,
+    endpoints,
+    clientId,
+    http,
+    redirectUri: REDIRECT,
+    code,
+    verifier,
+    dpop: clientId === OKTA_DPOP_CLIENT,
+  });
 }
 
 interface Setup {
@@ -89,12 +112,27 @@ async function setUp(opts: { okta?: boolean; oktaScope?: string; oktaClient?: st
       refresh: (_alias, provider, tokens) => {
         setup.refreshCalls++;
         const clientId = provider === 'salesforce' ? SF_CLIENT : (opts.oktaClient ?? OKTA_CLIENT);
-        return refreshTokens({ provider, endpoints: endpointsFor(provider, baseOf(provider)), clientId, http, tokens });
+        return refreshTokens({
+          provider,
+          endpoints: endpointsFor(provider, baseOf(provider)),
+          clientId,
+          http,
+          tokens,
+        });
       },
     }),
   };
   await vault.set(ALIAS, 'salesforce', await signIn('salesforce', 'api refresh_token id'));
-  if (opts.okta !== false) await vault.set(ALIAS, 'okta', await signIn('okta', opts.oktaScope ?? 'openid offline_access okta.apps.read okta.logs.read', opts.oktaClient));
+  if (opts.okta !== false)
+    await vault.set(
+      ALIAS,
+      'okta',
+      await signIn(
+        'okta',
+        opts.oktaScope ?? 'openid offline_access okta.apps.read okta.logs.read',
+        opts.oktaClient,
+      ),
+    );
   return setup;
 }
 
@@ -131,14 +169,21 @@ function assertNoUnprovenPass(result: VerificationResult): void {
     if (c.status !== 'pass') continue;
     const values = Object.values(c.evidence.values);
     expect(values.length, `${c.id} passed without evidence`).toBeGreaterThan(0);
-    expect(values.some((v) => v !== null && !(Array.isArray(v) && v.length === 0)), `${c.id} passed on empty evidence`).toBe(true);
+    expect(
+      values.some((v) => v !== null && !(Array.isArray(v) && v.length === 0)),
+      `${c.id} passed on empty evidence`,
+    ).toBe(true);
     expect(Number.isNaN(Date.parse(c.evidence.at))).toBe(false);
   }
 }
 
 function assertNoSecrets(result: VerificationResult, setup: Setup): void {
   const text = JSON.stringify(result);
-  const secrets = [...sf.issuedTokens(), ...okta.issuedTokens(), ...[...setup.vault.items.values()].flatMap((t) => [t.accessToken, t.refreshToken ?? ''])];
+  const secrets = [
+    ...sf.issuedTokens(),
+    ...okta.issuedTokens(),
+    ...[...setup.vault.items.values()].flatMap((t) => [t.accessToken, t.refreshToken ?? '']),
+  ];
   for (const s of secrets) if (s.length >= 8) expect(text.includes(s)).toBe(false);
 }
 
@@ -146,12 +191,34 @@ function goodSalesforce(now = Date.now()): SalesforceApiState {
   return createSalesforceApiState({
     orgPkceRequired: true,
     connectedApps: [
-      { fullName: 'Workbench', label: 'Workbench', callbackUrl: 'https://workbench.example.com/callback', isPkceRequired: false },
-      { fullName: 'Okta_Provisioning', label: 'Okta Provisioning', callbackUrl: `https://login.example.com/cb\n${OKTA_CALLBACK}`, isPkceRequired: true },
+      {
+        fullName: 'Workbench',
+        label: 'Workbench',
+        callbackUrl: 'https://workbench.example.com/callback',
+        isPkceRequired: false,
+      },
+      {
+        fullName: 'Okta_Provisioning',
+        label: 'Okta Provisioning',
+        callbackUrl: `https://login.example.com/cb\n${OKTA_CALLBACK}`,
+        isPkceRequired: true,
+      },
     ],
     oauthTokens: [
-      { AppName: 'Okta Provisioning', UserId: '005000000000001AAA', CreatedDate: new Date(now - 2 * DAY).toISOString(), LastUsedDate: new Date(now - 3_600_000).toISOString(), UseCount: 42 },
-      { AppName: 'Workbench', UserId: '005000000000002AAA', CreatedDate: new Date(now - DAY).toISOString(), LastUsedDate: null, UseCount: 1 },
+      {
+        AppName: 'Okta Provisioning',
+        UserId: '005000000000001AAA',
+        CreatedDate: new Date(now - 2 * DAY).toISOString(),
+        LastUsedDate: new Date(now - 3_600_000).toISOString(),
+        UseCount: 42,
+      },
+      {
+        AppName: 'Workbench',
+        UserId: '005000000000002AAA',
+        CreatedDate: new Date(now - DAY).toISOString(),
+        LastUsedDate: null,
+        UseCount: 1,
+      },
     ],
   });
 }
@@ -159,8 +226,21 @@ function goodSalesforce(now = Date.now()): SalesforceApiState {
 function goodOkta(): OktaApiState {
   return createOktaApiState({
     apps: [
-      { id: '0oaSF1', name: 'salesforce', label: 'Salesforce.com', status: 'ACTIVE', instanceType: 'PRODUCTION', features: ['PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION'] },
-      { id: '0oaSF2', name: 'salesforce', label: 'Salesforce Old Sandbox', status: 'INACTIVE', instanceType: 'SANDBOX' },
+      {
+        id: '0oaSF1',
+        name: 'salesforce',
+        label: 'Salesforce.com',
+        status: 'ACTIVE',
+        instanceType: 'PRODUCTION',
+        features: ['PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION'],
+      },
+      {
+        id: '0oaSF2',
+        name: 'salesforce',
+        label: 'Salesforce Old Sandbox',
+        status: 'INACTIVE',
+        instanceType: 'SANDBOX',
+      },
     ],
     logs: [],
   });
@@ -172,14 +252,23 @@ function authFailure(appId: string, agoMs: number, uuid: string) {
     published: new Date(Date.now() - agoMs).toISOString(),
     eventType: 'application.integration.authentication_failure',
     displayMessage: 'Authentication of an app integration failed',
-    outcome: { result: 'FAILURE', reason: 'The credentials used to connect to the API were invalid; please check your configuration' },
+    outcome: {
+      result: 'FAILURE',
+      reason: 'The credentials used to connect to the API were invalid; please check your configuration',
+    },
     targetIds: [appId],
   };
 }
 
 beforeAll(async () => {
-  sf = await startSalesforceServer({ autoConsent: true, apiHandler: (req, res, auth) => createSalesforceApi(sfState.current)(req, res, auth) });
-  okta = await startOktaServer({ autoConsent: true, apiHandler: (req, res, auth) => createOktaApi(oktaState.current)(req, res, auth) });
+  sf = await startSalesforceServer({
+    autoConsent: true,
+    apiHandler: (req, res, auth) => createSalesforceApi(sfState.current)(req, res, auth),
+  });
+  okta = await startOktaServer({
+    autoConsent: true,
+    apiHandler: (req, res, auth) => createOktaApi(oktaState.current)(req, res, auth),
+  });
   await sf.registerClient({ clientId: SF_CLIENT, redirectUris: [REDIRECT] });
   await okta.registerClient({ clientId: OKTA_CLIENT, redirectUris: [REDIRECT] });
   await okta.registerClient({ clientId: OKTA_DPOP_CLIENT, redirectUris: [REDIRECT], dpopRequired: true });
@@ -212,10 +301,14 @@ describe('verification matrix (end to end)', () => {
       'okta.provisioning.pkce-enabled': 'manual',
     });
     expect(result.org).toBe(ALIAS);
-    expect(check(result, 'salesforce.okta-app.found').evidence.values.apps).toEqual(['Okta Provisioning (Okta_Provisioning)']);
+    expect(check(result, 'salesforce.okta-app.found').evidence.values.apps).toEqual([
+      'Okta Provisioning (Okta_Provisioning)',
+    ]);
     expect(check(result, 'salesforce.signin.pkce').evidence.values.loginHost).toBe(new URL(sf.url).host);
     expect(check(result, 'salesforce.okta-app.tokens').evidence.values.tokens).toBe(1);
-    expect(check(result, 'okta.salesforce-app.found').evidence.values.active).toEqual(['Salesforce.com [PRODUCTION]']);
+    expect(check(result, 'okta.salesforce-app.found').evidence.values.active).toEqual([
+      'Salesforce.com [PRODUCTION]',
+    ]);
     expect(sf.leaks).toEqual([]);
     expect(okta.leaks).toEqual([]);
     expect(setup.refreshCalls).toBe(0);
@@ -229,7 +322,11 @@ describe('verification matrix (end to end)', () => {
       updatedAt: result.checkedAt,
     };
     const report = buildReport({ org, progress: {}, lastVerification: result, now: new Date() });
-    const secrets = [...sf.issuedTokens(), ...okta.issuedTokens(), ...[...setup.vault.items.values()].flatMap((t) => [t.accessToken, t.refreshToken ?? ''])].filter((s) => s.length >= 8);
+    const secrets = [
+      ...sf.issuedTokens(),
+      ...okta.issuedTokens(),
+      ...[...setup.vault.items.values()].flatMap((t) => [t.accessToken, t.refreshToken ?? '']),
+    ].filter((s) => s.length >= 8);
     expect(secrets.length).toBeGreaterThan(3);
     for (const format of ['md', 'html', 'json'] as const) {
       const text = renderReport(report, format);
@@ -254,7 +351,7 @@ describe('verification matrix (end to end)', () => {
     expect(check(await verify(setup), 'salesforce.org.pkce-required').status).toBe('unknown');
   });
 
-  it('no app with Okta\'s callback → found fails, PKCE and tokens unknown', async () => {
+  it("no app with Okta's callback → found fails, PKCE and tokens unknown", async () => {
     sfState.current.connectedApps = sfState.current.connectedApps.slice(0, 1);
     const result = await verify(await setUp({ okta: false }));
     expect(check(result, 'salesforce.okta-app.found').status).toBe('fail');
@@ -263,7 +360,12 @@ describe('verification matrix (end to end)', () => {
   });
 
   it('reads many Connected Apps in batches of 10', async () => {
-    for (let i = 0; i < 23; i++) sfState.current.connectedApps.push({ fullName: `App${i}`, callbackUrl: `https://app${i}.example.com/cb`, isPkceRequired: true });
+    for (let i = 0; i < 23; i++)
+      sfState.current.connectedApps.push({
+        fullName: `App${i}`,
+        callbackUrl: `https://app${i}.example.com/cb`,
+        isPkceRequired: true,
+      });
     const result = await verify(await setUp({ okta: false }));
     expect(check(result, 'salesforce.okta-app.found').status).toBe('pass');
     expect(sfState.current.calls.filter((c) => c.startsWith('readMetadata:ConnectedApp'))).toEqual([
@@ -274,18 +376,35 @@ describe('verification matrix (end to end)', () => {
   });
 
   it('unreadable metadata (SOAP INSUFFICIENT_ACCESS) → unknown naming the permission, never pass', async () => {
-    sfState.current.faults.connectedApps = { code: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on cross-reference id' };
+    sfState.current.faults.connectedApps = {
+      code: 'INSUFFICIENT_ACCESS',
+      message: 'insufficient access rights on cross-reference id',
+    };
     sfState.current.faults.orgSettings = { code: 'INSUFFICIENT_ACCESS', message: 'no access' };
     const result = await verify(await setUp({ okta: false }));
-    for (const id of ['salesforce.org.pkce-required', 'salesforce.okta-app.found', 'salesforce.okta-app.pkce-required', 'salesforce.okta-app.tokens'] as const) {
+    for (const id of [
+      'salesforce.org.pkce-required',
+      'salesforce.okta-app.found',
+      'salesforce.okta-app.pkce-required',
+      'salesforce.okta-app.tokens',
+    ] as const) {
       expect(check(result, id).status, id).toBe('unknown');
     }
-    expect(check(result, 'salesforce.okta-app.found').summary).toMatch(/INSUFFICIENT_ACCESS.*Modify Metadata/);
+    expect(check(result, 'salesforce.okta-app.found').summary).toMatch(
+      /INSUFFICIENT_ACCESS.*Modify Metadata/,
+    );
   });
 
   it('Okta app as an External Client App: readable → pass; settings unreadable → unknown naming the permission', async () => {
     sfState.current.connectedApps = [];
-    sfState.current.externalClientApps = [{ fullName: 'Okta_ECA_glbloauth', externalClientApplication: 'Okta_ECA', callbackUrl: OKTA_CALLBACK, isPkceRequired: true }];
+    sfState.current.externalClientApps = [
+      {
+        fullName: 'Okta_ECA_glbloauth',
+        externalClientApplication: 'Okta_ECA',
+        callbackUrl: OKTA_CALLBACK,
+        isPkceRequired: true,
+      },
+    ];
     must(sfState.current.oauthTokens[0]).AppName = 'Okta_ECA';
     const setup = await setUp({ okta: false });
     let result = await verify(setup);
@@ -293,16 +412,24 @@ describe('verification matrix (end to end)', () => {
     expect(check(result, 'salesforce.okta-app.pkce-required').status).toBe('pass');
     expect(check(result, 'salesforce.okta-app.tokens').status).toBe('pass');
 
-    sfState.current.faults.externalClientApps = { code: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights' };
+    sfState.current.faults.externalClientApps = {
+      code: 'INSUFFICIENT_ACCESS',
+      message: 'insufficient access rights',
+    };
     result = await verify(setup);
     expect(check(result, 'salesforce.okta-app.found').status).toBe('unknown');
     expect(check(result, 'salesforce.okta-app.pkce-required').status).toBe('unknown');
-    expect(check(result, 'salesforce.okta-app.pkce-required').summary).toContain('View all External Client App Settings');
+    expect(check(result, 'salesforce.okta-app.pkce-required').summary).toContain(
+      'View all External Client App Settings',
+    );
   });
 
   it('OauthToken: not queryable → unknown; none → fail; only an old token → unknown', async () => {
     const setup = await setUp({ okta: false });
-    sfState.current.faults.oauthTokenQuery = { code: 'INSUFFICIENT_ACCESS', message: 'Insufficient Privileges' };
+    sfState.current.faults.oauthTokenQuery = {
+      code: 'INSUFFICIENT_ACCESS',
+      message: 'Insufficient Privileges',
+    };
     let result = await verify(setup);
     expect(check(result, 'salesforce.okta-app.tokens').status).toBe('unknown');
     expect(check(result, 'salesforce.okta-app.tokens').summary).toContain('INSUFFICIENT_ACCESS');
@@ -312,7 +439,15 @@ describe('verification matrix (end to end)', () => {
     result = await verify(setup);
     expect(check(result, 'salesforce.okta-app.tokens').status).toBe('fail');
 
-    sfState.current.oauthTokens = [{ AppName: 'Okta Provisioning', UserId: '005000000000001AAA', CreatedDate: new Date(Date.now() - 40 * DAY).toISOString(), LastUsedDate: new Date().toISOString(), UseCount: 900 }];
+    sfState.current.oauthTokens = [
+      {
+        AppName: 'Okta Provisioning',
+        UserId: '005000000000001AAA',
+        CreatedDate: new Date(Date.now() - 40 * DAY).toISOString(),
+        LastUsedDate: new Date().toISOString(),
+        UseCount: 900,
+      },
+    ];
     result = await verify(setup);
     expect(check(result, 'salesforce.okta-app.tokens').status).toBe('unknown');
   });
@@ -321,7 +456,12 @@ describe('verification matrix (end to end)', () => {
     const setup = await setUp({ okta: false });
     sf.injectFault('api', { kind: 'html' }, { times: Infinity });
     let result = await verify(setup);
-    for (const id of ['salesforce.org.pkce-required', 'salesforce.okta-app.found', 'salesforce.okta-app.pkce-required'] as const) expect(check(result, id).status, id).toBe('unknown');
+    for (const id of [
+      'salesforce.org.pkce-required',
+      'salesforce.okta-app.found',
+      'salesforce.okta-app.pkce-required',
+    ] as const)
+      expect(check(result, id).status, id).toBe('unknown');
     expect(check(result, 'salesforce.signin.pkce').status).toBe('pass');
 
     sf.clearFaults();
@@ -356,7 +496,13 @@ describe('verification matrix (end to end)', () => {
 
     oktaState.current = goodOkta();
     oktaState.current.maxPageSize = 1; // forces Link paging
-    oktaState.current.logs = [authFailure('0oaSF1', DAY, 'e1'), authFailure('0oaSF1', 2 * DAY, 'e2'), authFailure('0oaSF1', 3 * DAY, 'e3'), authFailure('0oaOther', DAY, 'e4'), authFailure('0oaSF1', 9 * DAY, 'e5')];
+    oktaState.current.logs = [
+      authFailure('0oaSF1', DAY, 'e1'),
+      authFailure('0oaSF1', 2 * DAY, 'e2'),
+      authFailure('0oaSF1', 3 * DAY, 'e3'),
+      authFailure('0oaOther', DAY, 'e4'),
+      authFailure('0oaSF1', 9 * DAY, 'e5'),
+    ];
     result = await verify(setup);
     const failures = check(result, 'okta.provisioning.auth-failures');
     expect(failures.status).toBe('fail');
@@ -381,7 +527,9 @@ describe('verification matrix (end to end)', () => {
     const noLogsScope = await setUp({ oktaScope: 'openid offline_access okta.apps.read' });
     oktaState.current = goodOkta();
     result = await verify(noLogsScope);
-    expect(check(result, 'okta.provisioning.auth-failures').summary).toMatch(/lacks the okta\.logs\.read scope/);
+    expect(check(result, 'okta.provisioning.auth-failures').summary).toMatch(
+      /lacks the okta\.logs\.read scope/,
+    );
   });
 
   it('Okta 429: waits until X-Rate-Limit-Reset (injected sleep) and retries; a reset beyond the cap → unknown', async () => {
@@ -430,7 +578,9 @@ describe('verification matrix (end to end)', () => {
     const setup = await setUp({ okta: false });
     let result = await verify(setup);
     expect(check(result, 'okta.salesforce-app.found').status).toBe('unknown');
-    expect(check(result, 'okta.salesforce-app.found').summary).toMatch(/Okta not configured or not signed in/);
+    expect(check(result, 'okta.salesforce-app.found').summary).toMatch(
+      /Okta not configured or not signed in/,
+    );
     expect(check(result, 'okta.provisioning.pkce-enabled').status).toBe('manual');
     const org = {
       alias: ALIAS,
@@ -444,9 +594,18 @@ describe('verification matrix (end to end)', () => {
   });
 
   it('not signed in to Salesforce → every Salesforce check unknown', async () => {
-    const service = new TokenService({ secretStore: new MemoryVault(), refresh: () => Promise.reject(new Error('unused')) });
+    const service = new TokenService({
+      secretStore: new MemoryVault(),
+      refresh: () => Promise.reject(new Error('unused')),
+    });
     const result = await runVerification({ alias: ALIAS, tokenService: service, http });
-    expect(result.checks.filter((c) => c.id.startsWith('salesforce.')).map((c) => c.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+    expect(result.checks.filter((c) => c.id.startsWith('salesforce.')).map((c) => c.status)).toEqual([
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
     assertNoUnprovenPass(result);
   });
 });

@@ -27,7 +27,11 @@ export interface SystemBrowser {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export async function launchSystemBrowser(): Promise<SystemBrowser> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
   const context = await browser.newContext();
   // The machine has no internet: anything non-loopback (e.g. remote web fonts) would only stall pages.
   await context.route('**/*', (route) => {
@@ -56,7 +60,11 @@ export interface BrowserLoginOptions {
  * the URL the server redirected to (the request's redirect_uri plus code/state or error).
  * With a server in autoConsent mode no page appears and the redirect is returned directly.
  */
-export async function completeLoginInBrowser(page: Page, authorizationUrl: string, options: BrowserLoginOptions): Promise<{ finalUrl: string }> {
+export async function completeLoginInBrowser(
+  page: Page,
+  authorizationUrl: string,
+  options: BrowserLoginOptions,
+): Promise<{ finalUrl: string }> {
   const redirectUri = new URL(authorizationUrl).searchParams.get('redirect_uri');
   if (!redirectUri) throw new Error('the authorization URL has no redirect_uri');
   const timeout = options.stepTimeoutMs ?? 15_000;
@@ -70,12 +78,16 @@ export async function completeLoginInBrowser(page: Page, authorizationUrl: strin
     // A browser that already has a session at the server skips the login page.
     const LOGIN = 'input[name=prompt][value=login]';
     const CONSENT = 'input[name=prompt][value=consent]';
-    if (await settle(callback.url, page.waitForSelector(`${LOGIN}, ${CONSENT}`, { state: 'attached', timeout }))) return { finalUrl: await callback.url };
+    if (
+      await settle(callback.url, page.waitForSelector(`${LOGIN}, ${CONSENT}`, { state: 'attached', timeout }))
+    )
+      return { finalUrl: await callback.url };
     if (await page.$(LOGIN)) {
       await page.fill('input[name=login]', options.login);
       await page.fill('input[name=password]', options.password ?? 'any-password');
       await page.click('button[type=submit]').catch(() => undefined);
-      if (await settle(callback.url, page.waitForSelector(CONSENT, { state: 'attached', timeout }))) return { finalUrl: await callback.url };
+      if (await settle(callback.url, page.waitForSelector(CONSENT, { state: 'attached', timeout })))
+        return { finalUrl: await callback.url };
     }
     const action = options.deny ? page.click('a[href$="/abort"]') : page.click('button[type=submit]');
     await action.catch(() => undefined);
@@ -100,15 +112,22 @@ function watchForCallback(cdp: CDPSession, redirectUri: string): CallbackWatch {
     } catch {
       return;
     }
-    if (absolute.startsWith(redirectUri) || candidate.startsWith(redirectUri)) resolve(candidate.startsWith(redirectUri) ? candidate : absolute);
+    if (absolute.startsWith(redirectUri) || candidate.startsWith(redirectUri))
+      resolve(candidate.startsWith(redirectUri) ? candidate : absolute);
   };
-  const locationOf = (headers: Record<string, string> | undefined): string | undefined => headers?.location ?? headers?.Location;
+  const locationOf = (headers: Record<string, string> | undefined): string | undefined =>
+    headers?.location ?? headers?.Location;
   cdp.on('Network.requestWillBeSent', (event) => {
     consider(event.request.url);
-    consider(locationOf(event.redirectResponse?.headers as Record<string, string> | undefined), event.redirectResponse?.url);
+    consider(
+      locationOf(event.redirectResponse?.headers as Record<string, string> | undefined),
+      event.redirectResponse?.url,
+    );
   });
   // Chromium drops custom-scheme navigations before a request exists; the 30x's Location still shows here.
-  cdp.on('Network.responseReceivedExtraInfo', (event) => consider(locationOf(event.headers as Record<string, string>)));
+  cdp.on('Network.responseReceivedExtraInfo', (event) =>
+    consider(locationOf(event.headers as Record<string, string>)),
+  );
   return { url };
 }
 
@@ -120,7 +139,10 @@ async function settle(callback: Promise<string>, element: Promise<unknown>): Pro
 function withTimeout<T>(promise: Promise<T>, ms: number, describe: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no redirect to the callback within ${ms} ms (page at ${describe()})`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`no redirect to the callback within ${ms} ms (page at ${describe()})`)),
+      ms,
+    );
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }

@@ -65,7 +65,12 @@ const HTML_PAGE =
   '<!DOCTYPE html><html><head><title>Service Unavailable</title></head>' +
   '<body><h1>Down for maintenance</h1><p>Please try again later.</p></body></html>';
 
-export function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, hanging: Set<ServerResponse>): FaultOutcome {
+export function applyFault(
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  hanging: Set<ServerResponse>,
+): FaultOutcome {
   switch (fault.kind) {
     case 'status': {
       const headers: Record<string, string> = {};
@@ -81,7 +86,9 @@ export function applyFault(fault: Fault, req: IncomingMessage, res: ServerRespon
     case 'truncated-json': {
       // Content-Length is honest about the bytes sent, so the client sees a complete but cut body.
       const body = '{"token_type":"Bearer","instance_url":"https://exa';
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+        .end(body);
       return 'handled';
     }
     case 'no-content-type':
@@ -110,7 +117,12 @@ export function applyFault(fault: Fault, req: IncomingMessage, res: ServerRespon
           'x-rate-limit-remaining': '0',
           'x-rate-limit-reset': String(resetAt),
         })
-        .end(JSON.stringify({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }));
+        .end(
+          JSON.stringify({
+            errorCode: 'E0000047',
+            errorSummary: 'API call exceeded rate limit due to too many requests.',
+          }),
+        );
       return 'handled';
     }
   }
@@ -120,7 +132,9 @@ export function applyFault(fault: Fault, req: IncomingMessage, res: ServerRespon
 function stripContentType(res: ServerResponse): void {
   const originalSetHeader = res.setHeader.bind(res);
   res.setHeader = ((name: string, value: number | string | readonly string[]) =>
-    name.toLowerCase() === 'content-type' ? res : originalSetHeader(name, value)) as ServerResponse['setHeader'];
+    name.toLowerCase() === 'content-type'
+      ? res
+      : originalSetHeader(name, value)) as ServerResponse['setHeader'];
   const originalWriteHead = res.writeHead.bind(res) as (status: number, ...rest: unknown[]) => ServerResponse;
   res.writeHead = ((status: number, ...rest: unknown[]) => {
     res.removeHeader('content-type');

@@ -14,10 +14,16 @@ export interface FetchLoginOptions {
 const MAX_STEPS = 20;
 
 /** Returns the callback URL (loopback or custom scheme) the server redirected to at the end. */
-export async function completeAuthorizationWithFetch(authorizationUrl: string, options: FetchLoginOptions): Promise<string> {
+export async function completeAuthorizationWithFetch(
+  authorizationUrl: string,
+  options: FetchLoginOptions,
+): Promise<string> {
   const serverOrigin = new URL(authorizationUrl).origin;
   const jar = new CookieJar();
-  let request: { url: string; method: 'GET' | 'POST'; form?: URLSearchParams } = { url: authorizationUrl, method: 'GET' };
+  let request: { url: string; method: 'GET' | 'POST'; form?: URLSearchParams } = {
+    url: authorizationUrl,
+    method: 'GET',
+  };
 
   for (let step = 0; step < MAX_STEPS; step += 1) {
     const response = await fetch(request.url, {
@@ -41,7 +47,8 @@ export async function completeAuthorizationWithFetch(authorizationUrl: string, o
     }
 
     const html = await response.text();
-    if (response.status !== 200) throw new Error(`sign-in page answered ${response.status}: ${html.slice(0, 300)}`);
+    if (response.status !== 200)
+      throw new Error(`sign-in page answered ${response.status}: ${html.slice(0, 300)}`);
     const form = parseForm(html, request.url);
     if (!form) throw new Error(`sign-in page has no form: ${html.slice(0, 300)}`);
     const fields = new URLSearchParams(form.hidden);
@@ -75,7 +82,12 @@ function parseForm(html: string, pageUrl: string): ParsedForm | undefined {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
 
 /** Enough of RFC 6265 for one host: name=value pairs, later Set-Cookie wins, Max-Age=0 / past Expires deletes. */
@@ -88,7 +100,11 @@ class CookieJar {
       const eq = pair?.indexOf('=') ?? -1;
       if (!pair || eq <= 0) continue;
       const name = pair.slice(0, eq).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()));
+      const expired = attributes.some(
+        (a) =>
+          /^\s*max-age=0\s*$/i.test(a) ||
+          (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()),
+      );
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, pair.slice(eq + 1).trim());
     }

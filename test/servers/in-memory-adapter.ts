@@ -50,7 +50,8 @@ export function createInMemoryStore(): InMemoryStore {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const key = keyOf(this.model, id);
-      const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? Date.now() + expiresIn * 1000 : Infinity;
+      const expiresAt =
+        typeof expiresIn === 'number' && expiresIn > 0 ? Date.now() + expiresIn * 1000 : Infinity;
       if (SECRET_MODELS.has(this.model) && !issuedSet.has(id)) {
         issued.push(id);
         issuedSet.add(id);

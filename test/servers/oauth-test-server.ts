@@ -34,7 +34,11 @@ export interface BearerValidator {
 }
 
 /** Mount point for other engineers' fake APIs (/services/data/…, /api/v1/…). Return true when handled. */
-export type ApiHandler = (req: IncomingMessage, res: ServerResponse, auth: BearerValidator) => Promise<boolean>;
+export type ApiHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: BearerValidator,
+) => Promise<boolean>;
 
 export interface OAuthTestServerOptions {
   /** Port on 127.0.0.1; default 0 = a random free port. */
@@ -93,7 +97,10 @@ export interface ServerProfile {
   /** Answers vendor-specific requests before oidc-provider; return true when handled. */
   handleRaw?(request: RawRequest, server: OAuthTestServer): Promise<boolean>;
   /** Koa middleware around oidc-provider's handling (reshape token responses, rename errors). */
-  middleware?(server: OAuthTestServer, lastGrantError: (ctx: KoaContextWithOIDC) => GrantErrorInfo | undefined): Middleware;
+  middleware?(
+    server: OAuthTestServer,
+    lastGrantError: (ctx: KoaContextWithOIDC) => GrantErrorInfo | undefined,
+  ): Middleware;
   /** Page for authorization errors that cannot be redirected (unknown client, bad redirect_uri). */
   renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): void;
 }
@@ -113,7 +120,10 @@ export interface RawRequest {
 
 const AUTO_LOGIN_DEFAULT = 'admin@acme.test';
 
-export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTestServerOptions = {}): Promise<OAuthTestServer> {
+export async function startOAuthTestServer(
+  profile: ServerProfile,
+  opts: OAuthTestServerOptions = {},
+): Promise<OAuthTestServer> {
   const store = createInMemoryStore();
   const faults = new FaultRegistry();
   const hanging = new Set<ServerResponse>();
@@ -140,7 +150,10 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
   const provider = new Provider(url, buildConfiguration());
   // Salesforce and Okta match redirect URIs exactly, port included; oidc-provider would accept any
   // loopback port for native clients (RFC 8252 §7.3). Tests need the stricter vendor behaviour.
-  provider.Client.prototype.redirectUriAllowed = function exactMatch(this: { redirectUris: string[] }, value: string) {
+  provider.Client.prototype.redirectUriAllowed = function exactMatch(
+    this: { redirectUris: string[] },
+    value: string,
+  ) {
     return this.redirectUris.includes(value);
   };
   provider.on('grant.error', (ctx: KoaContextWithOIDC, err: { error?: string; error_detail?: string }) => {
@@ -173,7 +186,12 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
     },
     issuedTokens: () => store.issuedSecrets(),
     tokenRequestCount(grantType) {
-      return requests.filter((r) => r.path === profile.routes.token && r.method === 'POST' && (grantType === undefined || r.grantType === grantType)).length;
+      return requests.filter(
+        (r) =>
+          r.path === profile.routes.token &&
+          r.method === 'POST' &&
+          (grantType === undefined || r.grantType === grantType),
+      ).length;
     },
     injectFault: (route, fault, options) => faults.inject(route, fault, options),
     clearFaults: () => faults.clear(),
@@ -221,7 +239,12 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'server_error', error_description: `test server failure: ${(err as Error).message}` }));
+      res.end(
+        JSON.stringify({
+          error: 'server_error',
+          error_description: `test server failure: ${(err as Error).message}`,
+        }),
+      );
     });
   });
 
@@ -242,7 +265,8 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
       grantType: path === profile.routes.token ? (form?.get('grant_type') ?? undefined) : undefined,
       at: Date.now(),
     });
-    for (const where of findSecretsInUrl(requestUrl, store.isIssuedSecret)) leaks.push({ path, where, at: Date.now() });
+    for (const where of findSecretsInUrl(requestUrl, store.isIssuedSecret))
+      leaks.push({ path, where, at: Date.now() });
 
     if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
 
@@ -253,13 +277,19 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
 
     if (isApi) {
       const handled = opts.apiHandler ? await opts.apiHandler(req, res, server) : false;
-      if (!handled) res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found' }));
+      if (!handled)
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'not_found' }));
       return;
     }
 
     if (path === profile.routes.authorization) rewriteAuthorizationQuery(req, requestUrl);
     // The provider's pages import remote web fonts; the tests run without a network.
-    res.setHeader('content-security-policy', "style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:");
+    res.setHeader(
+      'content-security-policy',
+      "style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:",
+    );
     providerCallback(req, res);
   }
 
@@ -305,7 +335,8 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
   }
 
   async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
+    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -316,7 +347,8 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
 
   function autoConsentMiddleware(): Middleware {
     return async (ctx, next) => {
-      if (!settings.autoConsent || !ctx.path.startsWith('/interaction/') || ctx.method !== 'GET') return next();
+      if (!settings.autoConsent || !ctx.path.startsWith('/interaction/') || ctx.method !== 'GET')
+        return next();
       const details = await provider.interactionDetails(ctx.req, ctx.res);
       const clientId = String(details.params.client_id);
       const grant = new provider.Grant({ accountId: autoLogin, clientId });
@@ -351,7 +383,12 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
       claims: { openid: ['sub'], email: ['email'], profile: ['name', 'preferred_username'] },
       findAccount: (_ctx, sub) => ({
         accountId: sub,
-        claims: () => ({ sub, email: usernameOf(sub), preferred_username: usernameOf(sub), name: displayNameOf(sub) }),
+        claims: () => ({
+          sub,
+          email: usernameOf(sub),
+          preferred_username: usernameOf(sub),
+          name: displayNameOf(sub),
+        }),
       }),
       features: {
         devInteractions: { enabled: true },
@@ -368,7 +405,8 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
         required: (_ctx, client) => pkceRequiredByClient.get(client.clientId) ?? true,
       },
       rotateRefreshToken: () => settings.rotation,
-      issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+      issueRefreshToken: async (_ctx, client, code) =>
+        client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
       ttl: {
         AccessToken: () => settings.accessTokenTtl,
         AuthorizationCode: 60,
@@ -378,12 +416,17 @@ export async function startOAuthTestServer(profile: ServerProfile, opts: OAuthTe
         Session: 24 * 3600,
         Grant: 30 * 24 * 3600,
       },
-      renderError: (ctx, out) => profile.renderError(ctx, out as { error: string; error_description?: string }),
+      renderError: (ctx, out) =>
+        profile.renderError(ctx, out as { error: string; error_description?: string }),
     };
   }
 }
 
-function describeAccessToken(token: { accountId: string; clientId?: string; scope?: string }): AccessTokenInfo {
+function describeAccessToken(token: {
+  accountId: string;
+  clientId?: string;
+  scope?: string;
+}): AccessTokenInfo {
   return { accountId: token.accountId, clientId: token.clientId ?? '', scope: token.scope ?? '' };
 }
 

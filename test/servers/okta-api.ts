@@ -56,7 +56,12 @@ function b64urlJson(part: string | undefined): Record<string, unknown> | undefin
  * ES256 key, for this method and URL (no query), with `ath` = hash of the access token. Returns why
  * it is not acceptable, or undefined when it is.
  */
-export function dpopProofProblem(proof: string | undefined, accessToken: string, method: string, htu: string): string | undefined {
+export function dpopProofProblem(
+  proof: string | undefined,
+  accessToken: string,
+  method: string,
+  htu: string,
+): string | undefined {
   if (!proof) return 'missing DPoP proof';
   const [h, p, sig] = proof.split('.');
   const header = b64urlJson(h);
@@ -65,14 +70,20 @@ export function dpopProofProblem(proof: string | undefined, accessToken: string,
   if (header['typ'] !== 'dpop+jwt' || header['alg'] !== 'ES256') return 'wrong DPoP proof type or alg';
   try {
     const key = createPublicKey({ key: header['jwk'] as import('node:crypto').JsonWebKey, format: 'jwk' });
-    const ok = verifySignature('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'));
+    const ok = verifySignature(
+      'sha256',
+      Buffer.from(`${h}.${p}`),
+      { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(sig, 'base64url'),
+    );
     if (!ok) return 'bad DPoP proof signature';
   } catch {
     return 'unusable DPoP proof key';
   }
   if (payload['htm'] !== method) return 'DPoP htm mismatch';
   if (payload['htu'] !== htu) return 'DPoP htu mismatch';
-  if (payload['ath'] !== createHash('sha256').update(accessToken).digest('base64url')) return 'DPoP ath mismatch';
+  if (payload['ath'] !== createHash('sha256').update(accessToken).digest('base64url'))
+    return 'DPoP ath mismatch';
   return undefined;
 }
 
@@ -80,13 +91,24 @@ export function createOktaApiState(partial: Partial<OktaApiState> = {}): OktaApi
   return { apps: [], logs: [], maxPageSize: 200, enforceScopes: true, faults: {}, calls: [], ...partial };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
 function oktaError(code: string, summary: string): Record<string, unknown> {
-  return { errorCode: code, errorSummary: summary, errorLink: code, errorId: 'oaeTestError', errorCauses: [] };
+  return {
+    errorCode: code,
+    errorSummary: summary,
+    errorLink: code,
+    errorId: 'oaeTestError',
+    errorCauses: [],
+  };
 }
 
 /** Parses `a eq "x" and b.c eq "y"` (the subset the app uses) into [path, value] pairs; undefined when unsupported. */
@@ -109,7 +131,13 @@ function appJson(app: TestOktaApp): Record<string, unknown> {
     status: app.status,
     signOnMode: 'SAML_2_0',
     features: app.features ?? [],
-    settings: { app: { instanceType: app.instanceType ?? 'PRODUCTION', integrationType: 'STANDARD', loginUrl: 'https://login.salesforce.com' } },
+    settings: {
+      app: {
+        instanceType: app.instanceType ?? 'PRODUCTION',
+        integrationType: 'STANDARD',
+        loginUrl: 'https://login.salesforce.com',
+      },
+    },
     _links: {},
   };
 }
@@ -122,7 +150,12 @@ function eventJson(e: TestLogEvent): Record<string, unknown> {
     displayMessage: e.displayMessage ?? null,
     severity: 'WARN',
     outcome: e.outcome ?? { result: 'FAILURE', reason: null },
-    target: e.targetIds.map((id) => ({ id, type: 'AppInstance', alternateId: 'Salesforce', displayName: 'Salesforce.com' })),
+    target: e.targetIds.map((id) => ({
+      id,
+      type: 'AppInstance',
+      alternateId: 'Salesforce',
+      displayName: 'Salesforce.com',
+    })),
     actor: { id: '0oaSystem', type: 'SystemPrincipal', displayName: 'Okta System' },
   };
 }
@@ -141,24 +174,35 @@ function page<T>(all: T[], url: URL, maxPageSize: number, baseUrl: string): { it
 export function createOktaApi(state: OktaApiState) {
   return async (req: IncomingMessage, res: ServerResponse, auth: BearerValidator): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const kind = url.pathname === '/api/v1/apps' ? 'apps' : url.pathname === '/api/v1/logs' ? 'logs' : undefined;
+    const kind =
+      url.pathname === '/api/v1/apps' ? 'apps' : url.pathname === '/api/v1/logs' ? 'logs' : undefined;
     if (!kind || req.method !== 'GET') return false;
     const baseUrl = `http://${req.headers.host ?? '127.0.0.1'}`;
 
     const token = await auth.validateBearer(req.headers.authorization);
     const dpopToken = /^DPoP\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (token && dpopToken) {
-      const problem = dpopProofProblem(String(req.headers['dpop'] ?? '') || undefined, dpopToken, req.method ?? 'GET', `${baseUrl}${url.pathname}`);
+      const problem = dpopProofProblem(
+        String(req.headers['dpop'] ?? '') || undefined,
+        dpopToken,
+        req.method ?? 'GET',
+        `${baseUrl}${url.pathname}`,
+      );
       if (problem) {
         state.calls.push(`401 dpop ${problem}`);
-        sendJson(res, 401, oktaError('E0000011', 'Invalid token provided'), { 'www-authenticate': `DPoP algs="ES256", error="invalid_dpop_proof", error_description="${problem}"` });
+        sendJson(res, 401, oktaError('E0000011', 'Invalid token provided'), {
+          'www-authenticate': `DPoP algs="ES256", error="invalid_dpop_proof", error_description="${problem}"`,
+        });
         return true;
       }
       state.calls.push('dpop ok');
     }
     if (!token) {
       state.calls.push(`401 ${kind}`);
-      sendJson(res, 401, oktaError('E0000011', 'Invalid token provided'), { 'www-authenticate': 'Bearer authorization_uri="", realm="", scope="", error="invalid_token", error_description="The token has expired.", resource=""' });
+      sendJson(res, 401, oktaError('E0000011', 'Invalid token provided'), {
+        'www-authenticate':
+          'Bearer authorization_uri="", realm="", scope="", error="invalid_token", error_description="The token has expired.", resource=""',
+      });
       return true;
     }
     const rl = state.faults.rateLimit;
@@ -175,9 +219,14 @@ export function createOktaApi(state: OktaApiState) {
     const scope = kind === 'apps' ? 'okta.apps.read' : 'okta.logs.read';
     if (state.enforceScopes && !token.scope.split(' ').includes(scope)) {
       state.calls.push(`403 scope ${kind}`);
-      sendJson(res, 403, oktaError('E0000006', 'You do not have permission to perform the requested action'), {
-        'www-authenticate': `Bearer authorization_uri="", realm="", scope="${scope}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${url.pathname}"`,
-      });
+      sendJson(
+        res,
+        403,
+        oktaError('E0000006', 'You do not have permission to perform the requested action'),
+        {
+          'www-authenticate': `Bearer authorization_uri="", realm="", scope="${scope}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${url.pathname}"`,
+        },
+      );
       return true;
     }
     if (state.faults.forbidden?.[kind]) {
@@ -193,7 +242,9 @@ export function createOktaApi(state: OktaApiState) {
       return true;
     }
     if (kind === 'apps') {
-      const matches = state.apps.filter((a) => clauses.every(([k, v]) => (k === 'name' ? a.name === v : k === 'status' ? a.status === v : false)));
+      const matches = state.apps.filter((a) =>
+        clauses.every(([k, v]) => (k === 'name' ? a.name === v : k === 'status' ? a.status === v : false)),
+      );
       const { items, link } = page(matches, url, state.maxPageSize, baseUrl);
       state.calls.push(`apps page after=${url.searchParams.get('after') ?? 0}`);
       sendJson(res, 200, items.map(appJson), { link });
@@ -203,8 +254,16 @@ export function createOktaApi(state: OktaApiState) {
     const sinceMs = since ? Date.parse(since) : -Infinity;
     const matches = state.logs
       .filter((e) => Date.parse(e.published) >= sinceMs)
-      .filter((e) => clauses.every(([k, v]) => (k === 'eventType' ? e.eventType === v : k === 'target.id' ? e.targetIds.includes(v) : false)))
-      .sort((a, b) => (url.searchParams.get('sortOrder') === 'DESCENDING' ? Date.parse(b.published) - Date.parse(a.published) : Date.parse(a.published) - Date.parse(b.published)));
+      .filter((e) =>
+        clauses.every(([k, v]) =>
+          k === 'eventType' ? e.eventType === v : k === 'target.id' ? e.targetIds.includes(v) : false,
+        ),
+      )
+      .sort((a, b) =>
+        url.searchParams.get('sortOrder') === 'DESCENDING'
+          ? Date.parse(b.published) - Date.parse(a.published)
+          : Date.parse(a.published) - Date.parse(b.published),
+      );
     const { items, link } = page(matches, url, state.maxPageSize, baseUrl);
     state.calls.push(`logs page after=${url.searchParams.get('after') ?? 0}`);
     sendJson(res, 200, items.map(eventJson), { link });

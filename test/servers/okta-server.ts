@@ -5,7 +5,12 @@
  */
 import type { Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { startOAuthTestServer, type OAuthTestServer, type OAuthTestServerOptions, type ServerProfile } from './oauth-test-server';
+import {
+  startOAuthTestServer,
+  type OAuthTestServer,
+  type OAuthTestServerOptions,
+  type ServerProfile,
+} from './oauth-test-server';
 
 export { completeAuthorizationWithFetch } from './fetch-login';
 export type { ClientRegistration, AccessTokenInfo, ApiHandler, BearerValidator } from './oauth-test-server';
@@ -20,7 +25,15 @@ export const OKTA_PATHS = {
   keys: '/oauth2/v1/keys',
 } as const;
 
-export const OKTA_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'okta.apps.read', 'okta.logs.read', 'okta.users.read'];
+export const OKTA_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'offline_access',
+  'okta.apps.read',
+  'okta.logs.read',
+  'okta.users.read',
+];
 
 export async function startOktaServer(opts: OAuthTestServerOptions = {}): Promise<OktaTestServer> {
   const profile: ServerProfile = {
@@ -45,7 +58,9 @@ export async function startOktaServer(opts: OAuthTestServerOptions = {}): Promis
   return startOAuthTestServer(profile, opts);
 }
 
-function oktaErrors(lastGrantError: (ctx: KoaContextWithOIDC) => { error: string; detail?: string } | undefined): Middleware {
+function oktaErrors(
+  lastGrantError: (ctx: KoaContextWithOIDC) => { error: string; detail?: string } | undefined,
+): Middleware {
   return async (ctx, next) => {
     await next();
     const oidcCtx = ctx as unknown as KoaContextWithOIDC;
@@ -53,7 +68,12 @@ function oktaErrors(lastGrantError: (ctx: KoaContextWithOIDC) => { error: string
     const body = ctx.body as Record<string, unknown> | undefined;
     if (typeof body?.error !== 'string') return;
     const grantType = String(oidcCtx.oidc.params?.grant_type ?? '');
-    const mapped = oktaTokenError(body.error, lastGrantError(oidcCtx)?.detail, String(body.error_description ?? ''), grantType);
+    const mapped = oktaTokenError(
+      body.error,
+      lastGrantError(oidcCtx)?.detail,
+      String(body.error_description ?? ''),
+      grantType,
+    );
     ctx.status = mapped.status;
     ctx.body = { error: mapped.error, error_description: mapped.error_description };
   };
@@ -67,11 +87,19 @@ export function oktaTokenError(
   grantType: string,
 ): { status: number; error: string; error_description: string } {
   const d = detail ?? '';
-  if (error === 'invalid_client') return { status: 401, error, error_description: "Invalid value for 'client_id' parameter." };
+  if (error === 'invalid_client')
+    return { status: 401, error, error_description: "Invalid value for 'client_id' parameter." };
   if (error !== 'invalid_grant') return { status: 400, error, error_description: description };
-  if (/DPoP proof JWT not provided/.test(d)) return { status: 400, error: 'invalid_dpop_proof', error_description: 'The DPoP proof JWT header is missing.' };
-  if (/code_verifier|code_challenge/.test(d)) return { status: 400, error, error_description: 'PKCE verification failed.' };
-  if (grantType === 'authorization_code') return { status: 400, error, error_description: 'The authorization code is invalid or has expired.' };
+  if (/DPoP proof JWT not provided/.test(d))
+    return {
+      status: 400,
+      error: 'invalid_dpop_proof',
+      error_description: 'The DPoP proof JWT header is missing.',
+    };
+  if (/code_verifier|code_challenge/.test(d))
+    return { status: 400, error, error_description: 'PKCE verification failed.' };
+  if (grantType === 'authorization_code')
+    return { status: 400, error, error_description: 'The authorization code is invalid or has expired.' };
   return { status: 400, error, error_description: 'The refresh token is invalid or expired.' };
 }
 

@@ -41,7 +41,8 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
 export function findSecretsInUrl(url: URL, isIssuedSecret: (value: string) => boolean): string[] {
   const places: string[] = [];
   for (const [name, value] of url.searchParams) {
-    if (name === 'oauth_token' || name === 'access_token' || isIssuedSecret(value)) places.push(`query:${name}`);
+    if (name === 'oauth_token' || name === 'access_token' || isIssuedSecret(value))
+      places.push(`query:${name}`);
   }
   for (const segment of url.pathname.split('/')) {
     if (segment && isIssuedSecret(decodeURIComponent(segment))) places.push('path');

@@ -68,7 +68,12 @@ function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 function xmlUnescape(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 function envelope(body: string): string {
@@ -80,7 +85,11 @@ function envelope(body: string): string {
 
 function sendSoapFault(res: ServerResponse, fault: SoapFaultSpec): void {
   res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' });
-  res.end(envelope(`<soapenv:Fault><faultcode>sf:${xmlEscape(fault.code)}</faultcode><faultstring>${xmlEscape(fault.message)}</faultstring></soapenv:Fault>`));
+  res.end(
+    envelope(
+      `<soapenv:Fault><faultcode>sf:${xmlEscape(fault.code)}</faultcode><faultstring>${xmlEscape(fault.message)}</faultstring></soapenv:Fault>`,
+    ),
+  );
 }
 
 function sendSoap(res: ServerResponse, body: string): void {
@@ -144,11 +153,17 @@ function handleMetadata(state: SalesforceApiState, xml: string, res: ServerRespo
     state.calls.push(`listMetadata:${type}`);
     if (type === 'ConnectedApp') {
       if (state.faults.connectedApps) return sendSoapFault(res, state.faults.connectedApps);
-      return sendSoap(res, `<listMetadataResponse>${state.connectedApps.map((a) => listResult(type, a.fullName)).join('')}</listMetadataResponse>`);
+      return sendSoap(
+        res,
+        `<listMetadataResponse>${state.connectedApps.map((a) => listResult(type, a.fullName)).join('')}</listMetadataResponse>`,
+      );
     }
     if (type === 'ExtlClntAppGlobalOauthSettings') {
       if (state.faults.externalClientApps) return sendSoapFault(res, state.faults.externalClientApps);
-      return sendSoap(res, `<listMetadataResponse>${state.externalClientApps.map((a) => listResult(type, a.fullName)).join('')}</listMetadataResponse>`);
+      return sendSoap(
+        res,
+        `<listMetadataResponse>${state.externalClientApps.map((a) => listResult(type, a.fullName)).join('')}</listMetadataResponse>`,
+      );
     }
     return sendSoap(res, '<listMetadataResponse></listMetadataResponse>');
   }
@@ -156,17 +171,29 @@ function handleMetadata(state: SalesforceApiState, xml: string, res: ServerRespo
     const type = tagValues(xml, 'type')[0] ?? '';
     const names = tagValues(xml, 'fullNames');
     state.calls.push(`readMetadata:${type}:${names.length}`);
-    if (names.length > 10) return sendSoapFault(res, { code: 'INVALID_CROSS_REFERENCE_KEY', message: 'Too many full names: at most 10 per call' });
+    if (names.length > 10)
+      return sendSoapFault(res, {
+        code: 'INVALID_CROSS_REFERENCE_KEY',
+        message: 'Too many full names: at most 10 per call',
+      });
     let records = '';
     if (type === 'OauthOidcSettings') {
       if (state.faults.orgSettings) return sendSoapFault(res, state.faults.orgSettings);
-      records = names.includes('OauthOidc') ? `<records xsi:type="OauthOidcSettings"><fullName>OauthOidc</fullName>${field('isPkceRequired', state.orgPkceRequired)}</records>` : '';
+      records = names.includes('OauthOidc')
+        ? `<records xsi:type="OauthOidcSettings"><fullName>OauthOidc</fullName>${field('isPkceRequired', state.orgPkceRequired)}</records>`
+        : '';
     } else if (type === 'ConnectedApp') {
       if (state.faults.connectedApps) return sendSoapFault(res, state.faults.connectedApps);
-      records = names.map((n) => state.connectedApps.find((a) => a.fullName === n)).map((a) => (a ? connectedAppRecord(a) : '<records xsi:nil="true"/>')).join('');
+      records = names
+        .map((n) => state.connectedApps.find((a) => a.fullName === n))
+        .map((a) => (a ? connectedAppRecord(a) : '<records xsi:nil="true"/>'))
+        .join('');
     } else if (type === 'ExtlClntAppGlobalOauthSettings') {
       if (state.faults.externalClientApps) return sendSoapFault(res, state.faults.externalClientApps);
-      records = names.map((n) => state.externalClientApps.find((a) => a.fullName === n)).map((a) => (a ? ecaRecord(a) : '<records xsi:nil="true"/>')).join('');
+      records = names
+        .map((n) => state.externalClientApps.find((a) => a.fullName === n))
+        .map((a) => (a ? ecaRecord(a) : '<records xsi:nil="true"/>'))
+        .join('');
     }
     return sendSoap(res, `<readMetadataResponse><result>${records}</result></readMetadataResponse>`);
   }
@@ -180,7 +207,13 @@ export function parseSoqlInList(soql: string): string[] | undefined {
   return [...(m[1] ?? '').matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((x) => (x[1] ?? '').replace(/\\(.)/g, '$1'));
 }
 
-function handleQuery(state: SalesforceApiState, version: string, soql: string, res: ServerResponse, baseUrl: string): void {
+function handleQuery(
+  state: SalesforceApiState,
+  version: string,
+  soql: string,
+  res: ServerResponse,
+  baseUrl: string,
+): void {
   const from = /\bFROM\s+(\w+)/i.exec(soql)?.[1] ?? '';
   state.calls.push(`query:${from}`);
   const recordOf = (type: string, id: string, fields: Record<string, unknown>): Record<string, unknown> => ({
@@ -188,12 +221,22 @@ function handleQuery(state: SalesforceApiState, version: string, soql: string, r
     ...fields,
   });
   if (/^Organization$/i.test(from)) {
-    const records = [recordOf('Organization', '00D5g000004PkCeEAK', { Id: '00D5g000004PkCeEAK', Name: 'Acme Test', IsSandbox: false, InstanceName: baseUrl })];
+    const records = [
+      recordOf('Organization', '00D5g000004PkCeEAK', {
+        Id: '00D5g000004PkCeEAK',
+        Name: 'Acme Test',
+        IsSandbox: false,
+        InstanceName: baseUrl,
+      }),
+    ];
     return sendJson(res, 200, { totalSize: 1, done: true, records });
   }
   if (/^OauthToken$/i.test(from)) {
     const fault = state.faults.oauthTokenQuery;
-    if (fault) return sendJson(res, fault.code === 'INVALID_TYPE' ? 400 : 403, [{ message: fault.message, errorCode: fault.code }]);
+    if (fault)
+      return sendJson(res, fault.code === 'INVALID_TYPE' ? 400 : 403, [
+        { message: fault.message, errorCode: fault.code },
+      ]);
     const names = parseSoqlInList(soql);
     const rows = state.oauthTokens
       .filter((t) => !names || names.includes(t.AppName))
@@ -214,7 +257,11 @@ export function createSalesforceApi(state: SalesforceApiState) {
       const sessionId = tagValues(xml, 'sessionId')[0];
       // Salesforce answers an expired session on SOAP with HTTP 500 + INVALID_SESSION_ID (jsforce refreshes on it).
       if (!sessionId || !(await auth.validateBearer(`Bearer ${sessionId}`))) {
-        sendSoapFault(res, { code: 'INVALID_SESSION_ID', message: 'Invalid Session ID found in SessionHeader: Illegal Session. Session not found, missing session hash' });
+        sendSoapFault(res, {
+          code: 'INVALID_SESSION_ID',
+          message:
+            'Invalid Session ID found in SessionHeader: Illegal Session. Session not found, missing session hash',
+        });
         return true;
       }
       handleMetadata(state, xml, res);

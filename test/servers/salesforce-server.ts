@@ -45,7 +45,9 @@ export function salesforceUserIdOf(accountId: string): string {
   return `005${createHash('sha256').update(accountId).digest('hex').slice(0, 15).toUpperCase()}`;
 }
 
-export async function startSalesforceServer(opts: OAuthTestServerOptions = {}): Promise<SalesforceTestServer> {
+export async function startSalesforceServer(
+  opts: OAuthTestServerOptions = {},
+): Promise<SalesforceTestServer> {
   // Salesforce signs `id + issued_at` with the consumer secret; a public client cannot check it.
   const signingSecret = randomBytes(32);
   const accountsByUserId = new Map<string, string>();
@@ -66,7 +68,9 @@ export async function startSalesforceServer(opts: OAuthTestServerOptions = {}): 
     defaultAccessTokenTtl: 2 * 3600, // Salesforce's default session timeout
     mapRequestedScope: (scope) => {
       const scopes = scope.split(' ').filter(Boolean);
-      return scopes.includes('refresh_token') && !scopes.includes('offline_access') ? [...scopes, 'offline_access'].join(' ') : scope;
+      return scopes.includes('refresh_token') && !scopes.includes('offline_access')
+        ? [...scopes, 'offline_access'].join(' ')
+        : scope;
     },
     faultRouteOf: (path): FaultRoute | undefined => {
       if (path === SALESFORCE_PATHS.revoke) return 'revoke';
@@ -74,26 +78,42 @@ export async function startSalesforceServer(opts: OAuthTestServerOptions = {}): 
       return undefined;
     },
     handleRaw: async (request, server) =>
-      (await handleIdentity(request, server)) || (await handleRevoke(request, server)) || rejectVendorTokenQuirks(request),
-    middleware: (server, lastGrantError) => salesforceShape(server, lastGrantError, (accountId) => identityUrlOf(server.url, accountId), signingSecret),
+      (await handleIdentity(request, server)) ||
+      (await handleRevoke(request, server)) ||
+      rejectVendorTokenQuirks(request),
+    middleware: (server, lastGrantError) =>
+      salesforceShape(
+        server,
+        lastGrantError,
+        (accountId) => identityUrlOf(server.url, accountId),
+        signingSecret,
+      ),
     renderError: (ctx, out) => {
       // Salesforce shows unredirectable errors as a bare "error=…&error_description=…" page.
       const mapped = salesforceAuthorizeError(out.error, out.error_description);
       ctx.status = 400;
       ctx.type = 'text/plain';
-      ctx.body = new URLSearchParams({ error: mapped.error, error_description: mapped.error_description }).toString().replace(/\+/g, '%20');
+      ctx.body = new URLSearchParams({ error: mapped.error, error_description: mapped.error_description })
+        .toString()
+        .replace(/\+/g, '%20');
     },
   };
 
   const base = await startOAuthTestServer(profile, opts);
-  return Object.assign(base, { orgId: TEST_ORG_ID, identityUrlOf: (accountId: string) => identityUrlOf(base.url, accountId) });
+  return Object.assign(base, {
+    orgId: TEST_ORG_ID,
+    identityUrlOf: (accountId: string) => identityUrlOf(base.url, accountId),
+  });
 
   async function handleIdentity({ req, res, url }: RawRequest, server: OAuthTestServer): Promise<boolean> {
     const match = IDENTITY_PATH.exec(url.pathname);
     if (!match) return false;
     if (url.searchParams.has('oauth_token') || url.searchParams.has('access_token')) {
       // RFC 6750 §5.3: tokens in URLs end up in logs. The request was already recorded as a leak.
-      sendJson(res, 400, { error: 'invalid_request', error_description: 'access token must be sent in the Authorization header' });
+      sendJson(res, 400, {
+        error: 'invalid_request',
+        error_description: 'access token must be sent in the Authorization header',
+      });
       return true;
     }
     const auth = await server.validateBearer(req.headers.authorization);
@@ -114,7 +134,10 @@ export async function startSalesforceServer(opts: OAuthTestServerOptions = {}): 
     if (url.pathname !== SALESFORCE_PATHS.revoke) return false;
     const token = form?.get('token') ?? url.searchParams.get('token');
     if (!token) {
-      sendJson(res, 400, { error: 'unsupported_token_type', error_description: 'this token type is not supported' });
+      sendJson(res, 400, {
+        error: 'unsupported_token_type',
+        error_description: 'this token type is not supported',
+      });
       return true;
     }
     // Revoking a refresh token revokes the access tokens issued with it (Salesforce docs).
@@ -200,7 +223,12 @@ function salesforceShape(
       if (ctx.status === 200 && typeof body?.access_token === 'string') {
         ctx.body = await salesforceTokenResponse(server, body, grantType, identityUrlOf, signingSecret);
       } else if (typeof body?.error === 'string') {
-        const mapped = salesforceTokenError(body.error, lastGrantError(oidcCtx)?.detail, String(body.error_description ?? ''), grantType);
+        const mapped = salesforceTokenError(
+          body.error,
+          lastGrantError(oidcCtx)?.detail,
+          String(body.error_description ?? ''),
+          grantType,
+        );
         ctx.status = 400;
         ctx.body = { error: mapped.error, error_description: mapped.error_description };
         ctx.remove('www-authenticate');
@@ -228,7 +256,9 @@ async function salesforceTokenResponse(
   const issuedAt = String(Date.now()); // epoch milliseconds, as a string
   const shaped: Record<string, unknown> = {
     access_token: accessToken,
-    signature: createHmac('sha256', signingSecret).update(id + issuedAt).digest('base64'),
+    signature: createHmac('sha256', signingSecret)
+      .update(id + issuedAt)
+      .digest('base64'),
     scope: salesforceScope(String(body.scope ?? '')),
     instance_url: server.url,
     id,
@@ -244,7 +274,8 @@ async function salesforceTokenResponse(
 
 function salesforceScope(scope: string): string {
   const scopes = scope.split(' ').filter((s) => s && s !== 'offline_access');
-  if (scope.split(' ').includes('offline_access') && !scopes.includes('refresh_token')) scopes.push('refresh_token');
+  if (scope.split(' ').includes('offline_access') && !scopes.includes('refresh_token'))
+    scopes.push('refresh_token');
   return scopes.join(' ');
 }
 
@@ -258,7 +289,8 @@ function salesforceRedirect(location: string): string {
   if (!target.searchParams.has('code') && !target.searchParams.has('error')) return location;
   target.searchParams.delete('iss');
   const description = target.searchParams.get('error_description');
-  if (description && /requires PKCE/i.test(description)) target.searchParams.set('error_description', 'missing required code challenge');
+  if (description && /requires PKCE/i.test(description))
+    target.searchParams.set('error_description', 'missing required code challenge');
   return target.toString();
 }
 
@@ -268,22 +300,35 @@ export interface VendorError {
 }
 
 /** Salesforce's wording for token-endpoint failures (from field reports, notes/salesforce.md). */
-export function salesforceTokenError(error: string, detail: string | undefined, description: string, grantType: string): VendorError {
+export function salesforceTokenError(
+  error: string,
+  detail: string | undefined,
+  description: string,
+  grantType: string,
+): VendorError {
   const d = detail ?? '';
-  if (error === 'invalid_client') return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
-  if (error === 'invalid_request' && /code_verifier/.test(description)) return { error: 'invalid_grant', error_description: 'invalid code verifier' };
+  if (error === 'invalid_client')
+    return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
+  if (error === 'invalid_request' && /code_verifier/.test(description))
+    return { error: 'invalid_grant', error_description: 'invalid code verifier' };
   if (error !== 'invalid_grant') return { error, error_description: description };
-  if (/does not match code_challenge|code_verifier must be provided/.test(d)) return { error: 'invalid_grant', error_description: 'invalid code verifier' };
-  if (/unsupported code_challenge_method/.test(d)) return { error: 'invalid_grant', error_description: 'unexpected code verifier' };
-  if (/redirect_uri/.test(d)) return { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' };
-  if (grantType === 'authorization_code') return { error: 'invalid_grant', error_description: 'expired authorization code' };
+  if (/does not match code_challenge|code_verifier must be provided/.test(d))
+    return { error: 'invalid_grant', error_description: 'invalid code verifier' };
+  if (/unsupported code_challenge_method/.test(d))
+    return { error: 'invalid_grant', error_description: 'unexpected code verifier' };
+  if (/redirect_uri/.test(d))
+    return { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' };
+  if (grantType === 'authorization_code')
+    return { error: 'invalid_grant', error_description: 'expired authorization code' };
   return { error: 'invalid_grant', error_description: 'expired access/refresh token' };
 }
 
 /** Salesforce's wording for authorization errors shown on its own page. */
 export function salesforceAuthorizeError(error: string, description: string | undefined): VendorError {
-  if (error === 'invalid_client') return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
-  if (error === 'invalid_redirect_uri') return { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' };
+  if (error === 'invalid_client')
+    return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
+  if (error === 'invalid_redirect_uri')
+    return { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' };
   return { error, error_description: description ?? '' };
 }
 

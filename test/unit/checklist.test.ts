@@ -37,17 +37,27 @@ describe('checklist content', () => {
     expect(ids).toContain('sf.open-app-manager');
   });
 
-  it('holds the article\'s 3 prerequisites, 6 Salesforce actions and 8 Okta actions, in order', () => {
+  it("holds the article's 3 prerequisites, 6 Salesforce actions and 8 Okta actions, in order", () => {
     expect(section('prereq').items.filter((i) => i.kind === 'prerequisite')).toHaveLength(3);
     expect(section('sf').items.filter((i) => i.kind === 'action')).toHaveLength(6);
     expect(section('okta').items.filter((i) => i.kind === 'action')).toHaveLength(8);
-    expect(section('sf').items.map((i) => i.id).indexOf('sf.require-pkce')).toBeLessThan(
-      section('sf').items.map((i) => i.id).indexOf('sf.save'),
+    expect(
+      section('sf')
+        .items.map((i) => i.id)
+        .indexOf('sf.require-pkce'),
+    ).toBeLessThan(
+      section('sf')
+        .items.map((i) => i.id)
+        .indexOf('sf.save'),
     );
   });
 
   it('names every UI label the article tells the admin to click', () => {
-    const text = norm(allItems().map((i) => `${i.title} ${i.detail ?? ''}`).join(' '));
+    const text = norm(
+      allItems()
+        .map((i) => `${i.title} ${i.detail ?? ''}`)
+        .join(' '),
+    );
     for (const label of [
       'App Manager',
       'Require Proof Key for Code Exchange (PKCE) Extension',
@@ -62,7 +72,12 @@ describe('checklist content', () => {
       'SAML',
       'Workflows Salesforce Connector',
     ]) {
-      expect(article.toLowerCase()).toContain(label.toLowerCase().replace(/ \(.*$/, '').replace(/ >.*$/, ''));
+      expect(article.toLowerCase()).toContain(
+        label
+          .toLowerCase()
+          .replace(/ \(.*$/, '')
+          .replace(/ >.*$/, ''),
+      );
       expect(text).toContain(norm(label).trim());
     }
   });
@@ -81,14 +96,33 @@ describe('checklist content', () => {
     expect(g.source).toBe('guidance');
     expect(g.items.every((i) => i.source === 'guidance')).toBe(true);
     const text = g.items.map((i) => `${i.title} ${i.detail ?? ''} ${(i.substeps ?? []).join(' ')}`).join(' ');
-    for (const s of ['External Client Apps', 'disabled', 'Retry Selected', 'five most recent tokens', 'credentials used to connect to the API were invalid', 'OAuth Refresh Error', 'Reauthorize', OKTA_PROVISIONING_CALLBACK_URL, '2–10 minutes']) {
+    for (const s of [
+      'External Client Apps',
+      'disabled',
+      'Retry Selected',
+      'five most recent tokens',
+      'credentials used to connect to the API were invalid',
+      'OAuth Refresh Error',
+      'Reauthorize',
+      OKTA_PROVISIONING_CALLBACK_URL,
+      '2–10 minutes',
+    ]) {
       expect(text).toContain(s);
     }
   });
 
   it('maps every required verification check to at least one item', () => {
     const used = new Set(allItems().flatMap((i) => i.checkIds ?? []));
-    for (const c of ['salesforce.okta-app.pkce-required', 'salesforce.okta-app.tokens', 'okta.salesforce-app.found', 'okta.provisioning.auth-failures', 'okta.provisioning.pkce-enabled', 'salesforce.org.pkce-required', 'salesforce.signin.pkce', 'salesforce.okta-app.found']) {
+    for (const c of [
+      'salesforce.okta-app.pkce-required',
+      'salesforce.okta-app.tokens',
+      'okta.salesforce-app.found',
+      'okta.provisioning.auth-failures',
+      'okta.provisioning.pkce-enabled',
+      'salesforce.org.pkce-required',
+      'salesforce.signin.pkce',
+      'salesforce.okta-app.found',
+    ]) {
       expect(used.has(c as never), c).toBe(true);
     }
     expect(findItem('okta.enable-pkce')?.checkIds).toEqual(['okta.provisioning.pkce-enabled']);
@@ -131,7 +165,11 @@ describe('progress and view model', () => {
 
   it('summarises done/total/percent over tickable items only', () => {
     expect(summarizeProgress({})).toEqual({ done: 0, total, percent: 0 });
-    const p: ChecklistProgress = { 'sf.save': { done: true }, 'scope.saml-only': { done: true }, 'sf.log-in': { done: false } };
+    const p: ChecklistProgress = {
+      'sf.save': { done: true },
+      'scope.saml-only': { done: true },
+      'sf.log-in': { done: false },
+    };
     expect(summarizeProgress(p)).toEqual({ done: 1, total, percent: Math.floor(100 / total) });
     const all = Object.fromEntries(allItems().map((i) => [i.id, { done: true }]));
     expect(summarizeProgress(all).percent).toBe(100);
@@ -146,13 +184,36 @@ describe('progress and view model', () => {
 
   it('view marks next step, verified items and conflicts', () => {
     const at = '2026-07-01T00:00:00.000Z';
-    const view = buildChecklistView('acme', {
-      'sf.require-pkce': { done: true, doneBy: 'admin', evidence: { checkId: 'salesforce.okta-app.pkce-required', status: 'fail', summary: 'PKCE not required', at } },
-      'okta.select-salesforce-app': { done: false, evidence: { checkId: 'okta.salesforce-app.found', status: 'pass', summary: 'Found', at } },
-      'sf.save': { done: true, evidence: { checkId: 'salesforce.okta-app.pkce-required', status: 'pass', summary: 'ok', at } },
-    }, new Date('2026-07-01T00:00:00Z'));
+    const view = buildChecklistView(
+      'acme',
+      {
+        'sf.require-pkce': {
+          done: true,
+          doneBy: 'admin',
+          evidence: {
+            checkId: 'salesforce.okta-app.pkce-required',
+            status: 'fail',
+            summary: 'PKCE not required',
+            at,
+          },
+        },
+        'okta.select-salesforce-app': {
+          done: false,
+          evidence: { checkId: 'okta.salesforce-app.found', status: 'pass', summary: 'Found', at },
+        },
+        'sf.save': {
+          done: true,
+          evidence: { checkId: 'salesforce.okta-app.pkce-required', status: 'pass', summary: 'ok', at },
+        },
+      },
+      new Date('2026-07-01T00:00:00Z'),
+    );
     const items = view.sections.flatMap((s) => s.items);
-    const byId = (id: string) => must(items.find((i) => i.id === id), id);
+    const byId = (id: string) =>
+      must(
+        items.find((i) => i.id === id),
+        id,
+      );
     expect(byId('sf.require-pkce').conflict).toBe('check-failed');
     expect(byId('okta.select-salesforce-app').conflict).toBe('check-passed-not-ticked');
     expect(byId('sf.save').verifiedByCheck).toBe(true);
@@ -161,7 +222,12 @@ describe('progress and view model', () => {
     expect(items.filter((i) => i.isNext)).toHaveLength(1);
     expect(view.deadline.phase).toBe('enforced');
     expect(view.summary.done).toBe(2);
-    expect(must(view.sections.find((s) => s.id === 'sf'), 'sf section').summary).toEqual({ done: 2, total: 6, percent: 33 });
+    expect(
+      must(
+        view.sections.find((s) => s.id === 'sf'),
+        'sf section',
+      ).summary,
+    ).toEqual({ done: 2, total: 6, percent: 33 });
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
   });
 });

@@ -20,7 +20,17 @@ describe('pkce-pilot CLI dispatch', () => {
     const io = captureIo();
     expect(await runCli(['--help'], io)).toBe(0);
     const text = io.stdout.join('\n');
-    for (const c of ['org add', 'org list', 'org remove', 'login', 'status', 'logout', 'checklist', 'verify', 'report']) {
+    for (const c of [
+      'org add',
+      'org list',
+      'org remove',
+      'login',
+      'status',
+      'logout',
+      'checklist',
+      'verify',
+      'report',
+    ]) {
       expect(text).toContain(c);
     }
   });
@@ -31,7 +41,17 @@ describe('pkce-pilot CLI dispatch', () => {
   });
 
   it('has --help for every command', async () => {
-    for (const argv of [['org', 'add'], ['org', 'list'], ['org', 'remove'], ['login'], ['status'], ['logout'], ['checklist'], ['verify'], ['report']]) {
+    for (const argv of [
+      ['org', 'add'],
+      ['org', 'list'],
+      ['org', 'remove'],
+      ['login'],
+      ['status'],
+      ['logout'],
+      ['checklist'],
+      ['verify'],
+      ['report'],
+    ]) {
       const io = captureIo();
       expect(await runCli([...argv, '--help'], io)).toBe(0);
       expect(io.stdout.join('\n')).toMatch(/^Usage: pkce-pilot /);
@@ -59,17 +79,26 @@ describe('pkce-pilot CLI dispatch', () => {
   it('adds, lists and refuses a duplicate org; bad URLs are explained', async () => {
     const env = tempHome();
     let io = captureIo(env);
-    expect(await runCli(['org', 'add', 'acme', '--login-url', 'https://Acme.my.salesforce.com/', '--client-id', '3MVG9abc'], io)).toBe(0);
+    expect(
+      await runCli(
+        ['org', 'add', 'acme', '--login-url', 'https://Acme.my.salesforce.com/', '--client-id', '3MVG9abc'],
+        io,
+      ),
+    ).toBe(0);
     expect(io.stdout.join('\n')).toContain('http://127.0.0.1:7171/oauth/callback');
     io = captureIo(env);
     expect(await runCli(['org', 'list', '--json'], io)).toBe(0);
     const list = JSON.parse(io.stdout.join('\n')) as { alias: string; salesforce: { baseUrl: string } }[];
-    expect(list.map((o) => [o.alias, o.salesforce.baseUrl])).toEqual([['acme', 'https://acme.my.salesforce.com']]);
+    expect(list.map((o) => [o.alias, o.salesforce.baseUrl])).toEqual([
+      ['acme', 'https://acme.my.salesforce.com'],
+    ]);
     io = captureIo(env);
     expect(await runCli(['org', 'add', 'acme', '--login-url', 'production', '--client-id', 'x'], io)).toBe(1);
     expect(io.stderr.join('\n')).toMatch(/already/i);
     io = captureIo(env);
-    expect(await runCli(['org', 'add', 'beta', '--login-url', 'http://evil.example.com', '--client-id', 'x'], io)).toBe(1);
+    expect(
+      await runCli(['org', 'add', 'beta', '--login-url', 'http://evil.example.com', '--client-id', 'x'], io),
+    ).toBe(1);
     expect(io.stderr.join('\n')).toMatch(/https/i);
   });
 

@@ -17,9 +17,19 @@ function manualSignIn(emit: (e: AppEvent) => void, opened: string[]) {
     async start(alias, provider) {
       opened.push('https://login.example/authorize?client_id=x&code_challenge=abc');
       emit(signInEventToAppEvent({ alias, provider, phase: 'waiting-for-browser' }));
-      const done = new Promise<SignInStatus>((resolve, reject) => (settle[`${alias}/${provider}`] = { resolve, reject }));
+      const done = new Promise<SignInStatus>(
+        (resolve, reject) => (settle[`${alias}/${provider}`] = { resolve, reject }),
+      );
       done.then(
-        (s) => emit(signInEventToAppEvent({ alias, provider, phase: 'signed-in', message: `Signed in as ${s.username}` })),
+        (s) =>
+          emit(
+            signInEventToAppEvent({
+              alias,
+              provider,
+              phase: 'signed-in',
+              message: `Signed in as ${s.username}`,
+            }),
+          ),
         () => emit(signInEventToAppEvent({ alias, provider, phase: 'cancelled' })),
       );
       return { authorizationUrl: 'https://login.example/authorize', done };
@@ -30,7 +40,13 @@ function manualSignIn(emit: (e: AppEvent) => void, opened: string[]) {
     },
     signOut: async () => undefined,
     status: async (alias: string, provider: ProviderId) =>
-      ({ alias, provider, signedIn: true, username: 'admin@acme.com', accessToken: 'SECRET-TOKEN' }) as SignInStatus,
+      ({
+        alias,
+        provider,
+        signedIn: true,
+        username: 'admin@acme.com',
+        accessToken: 'SECRET-TOKEN',
+      }) as SignInStatus,
   };
   return { service, settle };
 }
@@ -52,7 +68,8 @@ describe('createAppApi over real stores', () => {
     api = createAppApi({
       orgs: new OrgStore(dir),
       progress: new ProgressStore(dir),
-      signIn: sign.service, removeOrg: async () => {},
+      signIn: sign.service,
+      removeOrg: async () => {},
       openExternal: async (u) => void opened.push(u),
       emit: (e) => void events.push(e),
       info: { name: 'PKCE Pilot', version: '0.1.0', platform: 'linux', dataFolder: dir },
@@ -62,20 +79,44 @@ describe('createAppApi over real stores', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const addAcme = () =>
-    api['orgs.add']({ alias: 'acme', salesforceLoginUrl: 'acme.my.salesforce.com', clientId: '3MVG9abc', redirect: 'loopback', oktaOrgUrl: 'https://acme-admin.okta.com', oktaClientId: '0oaX' });
+    api['orgs.add']({
+      alias: 'acme',
+      salesforceLoginUrl: 'acme.my.salesforce.com',
+      clientId: '3MVG9abc',
+      redirect: 'loopback',
+      oktaOrgUrl: 'https://acme-admin.okta.com',
+      oktaClientId: '0oaX',
+    });
 
   it('adds an org with normalised URLs and the callback URLs to register', async () => {
     const org = await addAcme();
     expect(org.salesforce.baseUrl).toBe('https://acme.my.salesforce.com');
     expect(org.okta?.baseUrl).toBe('https://acme.okta.com');
-    expect(org.callbackUrls).toEqual(['com.pkcepilot.app:/oauth/callback', 'http://127.0.0.1:7171/oauth/callback']);
+    expect(org.callbackUrls).toEqual([
+      'com.pkcepilot.app:/oauth/callback',
+      'http://127.0.0.1:7171/oauth/callback',
+    ]);
     expect((await api['orgs.list']({})).orgs.map((o) => o.alias)).toEqual(['acme']);
     expect(events).toContainEqual({ type: 'orgs-changed' });
   });
 
   it('names the bad field in plain words', async () => {
-    await expect(api['orgs.add']({ alias: 'x', salesforceLoginUrl: 'http://evil.example', clientId: 'a', redirect: 'loopback' })).rejects.toThrow(/must use https/);
-    await expect(api['orgs.add']({ alias: 'bad alias', salesforceLoginUrl: 'production', clientId: 'a', redirect: 'loopback' })).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(
+      api['orgs.add']({
+        alias: 'x',
+        salesforceLoginUrl: 'http://evil.example',
+        clientId: 'a',
+        redirect: 'loopback',
+      }),
+    ).rejects.toThrow(/must use https/);
+    await expect(
+      api['orgs.add']({
+        alias: 'bad alias',
+        salesforceLoginUrl: 'production',
+        clientId: 'a',
+        redirect: 'loopback',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid-input' });
     await addAcme();
     await expect(addAcme()).rejects.toMatchObject({ code: 'already-exists' });
   });
@@ -88,19 +129,33 @@ describe('createAppApi over real stores', () => {
     expect(Date.parse(item?.progress.doneAt ?? '')).not.toBeNaN();
     await api['checklist.setNote']({ alias: 'acme', itemId: 'sf.log-in', note: 'used the integration user' });
     // A second facade over the same folder (= app restart) sees the same progress.
-    const again = createAppApi({ orgs: new OrgStore(dir), progress: new ProgressStore(dir), signIn: sign.service, removeOrg: async () => {}, openExternal: async () => {}, emit: () => {}, info: { name: '', version: '', platform: '', dataFolder: dir } });
+    const again = createAppApi({
+      orgs: new OrgStore(dir),
+      progress: new ProgressStore(dir),
+      signIn: sign.service,
+      removeOrg: async () => {},
+      openExternal: async () => {},
+      emit: () => {},
+      info: { name: '', version: '', platform: '', dataFolder: dir },
+    });
     const view = await again['checklist.get']({ alias: 'acme' });
     const kept = view.sections.flatMap((s) => s.items).find((i) => i.id === 'sf.log-in');
     expect(kept?.progress.note).toBe('used the integration user');
     expect(view.summary.done).toBe(1);
-    await expect(api['checklist.setDone']({ alias: 'acme', itemId: 'scope.saml-only', done: true })).rejects.toThrow(/information only/);
-    await expect(api['checklist.setDone']({ alias: 'acme', itemId: 'sf.nope', done: true })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(
+      api['checklist.setDone']({ alias: 'acme', itemId: 'scope.saml-only', done: true }),
+    ).rejects.toThrow(/information only/);
+    await expect(
+      api['checklist.setDone']({ alias: 'acme', itemId: 'sf.nope', done: true }),
+    ).rejects.toMatchObject({ code: 'not-found' });
     await expect(api['checklist.get']({ alias: 'ghost' })).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('rejects inputs that bypass the contract (strict at the core boundary too)', async () => {
     await addAcme();
-    await expect(api['checklist.get']({ alias: 'acme', extra: 1 } as never)).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(api['checklist.get']({ alias: 'acme', extra: 1 } as never)).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
   });
 
   it('reports sign-in phases as events and never returns secrets in status', async () => {
@@ -108,9 +163,17 @@ describe('createAppApi over real stores', () => {
     const r = await api['signIn.start']({ alias: 'acme', provider: 'salesforce' });
     expect(r.phase).toBe('waiting-for-browser');
     expect(opened).toHaveLength(1);
-    sign.settle['acme/salesforce']?.resolve({ alias: 'acme', provider: 'salesforce', signedIn: true, username: 'admin@acme.com' });
+    sign.settle['acme/salesforce']?.resolve({
+      alias: 'acme',
+      provider: 'salesforce',
+      signedIn: true,
+      username: 'admin@acme.com',
+    });
     await tick();
-    expect(events.filter((e) => e.type === 'sign-in').map((e) => e.type === 'sign-in' && e.phase)).toEqual(['waiting-for-browser', 'signed-in']);
+    expect(events.filter((e) => e.type === 'sign-in').map((e) => e.type === 'sign-in' && e.phase)).toEqual([
+      'waiting-for-browser',
+      'signed-in',
+    ]);
     await api['signIn.start']({ alias: 'acme', provider: 'okta' });
     await api['signIn.cancel']({ alias: 'acme', provider: 'okta' });
     await tick();
@@ -141,11 +204,31 @@ describe('createAppApi over real stores', () => {
   it('records verification checks as evidence on the items they confirm', async () => {
     await addAcme();
     const withVerify = createAppApi({
-      orgs: new OrgStore(dir), progress: new ProgressStore(dir), signIn: sign.service, removeOrg: async () => {}, openExternal: async () => {}, emit: (e) => void events.push(e),
+      orgs: new OrgStore(dir),
+      progress: new ProgressStore(dir),
+      signIn: sign.service,
+      removeOrg: async () => {},
+      openExternal: async () => {},
+      emit: (e) => void events.push(e),
       info: { name: '', version: '', platform: '', dataFolder: dir },
       // As CoreServices.verifyOne does: run, then record the verdicts as checklist evidence.
       verify: async (alias) => {
-        const result = { org: alias, checkedAt: '2026-07-05T10:00:00.000Z', checks: [{ id: 'salesforce.okta-app.pkce-required' as const, status: 'pass' as const, summary: 'Okta app requires PKCE', evidence: { api: 'Metadata API', values: { isPkceRequired: true }, at: '2026-07-05T10:00:00.000Z' } }] };
+        const result = {
+          org: alias,
+          checkedAt: '2026-07-05T10:00:00.000Z',
+          checks: [
+            {
+              id: 'salesforce.okta-app.pkce-required' as const,
+              status: 'pass' as const,
+              summary: 'Okta app requires PKCE',
+              evidence: {
+                api: 'Metadata API',
+                values: { isPkceRequired: true },
+                at: '2026-07-05T10:00:00.000Z',
+              },
+            },
+          ],
+        };
         await applyToChecklist(new ProgressStore(dir), alias, result);
         return result;
       },
@@ -155,6 +238,8 @@ describe('createAppApi over real stores', () => {
     const item = view.sections.flatMap((s) => s.items).find((i) => i.id === 'sf.require-pkce');
     expect(item?.verifiedByCheck).toBe(true);
     expect(item?.progress).toMatchObject({ done: true, doneBy: 'verification' });
-    expect(events.filter((e) => e.type === 'verification').map((e) => e.type === 'verification' && e.phase)).toEqual(['started', 'finished']);
+    expect(
+      events.filter((e) => e.type === 'verification').map((e) => e.type === 'verification' && e.phase),
+    ).toEqual(['started', 'finished']);
   });
 });

@@ -20,8 +20,21 @@ describe('IPC contract', () => {
   it('declares every method the renderer needs', () => {
     expect([...API_METHODS].sort()).toEqual(
       [
-        'app.info', 'checklist.get', 'checklist.setDone', 'checklist.setNote', 'orgs.list', 'orgs.add', 'orgs.update',
-        'orgs.remove', 'signIn.start', 'signIn.cancel', 'signIn.signOut', 'signIn.status', 'verify.run', 'report.export', 'links.open',
+        'app.info',
+        'checklist.get',
+        'checklist.setDone',
+        'checklist.setNote',
+        'orgs.list',
+        'orgs.add',
+        'orgs.update',
+        'orgs.remove',
+        'signIn.start',
+        'signIn.cancel',
+        'signIn.signOut',
+        'signIn.status',
+        'verify.run',
+        'report.export',
+        'links.open',
       ].sort(),
     );
     expect(channelOf('orgs.list')).toBe('pkce-pilot:orgs.list');
@@ -30,7 +43,8 @@ describe('IPC contract', () => {
 
   it('no output or event field is named like a token, verifier, secret or code', () => {
     const names = new Set<string>();
-    for (const m of API_METHODS) for (const n of propertyNames(z.toJSONSchema(apiContract[m].output, { io: 'output' }))) names.add(n);
+    for (const m of API_METHODS)
+      for (const n of propertyNames(z.toJSONSchema(apiContract[m].output, { io: 'output' }))) names.add(n);
     for (const n of propertyNames(z.toJSONSchema(appEventSchema, { io: 'output' }))) names.add(n);
     expect(names.size).toBeGreaterThan(40); // the walk really sees the nested fields
     expect(names.has('username')).toBe(true);
@@ -39,7 +53,9 @@ describe('IPC contract', () => {
 
   it('strips undeclared output fields, so a token added by mistake never reaches the window', () => {
     const parsed = apiContract['signIn.status'].output.parse({
-      statuses: [{ alias: 'acme', provider: 'salesforce', signedIn: true, username: 'a@b.c', accessToken: 'SECRET' }],
+      statuses: [
+        { alias: 'acme', provider: 'salesforce', signedIn: true, username: 'a@b.c', accessToken: 'SECRET' },
+      ],
     });
     expect(JSON.stringify(parsed)).not.toContain('SECRET');
   });
@@ -62,15 +78,35 @@ describe('IPC contract', () => {
     expect(note.safeParse({ alias: 'acme', itemId: 'sf.save', note: 'x'.repeat(2001) }).success).toBe(false);
     expect(note.safeParse({ alias: 'acme', itemId: 'SF/../x', note: '' }).success).toBe(false);
     const add = apiContract['orgs.add'].input;
-    expect(add.safeParse({ alias: 'acme', salesforceLoginUrl: 'production', clientId: 'x', redirect: 'loopback' }).success).toBe(true);
-    expect(add.safeParse({ alias: 'acme', salesforceLoginUrl: 'production', clientId: 'x', redirect: 'loopback', port: 80 }).success).toBe(false);
-    expect(apiContract['report.export'].input.safeParse({ alias: 'acme', format: 'docx' }).success).toBe(false);
-    expect(apiContract['links.open'].input.safeParse({ alias: 'acme', target: 'https://evil.example' }).success).toBe(false);
+    expect(
+      add.safeParse({ alias: 'acme', salesforceLoginUrl: 'production', clientId: 'x', redirect: 'loopback' })
+        .success,
+    ).toBe(true);
+    expect(
+      add.safeParse({
+        alias: 'acme',
+        salesforceLoginUrl: 'production',
+        clientId: 'x',
+        redirect: 'loopback',
+        port: 80,
+      }).success,
+    ).toBe(false);
+    expect(apiContract['report.export'].input.safeParse({ alias: 'acme', format: 'docx' }).success).toBe(
+      false,
+    );
+    expect(
+      apiContract['links.open'].input.safeParse({ alias: 'acme', target: 'https://evil.example' }).success,
+    ).toBe(false);
   });
 
   it('events are a closed union', () => {
-    expect(appEventSchema.safeParse({ type: 'sign-in', alias: 'acme', provider: 'okta', phase: 'exchanging' }).success).toBe(true);
-    expect(appEventSchema.safeParse({ type: 'sign-in', alias: 'acme', provider: 'okta', phase: 'done' }).success).toBe(false);
+    expect(
+      appEventSchema.safeParse({ type: 'sign-in', alias: 'acme', provider: 'okta', phase: 'exchanging' })
+        .success,
+    ).toBe(true);
+    expect(
+      appEventSchema.safeParse({ type: 'sign-in', alias: 'acme', provider: 'okta', phase: 'done' }).success,
+    ).toBe(false);
     expect(appEventSchema.safeParse({ type: 'other' }).success).toBe(false);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeOktaOrgUrl, normalizeSalesforceLoginUrl, validateAlias, validatePort } from '../../main/core/login-url';
+import {
+  normalizeOktaOrgUrl,
+  normalizeSalesforceLoginUrl,
+  validateAlias,
+  validatePort,
+} from '../../main/core/login-url';
 import { PilotError } from '../../main/core/errors';
 
 function invalid(fn: () => unknown): PilotError {
@@ -69,8 +74,10 @@ describe('normalizeOktaOrgUrl', () => {
 
 describe('validateAlias / validatePort', () => {
   it('accepts good aliases and refuses bad ones', () => {
-    for (const ok of ['a', 'acme-prod', 'Acme.UAT_2', `a${'b'.repeat(63)}`]) expect(validateAlias(ok)).toBe(ok);
-    for (const bad of ['', '-acme', '.acme', 'ac me', 'acme/prod', `a${'b'.repeat(64)}`, 'ünï']) invalid(() => validateAlias(bad));
+    for (const ok of ['a', 'acme-prod', 'Acme.UAT_2', `a${'b'.repeat(63)}`])
+      expect(validateAlias(ok)).toBe(ok);
+    for (const bad of ['', '-acme', '.acme', 'ac me', 'acme/prod', `a${'b'.repeat(64)}`, 'ünï'])
+      invalid(() => validateAlias(bad));
   });
   it('accepts ports 1024–65535 only', () => {
     expect(validatePort(7171)).toBe(7171);

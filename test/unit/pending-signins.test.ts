@@ -36,7 +36,9 @@ describe('PendingSignIns', () => {
   it('refuses a second sign-in for the same org and provider until the first is cancelled', async () => {
     const pending = new PendingSignIns();
     const first = pending.add(input());
-    expect(() => pending.add(input({ state: 'state-2' }))).toThrow(expect.objectContaining({ code: 'signin-pending' }));
+    expect(() => pending.add(input({ state: 'state-2' }))).toThrow(
+      expect.objectContaining({ code: 'signin-pending' }),
+    );
     // Other provider or other org: fine.
     pending.add(input({ state: 'state-3', provider: 'okta' }));
     pending.add(input({ state: 'state-4', alias: 'other' }));

@@ -3,7 +3,9 @@ import { codeChallengeS256, createCodeVerifier, createState } from '../../main/c
 
 describe('pkce', () => {
   it('matches the RFC 7636 Appendix B S256 vector', () => {
-    expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('creates 64-character verifiers over [A-Za-z0-9_-] by default, without "~"', () => {

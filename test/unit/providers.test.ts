@@ -20,6 +20,12 @@ describe('providers', () => {
   });
   it('asks Salesforce for api refresh_token id (no openid) and Okta for read-only API scopes', () => {
     expect(defaultScopes('salesforce')).toBe('api refresh_token id');
-    expect(defaultScopes('okta').split(' ')).toEqual(['openid', 'profile', 'offline_access', 'okta.apps.read', 'okta.logs.read']);
+    expect(defaultScopes('okta').split(' ')).toEqual([
+      'openid',
+      'profile',
+      'offline_access',
+      'okta.apps.read',
+      'okta.logs.read',
+    ]);
   });
 });

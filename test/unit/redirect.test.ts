@@ -23,26 +23,41 @@ describe('redirect URIs', () => {
     expect(loopbackRedirectUri(7171)).toBe('http://127.0.0.1:7171/oauth/callback');
     const base = { baseUrl: 'https://login.salesforce.com', clientId: 'x', port: 7272 };
     expect(redirectUriFor({ ...base, redirect: 'loopback' }, S)).toBe('http://127.0.0.1:7272/oauth/callback');
-    expect(redirectUriFor({ ...base, redirect: 'scheme' }, DEV_SCHEME)).toBe('com.pkcepilot.app.dev:/oauth/callback');
+    expect(redirectUriFor({ ...base, redirect: 'scheme' }, DEV_SCHEME)).toBe(
+      'com.pkcepilot.app.dev:/oauth/callback',
+    );
   });
 });
 
 describe('parseSchemeRedirect', () => {
   it('returns the code and state of a well-formed redirect', () => {
-    expect(parseSchemeRedirect(`${S}:/oauth/callback?code=abc&state=xyz`, S)).toEqual({ code: 'abc', state: 'xyz' });
+    expect(parseSchemeRedirect(`${S}:/oauth/callback?code=abc&state=xyz`, S)).toEqual({
+      code: 'abc',
+      state: 'xyz',
+    });
   });
   it('compares the scheme case-insensitively', () => {
-    expect(parseSchemeRedirect(`COM.PkcePilot.App:/oauth/callback?code=c&state=s`, S)).toEqual({ code: 'c', state: 's' });
+    expect(parseSchemeRedirect(`COM.PkcePilot.App:/oauth/callback?code=c&state=s`, S)).toEqual({
+      code: 'c',
+      state: 's',
+    });
   });
   it('returns errors with their description', () => {
-    expect(parseSchemeRedirect(`${S}:/oauth/callback?error=access_denied&error_description=end-user%20denied&state=s`, S)).toEqual({
+    expect(
+      parseSchemeRedirect(
+        `${S}:/oauth/callback?error=access_denied&error_description=end-user%20denied&state=s`,
+        S,
+      ),
+    ).toEqual({
       state: 's',
       error: 'access_denied',
       errorDescription: 'end-user denied',
     });
   });
   it('keeps the RFC 9207 iss parameter', () => {
-    expect(parseSchemeRedirect(`${S}:/oauth/callback?code=c&state=s&iss=https%3A%2F%2Facme.okta.com`, S)).toEqual({ code: 'c', state: 's', iss: 'https://acme.okta.com' });
+    expect(
+      parseSchemeRedirect(`${S}:/oauth/callback?code=c&state=s&iss=https%3A%2F%2Facme.okta.com`, S),
+    ).toEqual({ code: 'c', state: 's', iss: 'https://acme.okta.com' });
   });
   it.each([
     ['other scheme', 'com.evil.app:/oauth/callback?code=c&state=s'],
@@ -78,10 +93,16 @@ describe('parseSchemeRedirect', () => {
 
 describe('parseCallbackQuery', () => {
   it('accepts a URLSearchParams', () => {
-    expect(parseCallbackQuery(new URLSearchParams({ code: 'c', state: 's' }))).toEqual({ code: 'c', state: 's' });
+    expect(parseCallbackQuery(new URLSearchParams({ code: 'c', state: 's' }))).toEqual({
+      code: 'c',
+      state: 's',
+    });
   });
   it('prefers the error when both error and code arrive', () => {
-    expect(parseCallbackQuery('code=c&error=server_error&state=s')).toEqual({ state: 's', error: 'server_error' });
+    expect(parseCallbackQuery('code=c&error=server_error&state=s')).toEqual({
+      state: 's',
+      error: 'server_error',
+    });
   });
 });
 

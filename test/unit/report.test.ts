@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { OrgSettings } from '../../main/core/model';
-import { buildReport, renderHtml, renderJson, renderMarkdown, renderReport, REPORT_JSON_FORMAT } from '../../main/core/report';
+import {
+  buildReport,
+  renderHtml,
+  renderJson,
+  renderMarkdown,
+  renderReport,
+  REPORT_JSON_FORMAT,
+} from '../../main/core/report';
 import type { VerificationResult } from '../../main/core/verify/types';
 
 function must<T>(value: T | undefined | null): T {
@@ -11,7 +18,12 @@ function must<T>(value: T | undefined | null): T {
 const AT = '2026-06-20T10:00:00.000Z';
 const org: OrgSettings = {
   alias: 'acme',
-  salesforce: { baseUrl: 'https://acme.my.salesforce.com', clientId: 'cid', redirect: 'loopback', port: 7171 },
+  salesforce: {
+    baseUrl: 'https://acme.my.salesforce.com',
+    clientId: 'cid',
+    redirect: 'loopback',
+    port: 7171,
+  },
   okta: { baseUrl: 'https://acme.okta.com', clientId: 'ocid', redirect: 'loopback', port: 7172 },
   createdAt: AT,
   updatedAt: AT,
@@ -20,24 +32,77 @@ const verification: VerificationResult = {
   org: 'acme',
   checkedAt: AT,
   checks: [
-    { id: 'salesforce.okta-app.pkce-required', status: 'fail', summary: '"Require PKCE" is off on <Okta> & co.', evidence: { api: 'Metadata API', at: AT, values: { apps: ['Okta_<b>x</b>'], isPkceRequired: ['Okta=false'] } } },
-    { id: 'salesforce.okta-app.found', status: 'pass', summary: 'Found Okta app.', evidence: { api: 'Metadata API', at: AT, values: { apps: ['Okta'] } } },
-    { id: 'okta.provisioning.pkce-enabled', status: 'manual', summary: 'Confirm it yourself.', evidence: { api: 'none', at: AT, values: {} } },
+    {
+      id: 'salesforce.okta-app.pkce-required',
+      status: 'fail',
+      summary: '"Require PKCE" is off on <Okta> & co.',
+      evidence: {
+        api: 'Metadata API',
+        at: AT,
+        values: { apps: ['Okta_<b>x</b>'], isPkceRequired: ['Okta=false'] },
+      },
+    },
+    {
+      id: 'salesforce.okta-app.found',
+      status: 'pass',
+      summary: 'Found Okta app.',
+      evidence: { api: 'Metadata API', at: AT, values: { apps: ['Okta'] } },
+    },
+    {
+      id: 'okta.provisioning.pkce-enabled',
+      status: 'manual',
+      summary: 'Confirm it yourself.',
+      evidence: { api: 'none', at: AT, values: {} },
+    },
   ],
 };
 const progress = {
-  'sf.log-in': { done: true, doneBy: 'admin' as const, doneAt: AT, note: 'Done by <script>alert(1)</script> | *me*\nsecond line', noteAt: AT },
-  'sf.edit-okta-connected-app': { done: true, doneBy: 'verification' as const, doneAt: AT, evidence: { checkId: 'salesforce.okta-app.found', status: 'pass' as const, summary: 'Found Okta app.', at: AT } },
+  'sf.log-in': {
+    done: true,
+    doneBy: 'admin' as const,
+    doneAt: AT,
+    note: 'Done by <script>alert(1)</script> | *me*\nsecond line',
+    noteAt: AT,
+  },
+  'sf.edit-okta-connected-app': {
+    done: true,
+    doneBy: 'verification' as const,
+    doneAt: AT,
+    evidence: {
+      checkId: 'salesforce.okta-app.found',
+      status: 'pass' as const,
+      summary: 'Found Okta app.',
+      at: AT,
+    },
+  },
 };
-const data = buildReport({ org, progress, lastVerification: verification, now: new Date(AT), appVersion: '9.9.9' });
+const data = buildReport({
+  org,
+  progress,
+  lastVerification: verification,
+  now: new Date(AT),
+  appVersion: '9.9.9',
+});
 
 describe('report data', () => {
   it('carries org, version, time, checks with advice and checklist state with who/when', () => {
-    expect(data).toMatchObject({ appVersion: '9.9.9', generatedAt: AT, org: { alias: 'acme', salesforceUrl: 'https://acme.my.salesforce.com', oktaUrl: 'https://acme.okta.com' } });
+    expect(data).toMatchObject({
+      appVersion: '9.9.9',
+      generatedAt: AT,
+      org: {
+        alias: 'acme',
+        salesforceUrl: 'https://acme.my.salesforce.com',
+        oktaUrl: 'https://acme.okta.com',
+      },
+    });
     expect(must(must(data.verification).checks[0]).advice?.itemId).toBe('sf.require-pkce');
     expect(must(must(data.verification).checks[1]).advice).toBeUndefined();
     const items = data.checklist.flatMap((s) => s.items);
-    expect(items.find((i) => i.id === 'sf.log-in')).toMatchObject({ done: true, doneBy: 'admin', noteAt: AT });
+    expect(items.find((i) => i.id === 'sf.log-in')).toMatchObject({
+      done: true,
+      doneBy: 'admin',
+      noteAt: AT,
+    });
     expect(data.progress).toEqual({ done: 2, total: items.filter((i) => i.tickable).length });
     expect(JSON.stringify(data)).not.toContain('cid'); // client ids are not part of the report
   });

@@ -4,7 +4,14 @@ import type { ProviderId, TokenSet } from '../../main/core/model';
 import { TokenService, type TokenVault } from '../../main/core/token-service';
 
 function tokens(n: number): TokenSet {
-  return { accessToken: `at-${n}`, refreshToken: `rt-${n}`, tokenType: 'Bearer', instanceUrl: 'https://acme.my.salesforce.com', issuedAt: n, pkce: 'S256' };
+  return {
+    accessToken: `at-${n}`,
+    refreshToken: `rt-${n}`,
+    tokenType: 'Bearer',
+    instanceUrl: 'https://acme.my.salesforce.com',
+    issuedAt: n,
+    pkce: 'S256',
+  };
 }
 
 /** In-memory vault that records the order of operations. */
@@ -44,7 +51,11 @@ describe('TokenService', () => {
       return tokens(2);
     });
     const svc = new TokenService({ secretStore: vault, refresh });
-    const results = await Promise.all([1, 2, 3, 4].map(() => svc.refresh('acme', 'salesforce').then((t) => (vault.log.push(`resolved ${t.refreshToken}`), t))));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        svc.refresh('acme', 'salesforce').then((t) => (vault.log.push(`resolved ${t.refreshToken}`), t)),
+      ),
+    );
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(results.every((t) => t.refreshToken === 'rt-2')).toBe(true);
     expect(vault.log.slice(0, 2)).toEqual(['refresh with rt-1', 'set rt-2']);
@@ -103,10 +114,16 @@ describe('TokenService', () => {
     const vault = memoryVault(tokens(1));
     const refresh = vi.fn(async () => tokens(2));
     const svc = new TokenService({ secretStore: vault, refresh });
-    await expect(svc.withAccessToken('acme', 'salesforce', async () => Promise.reject(new PilotError('forbidden', 'no', 'x')))).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      svc.withAccessToken('acme', 'salesforce', async () =>
+        Promise.reject(new PilotError('forbidden', 'no', 'x')),
+      ),
+    ).rejects.toMatchObject({ code: 'forbidden' });
     expect(refresh).not.toHaveBeenCalled();
     const always401 = async () => Promise.reject(new PilotError('not-signed-in', 'no', 'x', { status: 401 }));
-    await expect(svc.withAccessToken('acme', 'salesforce', always401)).rejects.toMatchObject({ code: 'not-signed-in' });
+    await expect(svc.withAccessToken('acme', 'salesforce', always401)).rejects.toMatchObject({
+      code: 'not-signed-in',
+    });
     expect(refresh).toHaveBeenCalledTimes(1);
   });
 

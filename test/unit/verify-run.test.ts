@@ -8,7 +8,12 @@ import { PilotError } from '../../main/core/errors';
 import type { OrgSettings } from '../../main/core/model';
 import { ProgressStore } from '../../main/core/progress-store';
 import { applyToChecklist, itemEvidence, mapConcurrent, runMany } from '../../main/core/verify/run';
-import { adviceForCheck, adviceForError, CHECK_ADVICE, KNOWN_ERRORS } from '../../main/core/verify/troubleshooting';
+import {
+  adviceForCheck,
+  adviceForError,
+  CHECK_ADVICE,
+  KNOWN_ERRORS,
+} from '../../main/core/verify/troubleshooting';
 import type { CheckResult, CheckStatus, TokenSource, VerificationResult } from '../../main/core/verify/types';
 
 function must<T>(value: T | undefined | null): T {
@@ -27,7 +32,12 @@ const ALL: CheckId[] = [
   'okta.provisioning.auth-failures',
   'okta.provisioning.pkce-enabled',
 ];
-const c = (id: CheckId, status: CheckStatus, summary = `${id} ${status}`): CheckResult => ({ id, status, summary, evidence: { api: 'test', at: AT, values: { v: 1 } } });
+const c = (id: CheckId, status: CheckStatus, summary = `${id} ${status}`): CheckResult => ({
+  id,
+  status,
+  summary,
+  evidence: { api: 'test', at: AT, values: { v: 1 } },
+});
 const result = (statuses: Partial<Record<CheckId, CheckStatus>>): VerificationResult => ({
   org: 'acme',
   checkedAt: AT,
@@ -44,19 +54,39 @@ afterEach(async () => rm(dir, { recursive: true, force: true }));
 
 describe('itemEvidence', () => {
   it('ticks only when every check of the item passed; the worst check decides otherwise', () => {
-    expect(itemEvidence([c('salesforce.okta-app.found', 'pass'), c('okta.salesforce-app.found', 'pass')])?.status).toBe('pass');
-    expect(itemEvidence([c('salesforce.okta-app.found', 'pass'), c('okta.salesforce-app.found', 'fail')])).toMatchObject({ status: 'fail', checkId: 'okta.salesforce-app.found' });
-    expect(itemEvidence([c('salesforce.okta-app.found', 'pass'), c('okta.salesforce-app.found', 'unknown')])?.status).toBe('unknown');
+    expect(
+      itemEvidence([c('salesforce.okta-app.found', 'pass'), c('okta.salesforce-app.found', 'pass')])?.status,
+    ).toBe('pass');
+    expect(
+      itemEvidence([c('salesforce.okta-app.found', 'pass'), c('okta.salesforce-app.found', 'fail')]),
+    ).toMatchObject({ status: 'fail', checkId: 'okta.salesforce-app.found' });
+    expect(
+      itemEvidence([c('salesforce.okta-app.found', 'pass'), c('okta.salesforce-app.found', 'unknown')])
+        ?.status,
+    ).toBe('unknown');
     expect(itemEvidence([])).toBeUndefined();
   });
 });
 
 describe('applyToChecklist (real ProgressStore)', () => {
   it('ticks passed steps with evidence, leaves failed/unknown/manual ones open', async () => {
-    const conflicts = await applyToChecklist(store, 'acme', result({ 'salesforce.okta-app.pkce-required': 'pass', 'salesforce.okta-app.found': 'pass', 'okta.provisioning.pkce-enabled': 'manual', 'salesforce.signin.pkce': 'fail' }));
+    const conflicts = await applyToChecklist(
+      store,
+      'acme',
+      result({
+        'salesforce.okta-app.pkce-required': 'pass',
+        'salesforce.okta-app.found': 'pass',
+        'okta.provisioning.pkce-enabled': 'manual',
+        'salesforce.signin.pkce': 'fail',
+      }),
+    );
     expect(conflicts).toEqual([]);
     const org = await store.getOrg('acme');
-    expect(org['sf.require-pkce']).toMatchObject({ done: true, doneBy: 'verification', evidence: { status: 'pass', checkId: 'salesforce.okta-app.pkce-required' } });
+    expect(org['sf.require-pkce']).toMatchObject({
+      done: true,
+      doneBy: 'verification',
+      evidence: { status: 'pass', checkId: 'salesforce.okta-app.pkce-required' },
+    });
     expect(org['sf.edit-okta-connected-app']).toMatchObject({ done: true, doneBy: 'verification' });
     expect(org['okta.enable-pkce']).toMatchObject({ done: false, evidence: { status: 'manual' } });
     expect(org['sf.log-in']).toMatchObject({ done: false, evidence: { status: 'fail' } });
@@ -67,7 +97,11 @@ describe('applyToChecklist (real ProgressStore)', () => {
   it('never unticks or overrides an admin decision; returns the conflict instead', async () => {
     await store.setDone('acme', 'sf.require-pkce', true, 'admin');
     await store.setDone('acme', 'sf.log-in', false, 'admin');
-    const conflicts = await applyToChecklist(store, 'acme', result({ 'salesforce.okta-app.pkce-required': 'fail', 'salesforce.signin.pkce': 'pass' }));
+    const conflicts = await applyToChecklist(
+      store,
+      'acme',
+      result({ 'salesforce.okta-app.pkce-required': 'fail', 'salesforce.signin.pkce': 'pass' }),
+    );
     expect(conflicts.map((x) => x.itemId).sort()).toEqual(['sf.log-in', 'sf.require-pkce']);
     const org = await store.getOrg('acme');
     expect(org['sf.require-pkce']).toMatchObject({ done: true, doneBy: 'admin' });
@@ -84,21 +118,36 @@ describe('runMany', () => {
       throw new Error('unused');
     },
   };
-  const org = (alias: string): OrgSettings => ({ alias, salesforce: { baseUrl: 'https://login.salesforce.com', clientId: 'x', redirect: 'loopback', port: 7171 }, createdAt: AT, updatedAt: AT });
+  const org = (alias: string): OrgSettings => ({
+    alias,
+    salesforce: { baseUrl: 'https://login.salesforce.com', clientId: 'x', redirect: 'loopback', port: 7171 },
+    createdAt: AT,
+    updatedAt: AT,
+  });
   it("one org's failure never stops the others; order is kept", async () => {
     const orgs = {
       get: async (alias: string) => {
-        if (alias === 'broken') throw new PilotError('not-found', 'There is no org "broken".', 'Add it first.');
+        if (alias === 'broken')
+          throw new PilotError('not-found', 'There is no org "broken".', 'Add it first.');
         return org(alias);
       },
     };
-    const results = await runMany(['a', 'broken', 'c'], { orgs, tokens: noTokens, http: fetch, concurrency: 2 });
+    const results = await runMany(['a', 'broken', 'c'], {
+      orgs,
+      tokens: noTokens,
+      http: fetch,
+      concurrency: 2,
+    });
     expect(results.map((r) => r.org)).toEqual(['a', 'broken', 'c']);
     expect(must(results[1]).error).toMatchObject({ code: 'not-found' });
     expect(must(results[1]).checks.every((x) => x.status === 'unknown')).toBe(true);
     expect(must(results[0]).error).toBeUndefined();
-    expect(must(must(results[0]).checks.find((x) => x.id === 'salesforce.signin.pkce')).summary).toMatch(/Not signed in to salesforce/);
-    expect(must(must(results[0]).checks.find((x) => x.id === 'okta.salesforce-app.found')).summary).toMatch(/Okta not configured/);
+    expect(must(must(results[0]).checks.find((x) => x.id === 'salesforce.signin.pkce')).summary).toMatch(
+      /Not signed in to salesforce/,
+    );
+    expect(must(must(results[0]).checks.find((x) => x.id === 'okta.salesforce-app.found')).summary).toMatch(
+      /Okta not configured/,
+    );
   });
 
   it('mapConcurrent never runs more than the limit at once', async () => {
@@ -122,15 +171,24 @@ describe('troubleshooting', () => {
     for (const k of KNOWN_ERRORS) expect(findItem(k.itemId, CHECKLIST), k.itemId).toBeDefined();
   });
   it("maps Okta's and Workflows' error strings to the step to redo", () => {
-    expect(adviceForError('Automatic provisioning of user x to app Salesforce failed: The credentials used to connect to the API were invalid; please check your configuration')?.itemId).toBe('okta.reauthenticate');
+    expect(
+      adviceForError(
+        'Automatic provisioning of user x to app Salesforce failed: The credentials used to connect to the API were invalid; please check your configuration',
+      )?.itemId,
+    ).toBe('okta.reauthenticate');
     expect(adviceForError('Flow failed: OAuth Refresh Error')?.itemId).toBe('guidance.workflows-reauthorize');
-    expect(adviceForError('error=invalid_request&error_description=missing required code challenge')?.itemId).toBe('okta.enable-pkce');
+    expect(
+      adviceForError('error=invalid_request&error_description=missing required code challenge')?.itemId,
+    ).toBe('okta.enable-pkce');
     expect(adviceForError('client identifier invalid')?.itemId).toBe('guidance.propagation');
     expect(adviceForError('all good')).toBeUndefined();
   });
   it('a failing check gets advice, a known error in its evidence wins, a pass gets none', () => {
     expect(adviceForCheck(c('salesforce.okta-app.pkce-required', 'fail'))?.itemId).toBe('sf.require-pkce');
-    const failures = { ...c('okta.provisioning.auth-failures', 'fail'), evidence: { api: 'x', at: AT, values: { latestMessage: 'OAuth Refresh Error' } } };
+    const failures = {
+      ...c('okta.provisioning.auth-failures', 'fail'),
+      evidence: { api: 'x', at: AT, values: { latestMessage: 'OAuth Refresh Error' } },
+    };
     expect(adviceForCheck(failures)?.itemId).toBe('guidance.workflows-reauthorize');
     expect(adviceForCheck(c('salesforce.okta-app.found', 'pass'))).toBeUndefined();
   });

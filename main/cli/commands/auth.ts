@@ -25,7 +25,7 @@ export const login: CliCommand = {
     'The CLI receives the redirect on the loopback callback http://127.0.0.1:<port>/oauth/callback',
     '(port from `org add --port`, default 7171); register that URL on the client app.',
     '--no-open prints the authorization URL alone on one line of stdout instead of opening a browser.',
-    '--okta signs in to the org\'s Okta admin org (for the Okta checks) instead of Salesforce.',
+    "--okta signs in to the org's Okta admin org (for the Okta checks) instead of Salesforce.",
   ].join('\n'),
   options: { okta: { type: 'boolean' }, 'no-open': { type: 'boolean' }, prompt: { type: 'string' } },
   async run(args, io) {
@@ -33,7 +33,11 @@ export const login: CliCommand = {
     rejectExtraPositionals(args, 1, LOGIN_USAGE);
     const prompt = optionalString(args, 'prompt');
     if (prompt !== undefined && prompt !== 'login' && prompt !== 'consent') {
-      throw new PilotError('usage', `Unknown --prompt value "${prompt}".`, 'Use --prompt login or --prompt consent.');
+      throw new PilotError(
+        'usage',
+        `Unknown --prompt value "${prompt}".`,
+        'Use --prompt login or --prompt consent.',
+      );
     }
     const noOpen = flag(args, 'no-open');
     const provider = providerOf(flag(args, 'okta'));
@@ -44,7 +48,10 @@ export const login: CliCommand = {
       ...(prompt ? { prompt } : {}),
     });
     if (noOpen) io.out(started.authorizationUrl);
-    else io.err('Opened the system browser. Sign in and click Allow; waiting for the redirect… (Ctrl+C to cancel)');
+    else
+      io.err(
+        'Opened the system browser. Sign in and click Allow; waiting for the redirect… (Ctrl+C to cancel)',
+      );
     const cancel = () => void signIn.cancel(alias, provider);
     process.once('SIGINT', cancel);
     try {

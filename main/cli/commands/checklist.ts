@@ -31,16 +31,18 @@ export const checklist: CliCommand = {
       return 0;
     }
     io.out(view.deadline.text);
-    if (alias) io.out(`${alias}: ${view.summary.done}/${view.summary.total} steps done (${view.summary.percent}%).`);
+    if (alias)
+      io.out(`${alias}: ${view.summary.done}/${view.summary.total} steps done (${view.summary.percent}%).`);
     for (const section of view.sections) {
       io.out('');
-      io.out(`${section.title}${section.source === 'guidance' ? '  (guidance beyond Okta\'s article)' : ''}`);
+      io.out(`${section.title}${section.source === 'guidance' ? "  (guidance beyond Okta's article)" : ''}`);
       for (const item of section.items) {
         const next = item.isNext ? '  ← next' : '';
         io.out(`  ${mark(item)} ${item.title}${next}`);
         for (const sub of item.substeps ?? []) io.out(`        - ${sub}`);
         if (item.progress.note) io.out(`        note: ${item.progress.note}`);
-        if (item.progress.evidence) io.out(`        check ${item.progress.evidence.status}: ${item.progress.evidence.summary}`);
+        if (item.progress.evidence)
+          io.out(`        check ${item.progress.evidence.status}: ${item.progress.evidence.summary}`);
       }
     }
     return 0;

@@ -5,4 +5,14 @@ import { checklist } from './checklist';
 import { verify } from './verify';
 import { report } from './report';
 
-export const COMMANDS: readonly CliCommand[] = [orgAdd, orgList, orgRemove, login, status, logout, checklist, verify, report];
+export const COMMANDS: readonly CliCommand[] = [
+  orgAdd,
+  orgList,
+  orgRemove,
+  login,
+  status,
+  logout,
+  checklist,
+  verify,
+  report,
+];

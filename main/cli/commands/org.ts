@@ -60,7 +60,7 @@ export const orgAdd: CliCommand = {
       return 0;
     }
     io.out(`Added org "${saved.alias}" (${saved.salesforce.baseUrl}).`);
-    io.out('Register these callback URLs on PKCE Pilot\'s External Client App (and Okta app, if used):');
+    io.out("Register these callback URLs on PKCE Pilot's External Client App (and Okta app, if used):");
     for (const url of callbackUrlsFor(saved)) io.out(`  ${url}`);
     return 0;
   },

@@ -18,7 +18,8 @@ export const report: CliCommand = {
     const alias = requirePositional(args, 0, 'alias', USAGE);
     rejectExtraPositionals(args, 1, USAGE);
     const format = (optionalString(args, 'format') ?? 'md') as Format;
-    if (!FORMATS.includes(format)) throw new PilotError('usage', `Unknown format "${format}".`, `Usage: ${USAGE}`);
+    if (!FORMATS.includes(format))
+      throw new PilotError('usage', `Unknown format "${format}".`, `Usage: ${USAGE}`);
     const services = await loadServices(io, openInSystemBrowser);
     const text = await services.report(alias, format);
     const out = optionalString(args, 'out');
@@ -30,7 +31,11 @@ export const report: CliCommand = {
       await writeFile(out, text, { mode: 0o600 });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new PilotError('storage', `Could not write the report to ${out} (${code}).`, 'Check the folder exists and is writable, or choose another --out path.');
+      throw new PilotError(
+        'storage',
+        `Could not write the report to ${out} (${code}).`,
+        'Check the folder exists and is writable, or choose another --out path.',
+      );
     }
     io.err(`Wrote ${format} report to ${out}.`);
     return 0;

@@ -40,13 +40,40 @@ export function deadlineStatus(today: Date): DeadlineStatus {
   const toPreview = daysBetween(today, new Date(`${dateOf('preview')}T00:00:00Z`));
   const toProduction = daysBetween(today, new Date(`${dateOf('production')}T00:00:00Z`));
   if (until < 0) {
-    return { phase: 'enforced', daysUntilEnforcement: until, enforcementDate, text: `Salesforce has enforced PKCE for ${plural(-until, 'day')} (since 25 June 2026).` };
+    return {
+      phase: 'enforced',
+      daysUntilEnforcement: until,
+      enforcementDate,
+      text: `Salesforce has enforced PKCE for ${plural(-until, 'day')} (since 25 June 2026).`,
+    };
   }
   if (until === 0) {
-    return { phase: 'enforced', daysUntilEnforcement: 0, enforcementDate, text: 'Salesforce starts enforcing PKCE today (25 June 2026).' };
+    return {
+      phase: 'enforced',
+      daysUntilEnforcement: 0,
+      enforcementDate,
+      text: 'Salesforce starts enforcing PKCE today (25 June 2026).',
+    };
   }
   const left = `${plural(until, 'day')} left until Salesforce enforces PKCE on 25 June 2026.`;
-  if (toPreview > 0) return { phase: 'before-preview', daysUntilEnforcement: until, enforcementDate, text: `${left} Okta's update reaches Preview on 9 June 2026.` };
-  if (toProduction > 0) return { phase: 'preview-only', daysUntilEnforcement: until, enforcementDate, text: `${left} Okta's update is in Preview; Production follows on 11 June 2026.` };
-  return { phase: 'production', daysUntilEnforcement: until, enforcementDate, text: `${left} Okta's update is available in Production.` };
+  if (toPreview > 0)
+    return {
+      phase: 'before-preview',
+      daysUntilEnforcement: until,
+      enforcementDate,
+      text: `${left} Okta's update reaches Preview on 9 June 2026.`,
+    };
+  if (toProduction > 0)
+    return {
+      phase: 'preview-only',
+      daysUntilEnforcement: until,
+      enforcementDate,
+      text: `${left} Okta's update is in Preview; Production follows on 11 June 2026.`,
+    };
+  return {
+    phase: 'production',
+    daysUntilEnforcement: until,
+    enforcementDate,
+    text: `${left} Okta's update is available in Production.`,
+  };
 }

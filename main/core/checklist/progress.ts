@@ -9,7 +9,10 @@ export interface ProgressSummary {
   readonly percent: number;
 }
 
-export function summarizeProgress(progress: ChecklistProgress, sections: readonly ChecklistSection[] = CHECKLIST): ProgressSummary {
+export function summarizeProgress(
+  progress: ChecklistProgress,
+  sections: readonly ChecklistSection[] = CHECKLIST,
+): ProgressSummary {
   const tickable = allItems(sections).filter(isTickable);
   const done = tickable.filter((i) => progress[i.id]?.done === true).length;
   const total = tickable.length;
@@ -17,6 +20,9 @@ export function summarizeProgress(progress: ChecklistProgress, sections: readonl
 }
 
 /** The first tickable item, in article order, that is not done; undefined when all are done. */
-export function nextStep(progress: ChecklistProgress, sections: readonly ChecklistSection[] = CHECKLIST): ChecklistItem | undefined {
+export function nextStep(
+  progress: ChecklistProgress,
+  sections: readonly ChecklistSection[] = CHECKLIST,
+): ChecklistItem | undefined {
   return allItems(sections).find((i) => isTickable(i) && progress[i.id]?.done !== true);
 }

@@ -64,7 +64,11 @@ export function buildChecklistView(
   };
   return {
     alias,
-    sections: sections.map((s) => ({ ...s, items: s.items.map(itemView), summary: summarizeProgress(progress, [s]) })),
+    sections: sections.map((s) => ({
+      ...s,
+      items: s.items.map(itemView),
+      summary: summarizeProgress(progress, [s]),
+    })),
     summary: summarizeProgress(progress, sections),
     ...(next ? { nextItemId: next.id } : {}),
     deadline: deadlineStatus(today),

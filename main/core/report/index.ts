@@ -4,7 +4,14 @@ import { renderJson } from './render-json';
 import { renderMarkdown } from './render-markdown';
 import type { ReportData } from './report-model';
 
-export { buildReport, type BuildReportInput, type ReportData, type ReportCheck, type ReportItem, type ReportSection } from './report-model';
+export {
+  buildReport,
+  type BuildReportInput,
+  type ReportData,
+  type ReportCheck,
+  type ReportItem,
+  type ReportSection,
+} from './report-model';
 export { renderHtml, htmlEscape } from './render-html';
 export { renderJson, REPORT_JSON_FORMAT } from './render-json';
 export { renderMarkdown, mdEscape } from './render-markdown';

@@ -6,7 +6,12 @@ import { formatEvidenceValue } from './render-markdown';
 import type { ReportData, ReportItem } from './report-model';
 
 export function htmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const CSS = `
@@ -23,11 +28,16 @@ dl.values { margin: .2rem 0 .6rem 1.2rem; } dl.values dt { font-weight: 600; dis
 
 function item(i: ReportItem): string {
   const box = i.tickable ? (i.done ? '☑' : '☐') : '•';
-  const who = i.done && i.doneBy ? ` <span class="meta">(${i.doneBy === 'admin' ? 'ticked by you' : 'confirmed by verification'}${i.doneAt ? `, ${htmlEscape(i.doneAt)}` : ''})</span>` : '';
+  const who =
+    i.done && i.doneBy
+      ? ` <span class="meta">(${i.doneBy === 'admin' ? 'ticked by you' : 'confirmed by verification'}${i.doneAt ? `, ${htmlEscape(i.doneAt)}` : ''})</span>`
+      : '';
   const evidence = i.evidence
     ? `<div class="evidence"><span class="status ${htmlEscape(i.evidence.status)}">${htmlEscape(i.evidence.status.toUpperCase())}</span> ${htmlEscape(i.evidence.summary)} <span class="meta">(${htmlEscape(i.evidence.at)})</span></div>`
     : '';
-  const note = i.note ? `<div class="note">Note${i.noteAt ? ` <span class="meta">(${htmlEscape(i.noteAt)})</span>` : ''}: ${htmlEscape(i.note)}</div>` : '';
+  const note = i.note
+    ? `<div class="note">Note${i.noteAt ? ` <span class="meta">(${htmlEscape(i.noteAt)})</span>` : ''}: ${htmlEscape(i.note)}</div>`
+    : '';
   return `<li><span class="box">${box}</span>${htmlEscape(i.title)}${who}${evidence}${note}</li>`;
 }
 
@@ -39,11 +49,15 @@ export function renderHtml(r: ReportData): string {
 <table><thead><tr><th>Result</th><th>Check</th><th>Finding and evidence</th></tr></thead><tbody>
 ${v.checks
   .map(
-    (c) => `<tr><td class="status ${c.status}">${c.status.toUpperCase()}</td><td>${htmlEscape(c.id)}</td><td>${htmlEscape(c.summary)}
+    (
+      c,
+    ) => `<tr><td class="status ${c.status}">${c.status.toUpperCase()}</td><td>${htmlEscape(c.id)}</td><td>${htmlEscape(c.summary)}
 <div class="meta">${htmlEscape(c.evidence.api)} — ${htmlEscape(c.evidence.at)}</div>
 <dl class="values">${Object.entries(c.evidence.values)
       .map(([k, val]) => `<dt>${htmlEscape(k)}</dt><dd>${htmlEscape(formatEvidenceValue(val))}</dd>`)
-      .join('')}</dl>${c.advice ? `<div><strong>What to do:</strong> ${htmlEscape(c.advice.explanation)} <span class="meta">(step ${htmlEscape(c.advice.itemId)})</span></div>` : ''}</td></tr>`,
+      .join(
+        '',
+      )}</dl>${c.advice ? `<div><strong>What to do:</strong> ${htmlEscape(c.advice.explanation)} <span class="meta">(step ${htmlEscape(c.advice.itemId)})</span></div>` : ''}</td></tr>`,
   )
   .join('\n')}
 </tbody></table>`;

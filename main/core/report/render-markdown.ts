@@ -13,14 +13,26 @@ export function formatEvidenceValue(v: EvidenceValue): string {
   return String(v);
 }
 
-const STATUS_LABEL: Record<string, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN', manual: 'MANUAL' };
+const STATUS_LABEL: Record<string, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  unknown: 'UNKNOWN',
+  manual: 'MANUAL',
+};
 
 function itemLine(item: ReportItem): string[] {
   const box = item.tickable ? (item.done ? '[x]' : '[ ]') : '-';
-  const who = item.done && item.doneBy ? ` _(${item.doneBy === 'admin' ? 'ticked by you' : 'confirmed by verification'}${item.doneAt ? `, ${mdEscape(item.doneAt)}` : ''})_` : '';
+  const who =
+    item.done && item.doneBy
+      ? ` _(${item.doneBy === 'admin' ? 'ticked by you' : 'confirmed by verification'}${item.doneAt ? `, ${mdEscape(item.doneAt)}` : ''})_`
+      : '';
   const lines = [`- ${box} ${mdEscape(item.title)}${who}`];
-  if (item.evidence) lines.push(`  - Evidence: ${STATUS_LABEL[item.evidence.status] ?? mdEscape(item.evidence.status)} — ${mdEscape(item.evidence.summary)} (${mdEscape(item.evidence.at)})`);
-  if (item.note) lines.push(`  - Note${item.noteAt ? ` (${mdEscape(item.noteAt)})` : ''}: ${mdEscape(item.note)}`);
+  if (item.evidence)
+    lines.push(
+      `  - Evidence: ${STATUS_LABEL[item.evidence.status] ?? mdEscape(item.evidence.status)} — ${mdEscape(item.evidence.summary)} (${mdEscape(item.evidence.at)})`,
+    );
+  if (item.note)
+    lines.push(`  - Note${item.noteAt ? ` (${mdEscape(item.noteAt)})` : ''}: ${mdEscape(item.note)}`);
   return lines;
 }
 
@@ -38,15 +50,28 @@ export function renderMarkdown(r: ReportData): string {
     '',
   ];
   if (!r.verification) {
-    out.push('Not verified yet. Run `pkce-pilot verify <alias>` to check each step through the Salesforce and Okta APIs.', '');
+    out.push(
+      'Not verified yet. Run `pkce-pilot verify <alias>` to check each step through the Salesforce and Okta APIs.',
+      '',
+    );
   } else {
-    out.push(`Checked ${mdEscape(r.verification.checkedAt)}.`, '', '| Result | Check | Finding |', '|---|---|---|');
-    for (const c of r.verification.checks) out.push(`| ${STATUS_LABEL[c.status]} | ${mdEscape(c.id)} | ${mdEscape(c.summary)} |`);
+    out.push(
+      `Checked ${mdEscape(r.verification.checkedAt)}.`,
+      '',
+      '| Result | Check | Finding |',
+      '|---|---|---|',
+    );
+    for (const c of r.verification.checks)
+      out.push(`| ${STATUS_LABEL[c.status]} | ${mdEscape(c.id)} | ${mdEscape(c.summary)} |`);
     out.push('', '### Evidence', '');
     for (const c of r.verification.checks) {
       out.push(`- **${mdEscape(c.id)}** — ${mdEscape(c.evidence.api)} at ${mdEscape(c.evidence.at)}`);
-      for (const [k, v] of Object.entries(c.evidence.values)) out.push(`  - ${mdEscape(k)}: ${mdEscape(formatEvidenceValue(v))}`);
-      if (c.advice) out.push(`  - What to do: ${mdEscape(c.advice.explanation)} (step \`${c.advice.itemId.replace(/`/g, '')}\`)`);
+      for (const [k, v] of Object.entries(c.evidence.values))
+        out.push(`  - ${mdEscape(k)}: ${mdEscape(formatEvidenceValue(v))}`);
+      if (c.advice)
+        out.push(
+          `  - What to do: ${mdEscape(c.advice.explanation)} (step \`${c.advice.itemId.replace(/`/g, '')}\`)`,
+        );
     }
     out.push('');
   }

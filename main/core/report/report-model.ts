@@ -25,7 +25,12 @@ export interface ReportItem {
   readonly doneAt?: string;
   readonly note?: string;
   readonly noteAt?: string;
-  readonly evidence?: { readonly checkId: string; readonly status: string; readonly summary: string; readonly at: string };
+  readonly evidence?: {
+    readonly checkId: string;
+    readonly status: string;
+    readonly summary: string;
+    readonly at: string;
+  };
 }
 
 export interface ReportSection {
@@ -65,19 +70,36 @@ function itemOf(item: ChecklistSection['items'][number], p: ItemProgress | undef
     ...(p?.doneAt ? { doneAt: p.doneAt } : {}),
     ...(p?.note ? { note: p.note } : {}),
     ...(p?.noteAt ? { noteAt: p.noteAt } : {}),
-    ...(p?.evidence ? { evidence: { checkId: p.evidence.checkId, status: p.evidence.status, summary: p.evidence.summary, at: p.evidence.at } } : {}),
+    ...(p?.evidence
+      ? {
+          evidence: {
+            checkId: p.evidence.checkId,
+            status: p.evidence.status,
+            summary: p.evidence.summary,
+            at: p.evidence.at,
+          },
+        }
+      : {}),
   };
 }
 
 /** Builds the report data from plain values only, so nothing secret can reach it. */
 export function buildReport(input: BuildReportInput): ReportData {
-  const sections = (input.sections ?? CHECKLIST).map((s) => ({ id: s.id, title: s.title, items: s.items.map((i) => itemOf(i, input.progress[i.id])) }));
+  const sections = (input.sections ?? CHECKLIST).map((s) => ({
+    id: s.id,
+    title: s.title,
+    items: s.items.map((i) => itemOf(i, input.progress[i.id])),
+  }));
   const tickable = sections.flatMap((s) => s.items).filter((i) => i.tickable);
   return {
     title: `PKCE Pilot report — ${input.org.alias}`,
     generatedAt: input.now.toISOString(),
     appVersion: input.appVersion ?? APP_VERSION,
-    org: { alias: input.org.alias, salesforceUrl: input.org.salesforce.baseUrl, ...(input.org.okta ? { oktaUrl: input.org.okta.baseUrl } : {}) },
+    org: {
+      alias: input.org.alias,
+      salesforceUrl: input.org.salesforce.baseUrl,
+      ...(input.org.okta ? { oktaUrl: input.org.okta.baseUrl } : {}),
+    },
     progress: { done: tickable.filter((i) => i.done).length, total: tickable.length },
     ...(input.lastVerification
       ? {

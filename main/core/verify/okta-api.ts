@@ -62,7 +62,9 @@ export class OktaApi {
     try {
       this.tokens = await this.opts.tokenService.getTokens(this.opts.alias, 'okta');
     } catch (e) {
-      return readFailed(`Okta not configured or not signed in${isPilotError(e) ? `: ${e.message}` : '.'} Sign in to Okta for this org, then verify again.`);
+      return readFailed(
+        `Okta not configured or not signed in${isPilotError(e) ? `: ${e.message}` : '.'} Sign in to Okta for this org, then verify again.`,
+      );
     }
     if (isDpopBound(this.tokens) && !this.tokens.dpopKey) {
       return readFailed('The Okta sign-in is DPoP-bound but its key is missing: sign in to Okta again.');
@@ -87,13 +89,17 @@ export class OktaApi {
       items.push(...res.value.items);
       url = res.value.next;
       // Only follow links back to the same org: the bearer token must never go elsewhere.
-      if (url && new URL(url, base).origin !== base.origin) return readFailed('Okta returned a paging link to another host; stopped reading.');
+      if (url && new URL(url, base).origin !== base.origin)
+        return readFailed('Okta returned a paging link to another host; stopped reading.');
       if (url) url = new URL(url, base).toString();
     }
     return readOk(items);
   }
 
-  private async getOnce(url: string, scope: string): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
+  private async getOnce(
+    url: string,
+    scope: string,
+  ): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
     let tokens = this.tokens;
     if (!tokens) return readFailed('Okta not signed in.');
     let refreshed = false;
@@ -103,13 +109,21 @@ export class OktaApi {
       try {
         res = await this.send(url, tokens);
       } catch (e) {
-        const timedOut = (e as { name?: string } | undefined)?.name === 'TimeoutError' || (isPilotError(e) && e.code === 'timeout');
-        return readFailed(timedOut ? 'Okta did not answer in time: try again later.' : 'Could not reach Okta (network error): check the connection or proxy.');
+        const timedOut =
+          (e as { name?: string } | undefined)?.name === 'TimeoutError' ||
+          (isPilotError(e) && e.code === 'timeout');
+        return readFailed(
+          timedOut
+            ? 'Okta did not answer in time: try again later.'
+            : 'Could not reach Okta (network error): check the connection or proxy.',
+        );
       }
       if (res.status === 429 && rateLimited < RATE_LIMIT_RETRIES) {
         const wait = rateLimitWaitMs(res.headers.get('x-rate-limit-reset'), this.nowMs());
         if (wait > (this.opts.maxRateLimitWaitMs ?? 60_000)) {
-          return readFailed(`Okta's rate limit is exhausted for about ${Math.ceil(wait / 1000)} s: verify again later.`);
+          return readFailed(
+            `Okta's rate limit is exhausted for about ${Math.ceil(wait / 1000)} s: verify again later.`,
+          );
         }
         await res.body?.cancel();
         rateLimited++;
@@ -124,7 +138,9 @@ export class OktaApi {
           this.tokens = tokens;
           this.dpop = undefined;
         } catch (e) {
-          return readFailed(`Okta rejected the sign-in and it could not be refreshed${isPilotError(e) ? `: ${e.message}` : '.'} Sign in to Okta again.`);
+          return readFailed(
+            `Okta rejected the sign-in and it could not be refreshed${isPilotError(e) ? `: ${e.message}` : '.'} Sign in to Okta again.`,
+          );
         }
         continue;
       }
@@ -136,7 +152,11 @@ export class OktaApi {
   private async send(url: string, tokens: TokenSet): Promise<Response> {
     const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
     if (!isDpopBound(tokens)) {
-      return this.opts.fetch(url, { method: 'GET', headers: { Accept: 'application/json', Authorization: `Bearer ${tokens.accessToken}` }, signal });
+      return this.opts.fetch(url, {
+        method: 'GET',
+        headers: { Accept: 'application/json', Authorization: `Bearer ${tokens.accessToken}` },
+        signal,
+      });
     }
     // Lazy: oauth4webapi and the key import are only needed for DPoP-bound Okta apps.
     const oauth = await import('oauth4webapi');
@@ -146,12 +166,19 @@ export class OktaApi {
     // Plain http only towards a loopback test server, as in token-client.ts.
     const insecure = target.protocol === 'http:' && isLoopbackHost(target.hostname);
     const request = () =>
-      oauth.protectedResourceRequest(tokens.accessToken, 'GET', target, new Headers({ Accept: 'application/json' }), null, {
-        DPoP: this.dpop as Awaited<ReturnType<typeof dpopHandleFor>>,
-        ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}),
-        [oauth.customFetch]: (u, init) => this.opts.fetch(String(u), init as RequestInit),
-        signal,
-      });
+      oauth.protectedResourceRequest(
+        tokens.accessToken,
+        'GET',
+        target,
+        new Headers({ Accept: 'application/json' }),
+        null,
+        {
+          DPoP: this.dpop as Awaited<ReturnType<typeof dpopHandleFor>>,
+          ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}),
+          [oauth.customFetch]: (u, init) => this.opts.fetch(String(u), init as RequestInit),
+          signal,
+        },
+      );
     for (let attempt = 0; ; attempt++) {
       try {
         return await request();
@@ -165,10 +192,15 @@ export class OktaApi {
     }
   }
 
-  private async interpret(res: Response, scope: string): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
+  private async interpret(
+    res: Response,
+    scope: string,
+  ): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
     const text = await res.text().catch(() => '');
-    if (res.status === 429) return readFailed('Okta kept answering "too many requests": verify again in a minute.');
-    if (res.status === 401) return readFailed('Okta rejected the sign-in even after a refresh: sign in to Okta again.');
+    if (res.status === 429)
+      return readFailed('Okta kept answering "too many requests": verify again in a minute.');
+    if (res.status === 401)
+      return readFailed('Okta rejected the sign-in even after a refresh: sign in to Okta again.');
     if (res.status === 403) {
       const challenge = res.headers.get('www-authenticate') ?? '';
       const scopeProblem = /insufficient_scope/i.test(challenge);
@@ -187,7 +219,9 @@ export class OktaApi {
     try {
       body = JSON.parse(text);
     } catch {
-      return readFailed('Okta answered with something other than JSON (a proxy or login page?): check the Okta org URL.');
+      return readFailed(
+        'Okta answered with something other than JSON (a proxy or login page?): check the Okta org URL.',
+      );
     }
     if (!Array.isArray(body)) return readFailed('Okta answered with an unexpected shape (expected a list).');
     const next = nextLink(res.headers.get('link'));
@@ -198,7 +232,8 @@ export class OktaApi {
 function safeErrorSummary(text: string, secrets: readonly string[]): string {
   try {
     const parsed = JSON.parse(text) as { errorSummary?: unknown };
-    if (typeof parsed.errorSummary === 'string') return maskSecrets(parsed.errorSummary, secrets).slice(0, 160);
+    if (typeof parsed.errorSummary === 'string')
+      return maskSecrets(parsed.errorSummary, secrets).slice(0, 160);
   } catch {
     /* not JSON: say nothing about the body */
   }

@@ -41,7 +41,9 @@ export async function runOktaChecks(opts: OktaCheckOptions): Promise<CheckResult
   }
 
   const appsRead = await api.getAll(appsPath(), 'okta.apps.read');
-  const apps: ReadResult<ReturnType<typeof parseOktaApps>> = appsRead.ok ? readOk(parseOktaApps(appsRead.value)) : appsRead;
+  const apps: ReadResult<ReturnType<typeof parseOktaApps>> = appsRead.ok
+    ? readOk(parseOktaApps(appsRead.value))
+    : appsRead;
   const found = oktaAppFoundVerdict(apps, at);
 
   let findings: AuthFailureFindings | undefined;

@@ -39,7 +39,9 @@ export function parseOktaApps(items: readonly unknown[]): OktaAppFacts[] {
         label: s(a['label']) ?? id,
         status: s(a['status']) ?? 'UNKNOWN',
         ...(instanceType ? { instanceType } : {}),
-        features: Array.isArray(a['features']) ? (a['features'] as unknown[]).filter((f): f is string => typeof f === 'string') : [],
+        features: Array.isArray(a['features'])
+          ? (a['features'] as unknown[]).filter((f): f is string => typeof f === 'string')
+          : [],
       },
     ];
   });
@@ -84,13 +86,23 @@ export function oktaAppFoundVerdict(read: ReadResult<readonly OktaAppFacts[]>, a
     return {
       id,
       status: 'fail',
-      summary: read.value.length > 0 ? 'Okta has Salesforce apps but none is active: activate the one that provisions.' : 'Okta has no Salesforce app: this migration may not apply (SAML-only or another Okta org).',
+      summary:
+        read.value.length > 0
+          ? 'Okta has Salesforce apps but none is active: activate the one that provisions.'
+          : 'Okta has no Salesforce app: this migration may not apply (SAML-only or another Okta org).',
       evidence: ev(APPS_API, at, values),
     };
   }
-  const provisioning = active.filter((a) => a.features.some((f) => f.startsWith('PUSH_') || f === 'REACTIVATE_USERS'));
+  const provisioning = active.filter((a) =>
+    a.features.some((f) => f.startsWith('PUSH_') || f === 'REACTIVATE_USERS'),
+  );
   const note = provisioning.length === 0 ? ' (no provisioning features reported)' : '';
-  return { id, status: 'pass', summary: `Active Salesforce app in Okta: ${active.map(describeApp).join(', ')}${note}.`, evidence: ev(APPS_API, at, values) };
+  return {
+    id,
+    status: 'pass',
+    summary: `Active Salesforce app in Okta: ${active.map(describeApp).join(', ')}${note}.`,
+    evidence: ev(APPS_API, at, values),
+  };
 }
 
 export interface AuthFailureFindings {
@@ -103,10 +115,26 @@ function latestEvent(events: readonly AuthFailureEvent[]): AuthFailureEvent | un
   return [...events].sort((a, b) => Date.parse(b.published) - Date.parse(a.published))[0];
 }
 
-export function authFailuresVerdict(findings: AuthFailureFindings | undefined, appsUnknownReason: string | undefined, at: string): CheckResult {
+export function authFailuresVerdict(
+  findings: AuthFailureFindings | undefined,
+  appsUnknownReason: string | undefined,
+  at: string,
+): CheckResult {
   const id = 'okta.provisioning.auth-failures' as const;
-  if (!findings) return { id, status: 'unknown', summary: appsUnknownReason ?? 'No active Salesforce app in Okta to check the System Log for.', evidence: ev(LOGS_API, at) };
-  if (!findings.failures.ok) return { id, status: 'unknown', summary: findings.failures.reason, evidence: ev(LOGS_API, at, { since: findings.since }) };
+  if (!findings)
+    return {
+      id,
+      status: 'unknown',
+      summary: appsUnknownReason ?? 'No active Salesforce app in Okta to check the System Log for.',
+      evidence: ev(LOGS_API, at),
+    };
+  if (!findings.failures.ok)
+    return {
+      id,
+      status: 'unknown',
+      summary: findings.failures.reason,
+      evidence: ev(LOGS_API, at, { since: findings.since }),
+    };
   const events = findings.failures.value;
   const latest = latestEvent(events);
   const values: Record<string, EvidenceValue> = {
@@ -117,7 +145,12 @@ export function authFailuresVerdict(findings: AuthFailureFindings | undefined, a
     latestMessage: latest ? (latest.reason ?? latest.displayMessage ?? null) : null,
   };
   if (!latest) {
-    return { id, status: 'pass', summary: `No provisioning authentication failures in Okta's System Log since ${findings.since}.`, evidence: ev(LOGS_API, at, values) };
+    return {
+      id,
+      status: 'pass',
+      summary: `No provisioning authentication failures in Okta's System Log since ${findings.since}.`,
+      evidence: ev(LOGS_API, at, values),
+    };
   }
   const detail = [latest.displayMessage, latest.reason].filter(Boolean).join(': ');
   return {
@@ -140,6 +173,10 @@ export function pkceEnabledVerdict(authFailures: CheckResult, at: string): Check
     id: 'okta.provisioning.pkce-enabled',
     status: 'manual',
     summary: `Confirm "PKCE Enabled" in Okta (Provisioning > Integration) yourself — no API shows it; ${context}.`,
-    evidence: { api: 'none (not exposed by any Okta API)', at, values: { ...authFailures.evidence.values, logCheck: authFailures.status } },
+    evidence: {
+      api: 'none (not exposed by any Okta API)',
+      at,
+      values: { ...authFailures.evidence.values, logCheck: authFailures.status },
+    },
   };
 }

@@ -15,7 +15,10 @@ export function maskSecrets(text: string, secrets: readonly (string | undefined)
 }
 
 function shortServerText(text: string, secrets: readonly (string | undefined)[]): string {
-  const plain = maskSecrets(text, secrets).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = maskSecrets(text, secrets)
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length > MAX_SERVER_TEXT ? `${plain.slice(0, MAX_SERVER_TEXT)}…` : plain;
 }
 
@@ -26,7 +29,12 @@ export interface FailureDescription {
 }
 
 /** Salesforce error codes (REST errorCode / SOAP faultcode without prefix) that mean "not allowed". */
-const ACCESS_CODES = new Set(['INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'API_DISABLED_FOR_ORG', 'FUNCTIONALITY_NOT_ENABLED']);
+const ACCESS_CODES = new Set([
+  'INSUFFICIENT_ACCESS',
+  'INSUFFICIENT_ACCESS_OR_READONLY',
+  'API_DISABLED_FOR_ORG',
+  'FUNCTIONALITY_NOT_ENABLED',
+]);
 
 /**
  * Describes a jsforce (or our own) error. `what` names the read, e.g. "the org's OAuth settings";
@@ -44,9 +52,13 @@ export function describeSalesforceFailure(
   const code = rawCode.replace(/^[a-zA-Z]+:/, '');
   const message = typeof err?.message === 'string' ? err.message : '';
   if (ACCESS_CODES.has(code)) {
-    return { reason: `Salesforce refused to show ${what} (${code}): the signed-in user needs ${permission}.`, missing: permission };
+    return {
+      reason: `Salesforce refused to show ${what} (${code}): the signed-in user needs ${permission}.`,
+      missing: permission,
+    };
   }
-  if (code === 'INVALID_SESSION_ID') return { reason: `Salesforce rejected the session while reading ${what}; sign in to Salesforce again.` };
+  if (code === 'INVALID_SESSION_ID')
+    return { reason: `Salesforce rejected the session while reading ${what}; sign in to Salesforce again.` };
   if (code === 'INVALID_TYPE' || code === 'INVALID_FIELD' || code === 'MALFORMED_QUERY') {
     return { reason: `${what} cannot be queried in this org (${code}).` };
   }
@@ -57,7 +69,9 @@ export function describeSalesforceFailure(
     return { reason: `Could not reach Salesforce while reading ${what} (network error).` };
   }
   if (/<html|<!doctype/i.test(message) || /Unexpected token|JSON|not valid/i.test(message)) {
-    return { reason: `Salesforce answered with something other than the expected data while reading ${what}.` };
+    return {
+      reason: `Salesforce answered with something other than the expected data while reading ${what}.`,
+    };
   }
   const detail = shortServerText(message || code || 'no details', secrets);
   return { reason: `Could not read ${what}${code ? ` (${shortServerText(code, secrets)})` : ''}: ${detail}` };

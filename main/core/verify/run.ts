@@ -10,7 +10,15 @@ import type { Evidence as StoredEvidence, EvidenceOutcome } from '../progress-st
 import { runOktaChecks } from './okta-checks';
 import { authFailuresVerdict, oktaAppFoundVerdict, pkceEnabledVerdict } from './okta-verdicts';
 import { runSalesforceChecks } from './salesforce-checks';
-import { readFailed, type CheckId, type CheckResult, type CheckStatus, type FetchFn, type TokenSource, type VerificationResult } from './types';
+import {
+  readFailed,
+  type CheckId,
+  type CheckResult,
+  type CheckStatus,
+  type FetchFn,
+  type TokenSource,
+  type VerificationResult,
+} from './types';
 
 export interface RunVerificationOptions {
   readonly alias: string;
@@ -26,7 +34,8 @@ export interface RunVerificationOptions {
 }
 
 function oktaNotConfigured(at: string): CheckResult[] {
-  const reason = 'Okta not configured for this org: add the Okta org URL and sign in to Okta to check the Okta steps.';
+  const reason =
+    'Okta not configured for this org: add the Okta org URL and sign in to Okta to check the Okta steps.';
   const failures = authFailuresVerdict(undefined, reason, at);
   return [oktaAppFoundVerdict(readFailed(reason), at), failures, pkceEnabledVerdict(failures, at)];
 }
@@ -39,7 +48,14 @@ export async function runVerification(opts: RunVerificationOptions): Promise<Ver
     runSalesforceChecks({ alias: opts.alias, tokenService: opts.tokenService, now, ...timeout }),
     opts.org && !opts.org.okta
       ? Promise.resolve(oktaNotConfigured(checkedAt))
-      : runOktaChecks({ alias: opts.alias, tokenService: opts.tokenService, fetch: opts.http, now, ...(opts.sleep ? { sleep: opts.sleep } : {}), ...timeout }),
+      : runOktaChecks({
+          alias: opts.alias,
+          tokenService: opts.tokenService,
+          fetch: opts.http,
+          now,
+          ...(opts.sleep ? { sleep: opts.sleep } : {}),
+          ...timeout,
+        }),
   ]);
   return { org: opts.alias, checkedAt, checks: [...salesforce, ...okta] };
 }
@@ -74,13 +90,22 @@ export function unverifiedResult(alias: string, e: unknown, at: string): Verific
   return {
     org: alias,
     checkedAt: at,
-    checks: ALL_CHECK_IDS.map((id) => ({ id, status: 'unknown' as const, summary, evidence: { api: 'none', at, values: {} } })),
+    checks: ALL_CHECK_IDS.map((id) => ({
+      id,
+      status: 'unknown' as const,
+      summary,
+      evidence: { api: 'none', at, values: {} },
+    })),
     error: { code: err.code, message: err.message, hint: err.hint },
   };
 }
 
 /** Runs `work` over items with at most `concurrency` in flight; results keep input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -121,8 +146,17 @@ const SEVERITY: Record<CheckStatus, number> = { fail: 3, unknown: 2, manual: 1, 
 export function itemEvidence(checks: readonly CheckResult[]): StoredEvidence | undefined {
   const worst = [...checks].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status])[0];
   if (!worst) return undefined;
-  if (worst.status !== 'pass') return { checkId: worst.id, status: worst.status, summary: worst.summary, at: worst.evidence.at };
-  return { checkId: worst.id, status: 'pass', summary: checks.map((c) => c.summary).join(' ').slice(0, 2000), at: worst.evidence.at };
+  if (worst.status !== 'pass')
+    return { checkId: worst.id, status: worst.status, summary: worst.summary, at: worst.evidence.at };
+  return {
+    checkId: worst.id,
+    status: 'pass',
+    summary: checks
+      .map((c) => c.summary)
+      .join(' ')
+      .slice(0, 2000),
+    at: worst.evidence.at,
+  };
 }
 
 /** What applyToChecklist needs from main/core/progress-store.ts. */

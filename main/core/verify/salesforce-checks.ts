@@ -5,7 +5,13 @@
 import { isPilotError } from '../errors';
 import type { TokenSet } from '../model';
 import { openSalesforceConnection } from './salesforce-connection';
-import { readConnectedApps, readExternalClientApps, readOauthTokens, readOrgOauthSettings, type ReadContext } from './salesforce-reads';
+import {
+  readConnectedApps,
+  readExternalClientApps,
+  readOauthTokens,
+  readOrgOauthSettings,
+  type ReadContext,
+} from './salesforce-reads';
 import {
   oktaAppFoundVerdict,
   oktaAppPkceVerdict,
@@ -65,15 +71,27 @@ export async function runSalesforceChecks(opts: SalesforceCheckOptions): Promise
     tokens = await opts.tokenService.getTokens(opts.alias, 'salesforce');
   } catch (e) {
     const why = isPilotError(e) ? e.message : 'Not signed in to Salesforce.';
-    return notSignedIn(`Salesforce not signed in: ${why} Sign in to Salesforce for this org, then verify again.`, at);
+    return notSignedIn(
+      `Salesforce not signed in: ${why} Sign in to Salesforce for this org, then verify again.`,
+      at,
+    );
   }
   const session = await openSalesforceConnection(opts.alias, tokens, opts.tokenService, opts.timeoutMs);
-  const ctx: ReadContext = { conn: session.conn, secrets: session.secrets, takeUnexpectedAnswer: session.takeUnexpectedAnswer, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
+  const ctx: ReadContext = {
+    conn: session.conn,
+    secrets: session.secrets,
+    takeUnexpectedAnswer: session.takeUnexpectedAnswer,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  };
 
-  // Sequential on one connection on purpose: a first INVALID_SESSION_ID triggers one refresh that the
-  // following reads then reuse, instead of several reads racing into the refresh.
-  const orgSettings = await readOrgOauthSettings(ctx);
-  const discovery: AppDiscovery = { connectedApps: await readConnectedApps(ctx), externalClientApps: await readExternalClientApps(ctx) };
+  // Side by side: a first INVALID_SESSION_ID in any read triggers one refresh that the others share
+  // (TokenService.refresh is single-flight and skips a refresh another read already made).
+  const [orgSettings, connectedApps, externalClientApps] = await Promise.all([
+    readOrgOauthSettings(ctx),
+    readConnectedApps(ctx),
+    readExternalClientApps(ctx),
+  ]);
+  const discovery: AppDiscovery = { connectedApps, externalClientApps };
   const oktaApps = oktaAppsIn(discovery);
   const appNames = [...new Set(oktaApps.flatMap((a) => [a.label ?? a.fullName, a.fullName]))];
   const tokenRows = oktaApps.length > 0 ? await readOauthTokens(ctx, appNames) : undefined;

@@ -43,7 +43,11 @@ function expectedType(url: string | undefined): RegExp | undefined {
  * jsforce's default is 30 minutes, which would keep the CLI alive long after we gave up — and answers
  * of the wrong content type are reported. The promise jsforce gets back is otherwise untouched.
  */
-function instrumentTransport(conn: Connection, requestTimeoutMs: number, onUnexpected: (what: string) => void): void {
+function instrumentTransport(
+  conn: Connection,
+  requestTimeoutMs: number,
+  onUnexpected: (what: string) => void,
+): void {
   const transport = (conn as unknown as { _transport?: TransportLike })._transport;
   if (!transport || typeof transport.httpRequest !== 'function') return;
   const original = transport.httpRequest.bind(transport);
@@ -54,7 +58,12 @@ function instrumentTransport(conn: Connection, requestTimeoutMs: number, onUnexp
       pending.then(
         (res) => {
           const type = res?.headers?.['content-type'] ?? '';
-          if (!expected.test(type)) onUnexpected(type ? `HTTP ${res?.statusCode ?? '?'} ${type.split(';')[0]}` : `HTTP ${res?.statusCode ?? '?'} without a content type`);
+          if (!expected.test(type))
+            onUnexpected(
+              type
+                ? `HTTP ${res?.statusCode ?? '?'} ${type.split(';')[0]}`
+                : `HTTP ${res?.statusCode ?? '?'} without a content type`,
+            );
         },
         () => undefined,
       );

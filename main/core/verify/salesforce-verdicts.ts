@@ -53,7 +53,11 @@ export function isOktaProvisioningApp(app: OAuthAppInfo): boolean {
   return app.callbackUrls.some((u) => u.toLowerCase().includes(OKTA_CALLBACK_MARKER));
 }
 
-export function signInVerdict(facts: SignInFacts | undefined, at: string, notSignedInReason?: string): CheckResult {
+export function signInVerdict(
+  facts: SignInFacts | undefined,
+  at: string,
+  notSignedInReason?: string,
+): CheckResult {
   const api = 'PKCE Pilot sign-in (keychain)';
   if (!facts) {
     return {
@@ -85,7 +89,10 @@ export function signInVerdict(facts: SignInFacts | undefined, at: string, notSig
   };
 }
 
-export function orgPkceVerdict(read: ReadResult<{ isPkceRequired?: unknown } | undefined>, at: string): CheckResult {
+export function orgPkceVerdict(
+  read: ReadResult<{ isPkceRequired?: unknown } | undefined>,
+  at: string,
+): CheckResult {
   const api = 'Metadata API readMetadata(OauthOidcSettings, OauthOidc)';
   const id = 'salesforce.org.pkce-required' as const;
   if (!read.ok) return { id, status: 'unknown', summary: read.reason, evidence: evidence(api, at) };
@@ -96,16 +103,23 @@ export function orgPkceVerdict(read: ReadResult<{ isPkceRequired?: unknown } | u
     return {
       id,
       status: 'unknown',
-      summary: 'The org-wide "Require PKCE" setting was not in Salesforce\'s answer (needs API 59.0+): check OAuth and OpenID Connect Settings in Setup.',
+      summary:
+        'The org-wide "Require PKCE" setting was not in Salesforce\'s answer (needs API 59.0+): check OAuth and OpenID Connect Settings in Setup.',
       evidence: evidence(api, at, values),
     };
   }
   return value
-    ? { id, status: 'pass', summary: 'The org requires PKCE for every OAuth app.', evidence: evidence(api, at, values) }
+    ? {
+        id,
+        status: 'pass',
+        summary: 'The org requires PKCE for every OAuth app.',
+        evidence: evidence(api, at, values),
+      }
     : {
         id,
         status: 'fail',
-        summary: 'The org does not require PKCE org-wide (optional: turn it on after both migration steps are done).',
+        summary:
+          'The org does not require PKCE org-wide (optional: turn it on after both migration steps are done).',
         evidence: evidence(api, at, values),
       };
 }
@@ -134,12 +148,25 @@ export function oktaAppFoundVerdict(discovery: AppDiscovery, at: string): CheckR
   const values: Record<string, EvidenceValue> = {
     apps: found.map(appName),
     connectedAppsRead: discovery.connectedApps.ok ? discovery.connectedApps.value.length : null,
-    externalClientAppsRead: discovery.externalClientApps.ok ? discovery.externalClientApps.value.length : null,
+    externalClientAppsRead: discovery.externalClientApps.ok
+      ? discovery.externalClientApps.value.length
+      : null,
   };
   if (found.length > 0) {
-    return { id, status: 'pass', summary: `Okta's provisioning app found: ${found.map(appName).join(', ')}.`, evidence: evidence(api, at, values) };
+    return {
+      id,
+      status: 'pass',
+      summary: `Okta's provisioning app found: ${found.map(appName).join(', ')}.`,
+      evidence: evidence(api, at, values),
+    };
   }
-  if (!discovery.connectedApps.ok) return { id, status: 'unknown', summary: discovery.connectedApps.reason, evidence: evidence(api, at, values) };
+  if (!discovery.connectedApps.ok)
+    return {
+      id,
+      status: 'unknown',
+      summary: discovery.connectedApps.reason,
+      evidence: evidence(api, at, values),
+    };
   if (!discovery.externalClientApps.ok) {
     return {
       id,
@@ -157,7 +184,8 @@ export function oktaAppFoundVerdict(discovery: AppDiscovery, at: string): CheckR
 }
 
 export function oktaAppPkceVerdict(discovery: AppDiscovery, at: string): CheckResult {
-  const api = 'Metadata API readMetadata(ConnectedApp oauthConfig / ExtlClntAppGlobalOauthSettings).isPkceRequired';
+  const api =
+    'Metadata API readMetadata(ConnectedApp oauthConfig / ExtlClntAppGlobalOauthSettings).isPkceRequired';
   const id = 'salesforce.okta-app.pkce-required' as const;
   const found = oktaAppsIn(discovery);
   const values: Record<string, EvidenceValue> = {
@@ -165,9 +193,10 @@ export function oktaAppPkceVerdict(discovery: AppDiscovery, at: string): CheckRe
     isPkceRequired: found.map((a) => `${a.fullName}=${a.isPkceRequired ?? 'absent'}`),
   };
   if (found.length === 0) {
-    const why = !discovery.externalClientApps.ok && discovery.externalClientApps.missing
-      ? `External Client App settings could not be read (needs ${discovery.externalClientApps.missing}); confirm "Require PKCE" on Okta's app yourself.`
-      : 'Okta\'s provisioning app was not found, so its PKCE setting could not be read.';
+    const why =
+      !discovery.externalClientApps.ok && discovery.externalClientApps.missing
+        ? `External Client App settings could not be read (needs ${discovery.externalClientApps.missing}); confirm "Require PKCE" on Okta's app yourself.`
+        : "Okta's provisioning app was not found, so its PKCE setting could not be read.";
     return { id, status: 'unknown', summary: why, evidence: evidence(api, at, values) };
   }
   const notRequired = found.filter((a) => metadataBoolean(a.isPkceRequired) === false);
@@ -188,7 +217,12 @@ export function oktaAppPkceVerdict(discovery: AppDiscovery, at: string): CheckRe
       evidence: evidence(api, at, values),
     };
   }
-  return { id, status: 'pass', summary: `"Require PKCE" is on for ${found.map(appName).join(', ')}.`, evidence: evidence(api, at, values) };
+  return {
+    id,
+    status: 'pass',
+    summary: `"Require PKCE" is on for ${found.map(appName).join(', ')}.`,
+    evidence: evidence(api, at, values),
+  };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -224,7 +258,12 @@ export function oktaTokensVerdict(
   const api = 'SOQL OauthToken (AppName, UserId, CreatedDate, LastUsedDate, UseCount)';
   const id = 'salesforce.okta-app.tokens' as const;
   if (apps.length === 0 || !read) {
-    return { id, status: 'unknown', summary: 'Okta\'s provisioning app was not found, so its tokens could not be checked.', evidence: evidence(api, at) };
+    return {
+      id,
+      status: 'unknown',
+      summary: "Okta's provisioning app was not found, so its tokens could not be checked.",
+      evidence: evidence(api, at),
+    };
   }
   if (!read.ok) return { id, status: 'unknown', summary: read.reason, evidence: evidence(api, at) };
   const rows = read.value;
@@ -242,7 +281,8 @@ export function oktaTokensVerdict(
     return {
       id,
       status: 'fail',
-      summary: 'Okta holds no token for its Salesforce app: in Okta, re-authenticate with Salesforce.com, click Allow and save.',
+      summary:
+        'Okta holds no token for its Salesforce app: in Okta, re-authenticate with Salesforce.com, click Allow and save.',
       evidence: evidence(api, at, values),
     };
   }
@@ -253,7 +293,7 @@ export function oktaTokensVerdict(
     return {
       id,
       status: 'unknown',
-      summary: 'Okta\'s app does not (provably) require PKCE yet, so its tokens do not show a PKCE sign-in.',
+      summary: "Okta's app does not (provably) require PKCE yet, so its tokens do not show a PKCE sign-in.",
       evidence: evidence(api, at, values),
     };
   }

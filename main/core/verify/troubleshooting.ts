@@ -17,86 +17,111 @@ export interface Advice {
 export const KNOWN_ERRORS: readonly (Advice & { readonly pattern: RegExp })[] = [
   {
     pattern: /credentials used to connect to the API were invalid/i,
-    explanation: 'Okta can no longer sign in to Salesforce for provisioning (its token was refused). Re-authenticate the integration in Okta, then retry the failed tasks.',
+    explanation:
+      'Okta can no longer sign in to Salesforce for provisioning (its token was refused). Re-authenticate the integration in Okta, then retry the failed tasks.',
     itemId: 'okta.reauthenticate',
   },
   {
     pattern: /OAuth Refresh Error/i,
-    explanation: 'An Okta Workflows Salesforce connection could not refresh its token (common for rarely run flows after the PKCE change). Reauthorize the connection in the Workflows Console.',
+    explanation:
+      'An Okta Workflows Salesforce connection could not refresh its token (common for rarely run flows after the PKCE change). Reauthorize the connection in the Workflows Console.',
     itemId: 'guidance.workflows-reauthorize',
   },
   {
     pattern: /missing required code challenge|OAUTH_APPROVAL_ERROR_GENERIC/i,
-    explanation: 'Salesforce requires PKCE but the sign-in did not use it: in Okta, tick "PKCE Enabled" before re-authenticating.',
+    explanation:
+      'Salesforce requires PKCE but the sign-in did not use it: in Okta, tick "PKCE Enabled" before re-authenticating.',
     itemId: 'okta.enable-pkce',
   },
   {
     pattern: /unexpected code verifier/i,
-    explanation: 'A PKCE verifier was sent for a sign-in that started without PKCE: tick "PKCE Enabled" in Okta and re-authenticate from the start.',
+    explanation:
+      'A PKCE verifier was sent for a sign-in that started without PKCE: tick "PKCE Enabled" in Okta and re-authenticate from the start.',
     itemId: 'okta.enable-pkce',
   },
   {
     pattern: /invalid code verifier|expired authorization code/i,
-    explanation: 'The sign-in took too long or was mixed up with another attempt. Start the re-authentication again in one go.',
+    explanation:
+      'The sign-in took too long or was mixed up with another attempt. Start the re-authentication again in one go.',
     itemId: 'okta.reauthenticate',
   },
   {
     pattern: /redirect_uri_mismatch|redirect_uri must match/i,
-    explanation: "The callback URL on the Salesforce app does not match what Okta sends: it must stay Okta's oauth20redirect URL.",
+    explanation:
+      "The callback URL on the Salesforce app does not match what Okta sends: it must stay Okta's oauth20redirect URL.",
     itemId: 'guidance.callback-url',
   },
   {
     pattern: /invalid_client_id|client identifier invalid/i,
-    explanation: 'Salesforce does not know the app yet — changes take 2–10 minutes to spread. Wait, then try again.',
+    explanation:
+      'Salesforce does not know the app yet — changes take 2–10 minutes to spread. Wait, then try again.',
     itemId: 'guidance.propagation',
   },
   {
     pattern: /OAUTH_EC_APP_NOT_FOUND|External client app is not installed/i,
-    explanation: 'The External Client App is not installed or enabled in this org: check it in External Client App Manager.',
+    explanation:
+      'The External Client App is not installed or enabled in this org: check it in External Client App Manager.',
     itemId: 'guidance.external-client-apps',
   },
   {
     pattern: /OAUTH_APP_BLOCKED|OAUTH_APP_ACCESS_DENIED/i,
-    explanation: "Salesforce blocks this app or the user is not allowed to use it: check the app's policies and permitted users.",
+    explanation:
+      "Salesforce blocks this app or the user is not allowed to use it: check the app's policies and permitted users.",
     itemId: 'sf.edit-okta-connected-app',
   },
   {
     pattern: /INSUFFICIENT_ACCESS|View all External Client App Settings|Modify Metadata/i,
-    explanation: 'The Salesforce user you signed in with cannot read these settings: sign in as a System Administrator.',
+    explanation:
+      'The Salesforce user you signed in with cannot read these settings: sign in as a System Administrator.',
     itemId: 'prereq.salesforce-system-admin',
   },
   {
     pattern: /okta\.apps\.read|okta\.logs\.read|admin role/i,
-    explanation: "The Okta sign-in lacks an API scope or admin role: grant okta.apps.read and okta.logs.read on PKCE Pilot's Okta app and sign in as an App or Super Administrator.",
+    explanation:
+      "The Okta sign-in lacks an API scope or admin role: grant okta.apps.read and okta.logs.read on PKCE Pilot's Okta app and sign in as an App or Super Administrator.",
     itemId: 'prereq.okta-admin-role',
   },
 ];
 
 /** What a failing (or undecidable) check means and where to go back to. */
 export const CHECK_ADVICE: Readonly<Record<CheckId, Advice>> = {
-  'salesforce.signin.pkce': { explanation: 'PKCE Pilot has no working PKCE sign-in to this Salesforce org: sign in again.', itemId: 'sf.log-in' },
+  'salesforce.signin.pkce': {
+    explanation: 'PKCE Pilot has no working PKCE sign-in to this Salesforce org: sign in again.',
+    itemId: 'sf.log-in',
+  },
   'salesforce.org.pkce-required': {
-    explanation: 'The org does not require PKCE for all apps. Optional: turn it on only after both migration steps are done.',
+    explanation:
+      'The org does not require PKCE for all apps. Optional: turn it on only after both migration steps are done.',
     itemId: 'guidance.org-wide-pkce',
   },
   'salesforce.okta-app.found': {
-    explanation: "No Salesforce app carries Okta's provisioning callback URL, so Okta's connected app could not be identified.",
+    explanation:
+      "No Salesforce app carries Okta's provisioning callback URL, so Okta's connected app could not be identified.",
     itemId: 'sf.edit-okta-connected-app',
   },
   'salesforce.okta-app.pkce-required': {
-    explanation: 'Okta\'s connected app does not require PKCE yet: edit it, check "Require Proof Key for Code Exchange (PKCE)" and save.',
+    explanation:
+      'Okta\'s connected app does not require PKCE yet: edit it, check "Require Proof Key for Code Exchange (PKCE)" and save.',
     itemId: 'sf.require-pkce',
   },
   'salesforce.okta-app.tokens': {
-    explanation: 'Okta has not obtained a new Salesforce token since PKCE was required: re-authenticate with Salesforce.com in Okta and click Allow.',
+    explanation:
+      'Okta has not obtained a new Salesforce token since PKCE was required: re-authenticate with Salesforce.com in Okta and click Allow.',
     itemId: 'okta.reauthenticate',
   },
-  'okta.salesforce-app.found': { explanation: 'No active Salesforce app was found in Okta.', itemId: 'prereq.okta-rest-provisioning-app' },
+  'okta.salesforce-app.found': {
+    explanation: 'No active Salesforce app was found in Okta.',
+    itemId: 'prereq.okta-rest-provisioning-app',
+  },
   'okta.provisioning.auth-failures': {
-    explanation: "Okta's System Log shows it could not authenticate to Salesforce: re-authenticate the integration, then retry failed tasks.",
+    explanation:
+      "Okta's System Log shows it could not authenticate to Salesforce: re-authenticate the integration, then retry failed tasks.",
     itemId: 'okta.reauthenticate',
   },
-  'okta.provisioning.pkce-enabled': { explanation: 'Only you can confirm the "PKCE Enabled" checkbox in Okta.', itemId: 'okta.enable-pkce' },
+  'okta.provisioning.pkce-enabled': {
+    explanation: 'Only you can confirm the "PKCE Enabled" checkbox in Okta.',
+    itemId: 'okta.enable-pkce',
+  },
 };
 
 /** Advice for any error text (an Okta task message, a Salesforce error, a check summary). */
@@ -108,7 +133,10 @@ export function adviceForError(text: string): Advice | undefined {
 /** Advice for a check that did not pass; undefined for a pass. A known error in the summary wins. */
 export function adviceForCheck(check: CheckResult): Advice | undefined {
   if (check.status === 'pass') return undefined;
-  const evidenceText = Object.values(check.evidence.values).flat().filter((v) => typeof v === 'string').join(' ');
+  const evidenceText = Object.values(check.evidence.values)
+    .flat()
+    .filter((v) => typeof v === 'string')
+    .join(' ');
   return adviceForError(`${check.summary} ${evidenceText}`) ?? CHECK_ADVICE[check.id];
 }
 

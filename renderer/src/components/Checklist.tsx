@@ -46,7 +46,9 @@ export function Checklist({ view, hasOkta, onChange }: Props) {
             </button>
           </p>
         ) : (
-          <p className="next-step done-all">All steps are done. Run the checks to confirm, then export a report.</p>
+          <p className="next-step done-all">
+            All steps are done. Run the checks to confirm, then export a report.
+          </p>
         )}
       </div>
       <ErrorNote error={error} />
@@ -134,7 +136,15 @@ function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) 
   const p = item.progress;
   const link = item.link;
   const oktaLink = item.link?.startsWith('okta.') ?? false;
-  const classes = ['item', `kind-${item.kind}`, item.isNext ? 'is-next' : '', p.done ? 'is-done' : '', item.conflict ? 'has-conflict' : ''].filter(Boolean).join(' ');
+  const classes = [
+    'item',
+    `kind-${item.kind}`,
+    item.isNext ? 'is-next' : '',
+    p.done ? 'is-done' : '',
+    item.conflict ? 'has-conflict' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return (
     <li className={classes} data-item-id={item.id}>
@@ -149,7 +159,9 @@ function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) 
             ref={focusRef as React.RefObject<HTMLInputElement> | undefined}
           />
         ) : (
-          <span className="item-icon" aria-hidden="true">{item.kind === 'caveat' ? '!' : 'i'}</span>
+          <span className="item-icon" aria-hidden="true">
+            {item.kind === 'caveat' ? '!' : 'i'}
+          </span>
         )}
         <div className="item-body">
           {item.tickable ? (
@@ -178,13 +190,21 @@ function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) 
           )}
           {p.evidence && (
             <p className={`evidence status-${p.evidence.status}`}>
-              Check {p.evidence.status === 'pass' ? 'passed' : p.evidence.status === 'fail' ? 'failed' : p.evidence.status === 'manual' ? 'needs you' : 'could not tell'}: {p.evidence.summary}{' '}
-              <span className="when">({formatTime(p.evidence.at)})</span>
+              Check{' '}
+              {p.evidence.status === 'pass'
+                ? 'passed'
+                : p.evidence.status === 'fail'
+                  ? 'failed'
+                  : p.evidence.status === 'manual'
+                    ? 'needs you'
+                    : 'could not tell'}
+              : {p.evidence.summary} <span className="when">({formatTime(p.evidence.at)})</span>
             </p>
           )}
           {item.conflict === 'check-failed' && (
             <p className="conflict" role="note">
-              You ticked this step, but the latest check failed. Look at the step again, then re-run the checks.
+              You ticked this step, but the latest check failed. Look at the step again, then re-run the
+              checks.
             </p>
           )}
           {item.conflict === 'check-passed-not-ticked' && (
@@ -199,13 +219,21 @@ function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) 
           )}
           {p.note && !editing && (
             <p className="note">
-              <span className="note-label">Note:</span> {p.note} {p.noteAt && <span className="when">({formatTime(p.noteAt)})</span>}
+              <span className="note-label">Note:</span> {p.note}{' '}
+              {p.noteAt && <span className="when">({formatTime(p.noteAt)})</span>}
             </p>
           )}
           {editing && (
             <div className="note-editor">
               <label htmlFor={`${id}-note`}>Note for “{item.title.slice(0, 60)}”</label>
-              <textarea id={`${id}-note`} ref={noteRef} value={note} maxLength={2000} rows={3} onChange={(e) => setNote(e.target.value)} />
+              <textarea
+                id={`${id}-note`}
+                ref={noteRef}
+                value={note}
+                maxLength={2000}
+                rows={3}
+                onChange={(e) => setNote(e.target.value)}
+              />
               <div className="actions">
                 <button type="button" className="primary" onClick={() => void saveNote()}>
                   Save note
@@ -229,7 +257,13 @@ function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) 
               </button>
             )}
             {link && (!oktaLink || hasOkta) && (
-              <button type="button" className="small" onClick={() => void openLink(link)} disabled={!online} title={online ? undefined : 'Needs a network connection'}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => void openLink(link)}
+                disabled={!online}
+                title={online ? undefined : 'Needs a network connection'}
+              >
                 {LINK_LABELS[link]}
               </button>
             )}

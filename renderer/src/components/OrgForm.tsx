@@ -21,11 +21,14 @@ const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function localErrors(v: Values): Errors {
   const e: Errors = {};
   if (!v.alias.trim()) e.alias = 'Enter a short name for this org, for example acme-prod.';
-  else if (!ALIAS.test(v.alias.trim())) e.alias = 'Use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit.';
-  if (!v.salesforceLoginUrl.trim()) e.salesforceLoginUrl = 'Enter your My Domain URL, "production" or "sandbox".';
-  if (!v.clientId.trim()) e.clientId = 'Paste the Consumer Key of PKCE Pilot\'s External Client App.';
+  else if (!ALIAS.test(v.alias.trim()))
+    e.alias = 'Use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+  if (!v.salesforceLoginUrl.trim())
+    e.salesforceLoginUrl = 'Enter your My Domain URL, "production" or "sandbox".';
+  if (!v.clientId.trim()) e.clientId = "Paste the Consumer Key of PKCE Pilot's External Client App.";
   if (v.port.trim() && !/^\d+$/.test(v.port.trim())) e.port = 'Enter a whole number from 1024 to 65535.';
-  else if (v.port.trim() && (Number(v.port) < 1024 || Number(v.port) > 65535)) e.port = 'Enter a whole number from 1024 to 65535.';
+  else if (v.port.trim() && (Number(v.port) < 1024 || Number(v.port) > 65535))
+    e.port = 'Enter a whole number from 1024 to 65535.';
   if (Boolean(v.oktaOrgUrl.trim()) !== Boolean(v.oktaClientId.trim())) {
     const msg = 'The Okta org URL and the Okta client id go together: enter both, or neither.';
     if (!v.oktaOrgUrl.trim()) e.oktaOrgUrl = msg;
@@ -85,9 +88,13 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
         clientId: v.clientId.trim(),
         redirect: v.redirect,
         ...(v.port.trim() ? { port: Number(v.port) } : {}),
-        ...(v.oktaOrgUrl.trim() ? { oktaOrgUrl: v.oktaOrgUrl.trim(), oktaClientId: v.oktaClientId.trim() } : {}),
+        ...(v.oktaOrgUrl.trim()
+          ? { oktaOrgUrl: v.oktaOrgUrl.trim(), oktaClientId: v.oktaClientId.trim() }
+          : {}),
       };
-      const org = existing ? await call('orgs.update', { alias: existing.alias, ...common }) : await call('orgs.add', { alias: v.alias.trim(), ...common });
+      const org = existing
+        ? await call('orgs.update', { alias: existing.alias, ...common })
+        : await call('orgs.add', { alias: v.alias.trim(), ...common });
       onSaved(org);
     } catch (e) {
       const t = errorText(e);
@@ -101,7 +108,12 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
     }
   }
 
-  const input = (field: Field, label: string, help: string, extra: { placeholder?: string; disabled?: boolean; inputMode?: 'numeric' } = {}) => {
+  const input = (
+    field: Field,
+    label: string,
+    help: string,
+    extra: { placeholder?: string; disabled?: boolean; inputMode?: 'numeric' } = {},
+  ) => {
     const err = errors[field];
     const value = v[field];
     return (
@@ -118,7 +130,9 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
           spellCheck={false}
           {...extra}
         />
-        <p className="help" id={`${id}-${field}-help`}>{help}</p>
+        <p className="help" id={`${id}-${field}-help`}>
+          {help}
+        </p>
         {err && (
           <p className="field-error" id={`${id}-${field}-err`}>
             {err}
@@ -131,9 +145,23 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
   return (
     <form className="card org-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{existing ? `Edit ${existing.alias}` : 'Add an org'}</h2>
-      {input('alias', 'Alias', 'A short name you choose, for example acme-prod.', existing ? { disabled: true } : { placeholder: 'acme-prod' })}
-      {input('salesforceLoginUrl', 'Salesforce login URL', 'Your My Domain (https://acme.my.salesforce.com), or "production" / "sandbox".', { placeholder: 'https://acme.my.salesforce.com' })}
-      {input('clientId', 'Salesforce Consumer Key', 'From PKCE Pilot\'s External Client App (Settings > OAuth Settings > Consumer Key).')}
+      {input(
+        'alias',
+        'Alias',
+        'A short name you choose, for example acme-prod.',
+        existing ? { disabled: true } : { placeholder: 'acme-prod' },
+      )}
+      {input(
+        'salesforceLoginUrl',
+        'Salesforce login URL',
+        'Your My Domain (https://acme.my.salesforce.com), or "production" / "sandbox".',
+        { placeholder: 'https://acme.my.salesforce.com' },
+      )}
+      {input(
+        'clientId',
+        'Salesforce Consumer Key',
+        "From PKCE Pilot's External Client App (Settings > OAuth Settings > Consumer Key).",
+      )}
       <div className="field">
         <label htmlFor={`${id}-redirect`}>Sign-in return</label>
         <select id={`${id}-redirect`} value={v.redirect} onChange={set('redirect')}>
@@ -141,11 +169,15 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
           <option value="scheme">App link (com.pkcepilot.app:/oauth/callback)</option>
         </select>
       </div>
-      {input('port', 'Loopback port', 'Must match the callback URL you registered (default 7171).', { inputMode: 'numeric' })}
+      {input('port', 'Loopback port', 'Must match the callback URL you registered (default 7171).', {
+        inputMode: 'numeric',
+      })}
       <fieldset>
         <legend>Okta (optional, for the Okta checks)</legend>
-        {input('oktaOrgUrl', 'Okta org URL', 'For example https://acme.okta.com.', { placeholder: 'https://acme.okta.com' })}
-        {input('oktaClientId', 'Okta client id', 'Client ID of PKCE Pilot\'s Okta native app.')}
+        {input('oktaOrgUrl', 'Okta org URL', 'For example https://acme.okta.com.', {
+          placeholder: 'https://acme.okta.com',
+        })}
+        {input('oktaClientId', 'Okta client id', "Client ID of PKCE Pilot's Okta native app.")}
       </fieldset>
       {formError && (
         <div className="error-note" role="alert">

@@ -20,7 +20,9 @@ export function ReportPanel({ alias, info }: { alias: string; info: AppInfo }) {
   return (
     <section className="card" aria-labelledby="report-title">
       <h2 id="report-title">Report</h2>
-      {info.features.reports.length === 0 && <p className="muted">Report export is not available in this build.</p>}
+      {info.features.reports.length === 0 && (
+        <p className="muted">Report export is not available in this build.</p>
+      )}
       <div className="actions">
         {info.features.reports.map((f) => (
           <button type="button" key={f} onClick={() => void exportAs(f)}>

@@ -6,34 +6,62 @@ export function SetupGuide({ info }: { info: AppInfo }) {
     <section className="card guide" aria-labelledby="guide-title">
       <h2 id="guide-title">Before you start: give PKCE Pilot its own sign-in apps</h2>
       <p>
-        PKCE Pilot signs in as you, with PKCE, through apps you create once. It never sees a password or a client secret.
+        PKCE Pilot signs in as you, with PKCE, through apps you create once. It never sees a password or a
+        client secret.
       </p>
       <h3>1. In Salesforce: an External Client App</h3>
       <ol>
-        <li>Setup &gt; Quick Find &gt; External Client App Manager &gt; New External Client App (Distribution State: Local).</li>
-        <li>Enable OAuth. Callback URLs, one per line:
+        <li>
+          Setup &gt; Quick Find &gt; External Client App Manager &gt; New External Client App (Distribution
+          State: Local).
+        </li>
+        <li>
+          Enable OAuth. Callback URLs, one per line:
           <ul className="mono-list">
             {info.setup.salesforceCallbackUrls.map((u) => (
-              <li key={u}><code>{u}</code></li>
+              <li key={u}>
+                <code>{u}</code>
+              </li>
             ))}
           </ul>
         </li>
-        <li>OAuth scopes: <code>{info.setup.salesforceScopes}</code> (Manage user data via APIs, Perform requests at any time, Access the identity URL service).</li>
-        <li>Tick <strong>Require Proof Key for Code Exchange (PKCE)</strong>; untick <strong>Require secret for Web Server Flow</strong> and <strong>Require secret for Refresh Token Flow</strong>.</li>
-        <li>Save, then copy the <strong>Consumer Key</strong>. Changes take 2–10 minutes to reach Salesforce's login servers.</li>
+        <li>
+          OAuth scopes: <code>{info.setup.salesforceScopes}</code> (Manage user data via APIs, Perform
+          requests at any time, Access the identity URL service).
+        </li>
+        <li>
+          Tick <strong>Require Proof Key for Code Exchange (PKCE)</strong>; untick{' '}
+          <strong>Require secret for Web Server Flow</strong> and{' '}
+          <strong>Require secret for Refresh Token Flow</strong>.
+        </li>
+        <li>
+          Save, then copy the <strong>Consumer Key</strong>. Changes take 2–10 minutes to reach Salesforce's
+          login servers.
+        </li>
       </ol>
       <h3>2. In Okta (optional): a native OIDC app</h3>
       <ol>
-        <li>Applications &gt; Create App Integration &gt; OIDC &gt; Native Application; grant types Authorization Code and Refresh Token; PKCE required.</li>
-        <li>Sign-in redirect URIs:
+        <li>
+          Applications &gt; Create App Integration &gt; OIDC &gt; Native Application; grant types
+          Authorization Code and Refresh Token; PKCE required.
+        </li>
+        <li>
+          Sign-in redirect URIs:
           <ul className="mono-list">
             {info.setup.oktaRedirectUris.map((u) => (
-              <li key={u}><code>{u}</code></li>
+              <li key={u}>
+                <code>{u}</code>
+              </li>
             ))}
           </ul>
         </li>
-        <li>Okta API Scopes tab: grant <code>{info.setup.oktaScopes}</code> (a Super Administrator can). Assign the app to yourself.</li>
-        <li>Copy the <strong>Client ID</strong>.</li>
+        <li>
+          Okta API Scopes tab: grant <code>{info.setup.oktaScopes}</code> (a Super Administrator can). Assign
+          the app to yourself.
+        </li>
+        <li>
+          Copy the <strong>Client ID</strong>.
+        </li>
       </ol>
       <p>Then add your org below.</p>
     </section>

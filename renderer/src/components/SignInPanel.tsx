@@ -33,7 +33,10 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
     void refresh();
     return onAppEvent((e) => {
       if (e.type !== 'sign-in' || e.alias !== org.alias) return;
-      setLive((l) => ({ ...l, [e.provider]: { phase: e.phase, ...(e.message ? { message: e.message } : {}) } }));
+      setLive((l) => ({
+        ...l,
+        [e.provider]: { phase: e.phase, ...(e.message ? { message: e.message } : {}) },
+      }));
       if (e.phase === 'signed-in') {
         void refresh();
         onSignedIn?.();
@@ -42,7 +45,9 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
   }, [org.alias, refresh, onSignedIn]);
 
   // Fallback for a missed event: while a sign-in is pending, ask main for the status now and then.
-  const anyWaiting = Object.values(live).some((l) => l?.phase === 'waiting-for-browser' || l?.phase === 'exchanging');
+  const anyWaiting = Object.values(live).some(
+    (l) => l?.phase === 'waiting-for-browser' || l?.phase === 'exchanging',
+  );
   useEffect(() => {
     if (!anyWaiting) return;
     const timer = setInterval(() => void refresh(), 3000);
@@ -50,7 +55,10 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
   }, [anyWaiting, refresh]);
   useEffect(() => {
     for (const s of statuses) {
-      if (s.signedIn && (live[s.provider]?.phase === 'waiting-for-browser' || live[s.provider]?.phase === 'exchanging')) {
+      if (
+        s.signedIn &&
+        (live[s.provider]?.phase === 'waiting-for-browser' || live[s.provider]?.phase === 'exchanging')
+      ) {
         setLive((l) => ({ ...l, [s.provider]: { phase: 'signed-in' } }));
       }
     }
@@ -87,16 +95,29 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
                   : s?.signedIn
                     ? `Signed in as ${s.username ?? 'an unknown user'}${s.since ? ` since ${formatTime(s.since)}` : ''}`
                     : 'Not signed in'}
-                {l?.phase === 'cancelled' && !s?.signedIn && <span className="muted"> (sign-in cancelled)</span>}
-                {l?.phase === 'error' && l.message && <span className="field-error" role="alert"> {l.message}</span>}
+                {l?.phase === 'cancelled' && !s?.signedIn && (
+                  <span className="muted"> (sign-in cancelled)</span>
+                )}
+                {l?.phase === 'error' && l.message && (
+                  <span className="field-error" role="alert">
+                    {' '}
+                    {l.message}
+                  </span>
+                )}
               </div>
               <div className="actions">
                 {waiting ? (
-                  <button type="button" onClick={() => void act(() => call('signIn.cancel', { alias: org.alias, provider: p }))}>
+                  <button
+                    type="button"
+                    onClick={() => void act(() => call('signIn.cancel', { alias: org.alias, provider: p }))}
+                  >
                     Cancel sign-in
                   </button>
                 ) : s?.signedIn ? (
-                  <button type="button" onClick={() => void act(() => call('signIn.signOut', { alias: org.alias, provider: p }))}>
+                  <button
+                    type="button"
+                    onClick={() => void act(() => call('signIn.signOut', { alias: org.alias, provider: p }))}
+                  >
                     Sign out of {LABEL[p]}
                   </button>
                 ) : (

@@ -6,9 +6,17 @@ test('first run: guide, add org, tick steps, restart keeps progress', async ({ a
   await expect(page.getByRole('heading', { name: /give PKCE Pilot its own sign-in apps/i })).toBeVisible();
   await expect(page.getByText('com.pkcepilot.app:/oauth/callback').first()).toBeVisible();
   await expect(page.getByText('http://127.0.0.1:7171/oauth/callback').first()).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: /Salesforce (has enforced|starts enforcing) PKCE|days? left/ })).toBeVisible();
+  await expect(
+    page
+      .getByRole('status')
+      .filter({ hasText: /Salesforce (has enforced|starts enforcing) PKCE|days? left/ }),
+  ).toBeVisible();
 
-  await addOrg(page, { alias: 'acme-prod', salesforceLoginUrl: 'acme.my.salesforce.com', clientId: '3MVG9PkcePilotTest' });
+  await addOrg(page, {
+    alias: 'acme-prod',
+    salesforceLoginUrl: 'acme.my.salesforce.com',
+    clientId: '3MVG9PkcePilotTest',
+  });
   await expect(page.getByRole('heading', { name: 'acme-prod', level: 2 })).toBeVisible();
   await expect(page.getByText('https://acme.my.salesforce.com')).toBeVisible();
   await expect(page.getByText(/0 of \d+ steps done/)).toBeVisible();
@@ -89,24 +97,36 @@ test('invalid org input shows clear errors next to the fields', async ({ app }) 
   await expect(page.getByRole('heading', { name: 'acme', level: 2 })).toBeVisible();
 });
 
-test('deep-link buttons open this org\'s Setup pages; offline, network features say so', async ({ app }) => {
+test("deep-link buttons open this org's Setup pages; offline, network features say so", async ({ app }) => {
   const page = app.page;
-  await addOrg(page, { alias: 'acme', salesforceLoginUrl: 'https://acme.my.salesforce.com', clientId: '3MVG9x', oktaOrgUrl: 'https://acme.okta.com', oktaClientId: '0oaX' });
+  await addOrg(page, {
+    alias: 'acme',
+    salesforceLoginUrl: 'https://acme.my.salesforce.com',
+    clientId: '3MVG9x',
+    oktaOrgUrl: 'https://acme.okta.com',
+    oktaClientId: '0oaX',
+  });
   await itemRow(page, 'sf.open-app-manager').getByRole('button', { name: 'Open App Manager' }).click();
-  await itemRow(page, 'okta.open-applications').getByRole('button', { name: 'Open Okta Applications' }).click();
+  await itemRow(page, 'okta.open-applications')
+    .getByRole('button', { name: 'Open Okta Applications' })
+    .click();
   const externalOpens = app.externalOpens;
   if (externalOpens) {
-    await expect.poll(() => externalOpens()).toEqual([
-      'https://acme.my.salesforce.com/lightning/setup/NavigationMenus/home',
-      'https://acme-admin.okta.com/admin/apps/active',
-    ]);
+    await expect
+      .poll(() => externalOpens())
+      .toEqual([
+        'https://acme.my.salesforce.com/lightning/setup/NavigationMenus/home',
+        'https://acme-admin.okta.com/admin/apps/active',
+      ]);
   }
 
   await page.context().setOffline(true);
   await expect(page.getByText('Offline — sign-in, checks and links need a connection')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sign in to Salesforce' })).toBeDisabled();
   await expect(page.getByText('You are offline. Signing in needs a network connection.')).toBeVisible();
-  await expect(itemRow(page, 'sf.open-app-manager').getByRole('button', { name: 'Open App Manager' })).toBeDisabled();
+  await expect(
+    itemRow(page, 'sf.open-app-manager').getByRole('button', { name: 'Open App Manager' }),
+  ).toBeDisabled();
   await page.context().setOffline(false);
   await expect(page.getByRole('button', { name: 'Sign in to Salesforce' })).toBeEnabled();
 });

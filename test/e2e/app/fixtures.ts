@@ -7,7 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test as base, expect, type BrowserContext, type ElectronApplication, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type ElectronApplication,
+  type Page,
+} from '@playwright/test';
 import { startBridgeServer, type BridgeServer } from '../web-bridge/server';
 
 export interface AppHandle {
@@ -28,11 +34,18 @@ export interface AppHandle {
 }
 
 interface ElectronLaunch {
-  launchElectronApp(options: { dataFolder: string }): Promise<{ page: Page; app: ElectronApplication; close(): Promise<void> }>;
+  launchElectronApp(options: {
+    dataFolder: string;
+  }): Promise<{ page: Page; app: ElectronApplication; close(): Promise<void> }>;
 }
 
 function isLoopback(url: URL): boolean {
-  return url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.protocol === 'data:' || url.protocol === 'about:';
+  return (
+    url.hostname === '127.0.0.1' ||
+    url.hostname === 'localhost' ||
+    url.protocol === 'data:' ||
+    url.protocol === 'about:'
+  );
 }
 
 export const test = base.extend<{ app: AppHandle }>({
@@ -69,7 +82,10 @@ export const test = base.extend<{ app: AppHandle }>({
       let server: BridgeServer = await startBridgeServer({ home: dataFolder });
       const context: BrowserContext = await browser.newContext({ viewport: { width: 900, height: 600 } });
       // Nothing may wait on the closed network: only loopback is reachable.
-      await context.route((url) => !isLoopback(url), (route) => route.abort());
+      await context.route(
+        (url) => !isLoopback(url),
+        (route) => route.abort(),
+      );
       const page = await context.newPage();
       // The renderer must run under its strict CSP without a single violation (no inline style or script).
       const cspViolations: string[] = [];
@@ -106,7 +122,15 @@ export { expect };
 /** Fills and submits the add-org form (labels as the admin sees them). */
 export async function addOrg(
   page: Page,
-  org: { alias: string; salesforceLoginUrl: string; clientId: string; redirect?: 'loopback' | 'scheme'; port?: string; oktaOrgUrl?: string; oktaClientId?: string },
+  org: {
+    alias: string;
+    salesforceLoginUrl: string;
+    clientId: string;
+    redirect?: 'loopback' | 'scheme';
+    port?: string;
+    oktaOrgUrl?: string;
+    oktaClientId?: string;
+  },
 ): Promise<void> {
   const form = page.getByRole('form', { name: /add an org/i });
   await form.getByLabel('Alias').fill(org.alias);

@@ -8,7 +8,9 @@ async function tabTo(page: Page, accessibleName: RegExp, max = 80): Promise<void
     const name = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
       if (!el) return '';
-      const label = el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.textContent : undefined;
+      const label = el.id
+        ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.textContent
+        : undefined;
       return (label ?? el.getAttribute('aria-label') ?? el.textContent ?? '').trim();
     });
     if (accessibleName.test(name)) return;
@@ -60,7 +62,9 @@ test('keyboard only: add an org, jump to the next step, tick it, write a note', 
   await page.keyboard.type('Okta app "Salesforce.com" with REST provisioning');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter'); // "Save note"
-  await expect(itemRow(page, 'prereq.okta-rest-provisioning-app').locator('.note')).toContainText('REST provisioning');
+  await expect(itemRow(page, 'prereq.okta-rest-provisioning-app').locator('.note')).toContainText(
+    'REST provisioning',
+  );
 
   // The remove flow is keyboard-reachable and defaults focus to the safe choice.
   await tabTo(page, /^Remove org$/, 200);

@@ -27,8 +27,19 @@ test('screenshots of the main screens in light and dark', async ({ app }, testIn
   }
 
   await page.emulateMedia({ colorScheme: 'light' });
-  await addOrg(page, { alias: 'acme-prod', salesforceLoginUrl: 'acme.my.salesforce.com', clientId: '3MVG9Screens', oktaOrgUrl: 'acme.okta.com', oktaClientId: '0oaScreens' });
-  for (const id of ['prereq.okta-rest-provisioning-app', 'prereq.okta-admin-role', 'prereq.salesforce-system-admin', 'sf.log-in']) {
+  await addOrg(page, {
+    alias: 'acme-prod',
+    salesforceLoginUrl: 'acme.my.salesforce.com',
+    clientId: '3MVG9Screens',
+    oktaOrgUrl: 'acme.okta.com',
+    oktaClientId: '0oaScreens',
+  });
+  for (const id of [
+    'prereq.okta-rest-provisioning-app',
+    'prereq.okta-admin-role',
+    'prereq.salesforce-system-admin',
+    'sf.log-in',
+  ]) {
     await itemRow(page, id).getByRole('checkbox').check();
   }
   await expect(page.getByText(/4 of \d+ steps done/)).toBeVisible();

@@ -28,7 +28,9 @@ test.afterEach(async () => {
   await sf.close();
 });
 
-test('signs in to Salesforce through the system browser, shows who, never a token, and signs out', async ({ app }) => {
+test('signs in to Salesforce through the system browser, shows who, never a token, and signs out', async ({
+  app,
+}) => {
   const { newBrowserPage, nextBrowserOpen } = app;
   test.skip(!newBrowserPage || !nextBrowserOpen, 'needs the captured system browser of the web project');
   if (!newBrowserPage || !nextBrowserOpen) return;
@@ -70,11 +72,15 @@ test('signs in through the custom-scheme redirect the OS hands to the app', asyn
   const opened = nextBrowserOpen();
   await panel.getByRole('button', { name: 'Sign in to Salesforce' }).click();
   const authorizationUrl = await opened;
-  expect(new URL(authorizationUrl).searchParams.get('redirect_uri')).toBe('com.pkcepilot.app:/oauth/callback');
+  expect(new URL(authorizationUrl).searchParams.get('redirect_uri')).toBe(
+    'com.pkcepilot.app:/oauth/callback',
+  );
 
   // Chromium aborts the custom-scheme navigation; the helper reads it through CDP, as the OS would receive it.
   const systemBrowser = await newBrowserPage();
-  const { finalUrl } = await completeLoginInBrowser(systemBrowser, authorizationUrl, { login: 'admin@acme.test' });
+  const { finalUrl } = await completeLoginInBrowser(systemBrowser, authorizationUrl, {
+    login: 'admin@acme.test',
+  });
   expect(finalUrl.startsWith('com.pkcepilot.app:/oauth/callback?')).toBe(true);
 
   // A forged redirect first: refused, and the real sign-in keeps waiting.

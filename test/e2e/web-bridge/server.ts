@@ -14,7 +14,13 @@ import { PilotError, toPilotError } from '../../../main/core/errors';
 import { createHttpClient } from '../../../main/core/http';
 import type { VerificationResult } from '../../../main/core/verify/types';
 import { createCoreServices } from '../../../main/core/services';
-import { API_METHODS, apiContract, appEventSchema, type ApiMethod, type AppEvent } from '../../../preload/contract';
+import {
+  API_METHODS,
+  apiContract,
+  appEventSchema,
+  type ApiMethod,
+  type AppEvent,
+} from '../../../preload/contract';
 
 export const DEFAULT_RENDERER_DIR = path.resolve(__dirname, '../../../out/renderer');
 const MAX_BODY = 64 * 1024;
@@ -75,7 +81,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new PilotError('invalid-input', 'The request is too large.', 'Send less data.');
+    if (size > MAX_BODY)
+      throw new PilotError('invalid-input', 'The request is too large.', 'Send less data.');
     chunks.push(c as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -87,11 +94,21 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(body);
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.html': 'text/html; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
 
 export async function startBridgeServer(options: BridgeServerOptions): Promise<BridgeServer> {
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
@@ -133,10 +150,20 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     verify: options.verify ?? core.verifyOne,
     openExternal: async (url) => void externalOpens.push(url),
     emit,
-    info: { name: 'PKCE Pilot', version: '0.1.0-web-bridge', platform: process.platform, dataFolder: options.home },
+    info: {
+      name: 'PKCE Pilot',
+      version: '0.1.0-web-bridge',
+      platform: process.platform,
+      dataFolder: options.home,
+    },
     // Real report renderers; the file goes to <home>/reports (the app shell asks with a save dialog instead).
     exportReport: async (alias, format) => {
-      if (format === 'pdf') throw new PilotError('internal', 'PDF export needs the desktop app.', 'Export HTML and print it to PDF.');
+      if (format === 'pdf')
+        throw new PilotError(
+          'internal',
+          'PDF export needs the desktop app.',
+          'Export HTML and print it to PDF.',
+        );
       const dir = path.join(options.home, 'reports');
       await mkdir(dir, { recursive: true });
       const file = path.join(dir, `${alias}-pkce-report.${format}`);
@@ -150,20 +177,32 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   async function callMethod(method: ApiMethod, raw: unknown) {
     // Same steps as the Electron IPC dispatcher: validate input, call, validate (strip) output.
     const input = apiContract[method].input.safeParse(raw);
-    if (!input.success) throw new PilotError('invalid-input', 'The request the window sent was not valid.', 'Check the values you entered and try again.');
+    if (!input.success)
+      throw new PilotError(
+        'invalid-input',
+        'The request the window sent was not valid.',
+        'Check the values you entered and try again.',
+      );
     const value = await (handlers[method] as (i: unknown) => Promise<unknown>)(input.data);
     const output = apiContract[method].output.safeParse(value);
-    if (!output.success) throw new PilotError('internal', 'The app produced an answer it could not show.', 'Try again.');
+    if (!output.success)
+      throw new PilotError('internal', 'The app produced an answer it could not show.', 'Try again.');
     return output.data;
   }
 
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/' || url.pathname === '/index.html') return send(res, 200, 'text/html; charset=utf-8', page);
-      if (url.pathname === '/__bridge/bridge.js') return send(res, 200, 'text/javascript', bridgeScript(API_METHODS));
+      if (url.pathname === '/' || url.pathname === '/index.html')
+        return send(res, 200, 'text/html; charset=utf-8', page);
+      if (url.pathname === '/__bridge/bridge.js')
+        return send(res, 200, 'text/javascript', bridgeScript(API_METHODS));
       if (url.pathname === '/__bridge/events') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         clients.add(res);
         req.on('close', () => clients.delete(res));
@@ -171,19 +210,38 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       }
       if (url.pathname.startsWith('/__bridge/') && req.method === 'POST') {
         const method = url.pathname.slice('/__bridge/'.length);
-        if (!(API_METHODS as string[]).includes(method)) return send(res, 404, 'application/json', JSON.stringify({ ok: false, error: { code: 'invalid-input', message: 'Unknown action.', hint: '' } }));
+        if (!(API_METHODS as string[]).includes(method))
+          return send(
+            res,
+            404,
+            'application/json',
+            JSON.stringify({
+              ok: false,
+              error: { code: 'invalid-input', message: 'Unknown action.', hint: '' },
+            }),
+          );
         try {
           const value = await callMethod(method as ApiMethod, await readBody(req));
           return send(res, 200, 'application/json', JSON.stringify({ ok: true, value }));
         } catch (e) {
           const err = toPilotError(e);
-          return send(res, 200, 'application/json', JSON.stringify({ ok: false, error: { code: err.code, message: err.message, hint: err.hint } }));
+          return send(
+            res,
+            200,
+            'application/json',
+            JSON.stringify({ ok: false, error: { code: err.code, message: err.message, hint: err.hint } }),
+          );
         }
       }
       if (url.pathname.startsWith('/assets/') && !url.pathname.includes('..')) {
         const file = path.join(rendererDir, url.pathname);
         try {
-          return send(res, 200, TYPES[path.extname(file)] ?? 'application/octet-stream', await readFile(file));
+          return send(
+            res,
+            200,
+            TYPES[path.extname(file)] ?? 'application/octet-stream',
+            await readFile(file),
+          );
         } catch {
           return send(res, 404, 'text/plain', 'not found');
         }
@@ -201,10 +259,11 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     nextBrowserOpen: () => new Promise<string>((resolve) => waiters.push(resolve)),
     // The core's OS-handoff entry point, as main/electron/os-handoff.ts calls it; failures reach the
     // window as sign-in events, exactly as in the app.
-    handOffRedirect: (url) => core.signIn.handleOsRedirect(url).then(
-      () => undefined,
-      () => undefined,
-    ),
+    handOffRedirect: (url) =>
+      core.signIn.handleOsRedirect(url).then(
+        () => undefined,
+        () => undefined,
+      ),
     async close() {
       for (const c of clients) c.end();
       clients.clear();
