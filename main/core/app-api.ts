@@ -27,7 +27,7 @@ import { PilotError, toPilotError } from './errors';
 import type { OrgSettings, ProviderId, SignInStatus } from './model';
 import { buildOrgSettings, callbackUrlsFor } from './org-input';
 import type { OrgPatch } from './org-store';
-import type { Evidence, EvidenceOutcome, ItemProgress } from './progress-store';
+import type { ItemProgress } from './progress-store';
 import { defaultScopes } from './providers';
 import { DEFAULT_SCHEME, loopbackRedirectUri, schemeRedirectUri } from './redirect';
 import type { VerificationResult } from './verify/types';
@@ -50,7 +50,6 @@ export interface ProgressStoreLike {
   getOrg(alias: string): Promise<Record<string, ItemProgress>>;
   setDone(alias: string, itemId: string, done: boolean, by?: 'admin' | 'verification'): Promise<ItemProgress>;
   setNote(alias: string, itemId: string, note: string): Promise<ItemProgress>;
-  recordEvidence(alias: string, itemId: string, evidence: Evidence): Promise<EvidenceOutcome>;
   removeOrg(alias: string): Promise<void>;
 }
 

@@ -157,6 +157,34 @@ export class ProgressStore {
     return result ? { item, conflict: result } : { item };
   }
 
+  /**
+   * recordEvidence for many items (of one or many orgs) in ONE atomic write: `verify --all` over fifty
+   * orgs would otherwise rewrite and fsync the file a few hundred times.
+   */
+  async recordEvidenceMany(
+    entries: readonly { alias: string; itemId: string; evidence: Evidence }[],
+  ): Promise<EvidenceOutcome[]> {
+    const valid = entries.map((e) => ({
+      alias: validate(aliasSchema, e.alias, 'org alias'),
+      itemId: validate(itemIdSchema, e.itemId, 'checklist item id'),
+      evidence: validate(evidenceSchema, e.evidence, 'check result'),
+    }));
+    if (valid.length === 0) return [];
+    const { result, recovered } = await this.file.update((file) => {
+      const orgs: Record<string, OrgProgress> = { ...file.orgs };
+      const outcomes = valid.map(({ alias, itemId, evidence }) => {
+        const org: OrgProgress = { ...(orgs[alias] ?? {}) };
+        const { item, result: conflict } = decide(org[itemId] ?? { done: false }, evidence);
+        org[itemId] = item;
+        orgs[alias] = org;
+        return conflict ? { item, conflict } : { item };
+      });
+      return { value: { orgs }, result: outcomes };
+    });
+    if (recovered) this.options.onRecovered?.(recovered);
+    return result;
+  }
+
   async removeOrg(alias: string): Promise<void> {
     await this.file.update((file) => {
       const { [alias]: _removed, ...orgs } = file.orgs;

@@ -16,7 +16,7 @@ import { SignInService, type SignInEvent } from './sign-in';
 import { refreshTokens } from './token-client';
 import { TokenService, type TokenVault } from './token-service';
 import { VerificationStore } from './verification-store';
-import { applyToChecklist, runMany, type ChecklistConflict } from './verify/run';
+import { applyManyToChecklist, runMany, type ChecklistConflict } from './verify/run';
 import type { VerificationResult } from './verify/types';
 
 export interface CoreServicesOptions {
@@ -85,17 +85,11 @@ export async function createCoreServices(options: CoreServicesOptions) {
    */
   async function verify(aliases: readonly string[]): Promise<VerifiedOrg[]> {
     const results = await runMany(aliases, { orgs, tokens, http, now, concurrency: VERIFY_CONCURRENCY });
-    const out: VerifiedOrg[] = [];
-    for (const result of results) {
-      // An org that could not be verified at all (unknown alias) leaves no trace in the stores.
-      if (result.error?.code === 'not-found') {
-        out.push({ result, conflicts: [] });
-        continue;
-      }
-      await verifications.save(result);
-      out.push({ result, conflicts: await applyToChecklist(progress, result.org, result) });
-    }
-    return out;
+    // An org that could not be verified at all (unknown alias) leaves no trace in the stores.
+    const kept = results.filter((r) => r.error?.code !== 'not-found');
+    await verifications.save(kept);
+    const conflicts = await applyManyToChecklist(progress, kept);
+    return results.map((result) => ({ result, conflicts: conflicts.filter((c) => c.alias === result.org) }));
   }
 
   async function verifyOne(alias: string): Promise<VerificationResult> {

@@ -48,11 +48,15 @@ export class VerificationStore {
     return value.orgs[alias] as VerificationResult | undefined;
   }
 
-  async save(result: VerificationResult): Promise<void> {
-    await this.#file.update((current) => ({
-      value: { orgs: { ...current.orgs, [result.org]: resultSchema.parse(result) } },
-      result: undefined,
-    }));
+  /** Keeps the given results (one write for all of them). */
+  async save(results: readonly VerificationResult[]): Promise<void> {
+    if (results.length === 0) return;
+    const valid = results.map((r) => resultSchema.parse(r));
+    await this.#file.update((current) => {
+      const orgs = { ...current.orgs };
+      for (const r of valid) orgs[r.org] = r;
+      return { value: { orgs }, result: undefined };
+    });
   }
 
   async remove(alias: string): Promise<void> {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,7 +22,11 @@ function must<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-const article = readFileSync('/work/shared/seed/okta-salesforce-pkce-article.txt', 'utf8');
+// Okta's article as the project received it: ../shared/seed beside the repository (CI lays it there too).
+const article = readFileSync(
+  path.resolve(__dirname, '../../../shared/seed/okta-salesforce-pkce-article.txt'),
+  'utf8',
+);
 const section = (id: string) => {
   const s = CHECKLIST.find((x) => x.id === id);
   if (!s) throw new Error(`no section ${id}`);

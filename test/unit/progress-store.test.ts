@@ -113,6 +113,24 @@ describe('ProgressStore', () => {
     expect((await store.getOrg('acme'))['pkce']).toMatchObject({ done: false, doneBy: 'admin' });
   });
 
+  it("records many orgs' evidence in one write with the same rules as one at a time", async () => {
+    const store = new ProgressStore(folder);
+    await store.setDone('beta', 'pkce', false); // the admin decided: a pass must not tick it
+    const outcomes = await store.recordEvidenceMany([
+      { alias: 'acme', itemId: 'pkce', evidence: evidence('pass') },
+      { alias: 'acme', itemId: 'tokens', evidence: evidence('unknown') },
+      { alias: 'beta', itemId: 'pkce', evidence: evidence('pass') },
+    ]);
+    expect(outcomes.map((o) => Boolean(o.conflict))).toEqual([false, false, true]);
+    const reread = new ProgressStore(folder);
+    expect((await reread.getOrg('acme'))['pkce']).toMatchObject({ done: true, doneBy: 'verification' });
+    expect((await reread.getOrg('acme'))['tokens']).toMatchObject({ done: false });
+    expect((await reread.getOrg('beta'))['pkce']).toMatchObject({ done: false, doneBy: 'admin' });
+    await expect(
+      store.recordEvidenceMany([{ alias: 'bad alias', itemId: 'x', evidence: evidence('pass') }]),
+    ).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+
   it('removeOrg drops one org and keeps the others', async () => {
     const store = new ProgressStore(folder);
     await store.setDone('acme', 'a', true);

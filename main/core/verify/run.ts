@@ -161,32 +161,61 @@ export function itemEvidence(checks: readonly CheckResult[]): StoredEvidence | u
 
 /** What applyToChecklist needs from main/core/progress-store.ts. */
 export interface EvidenceRecorder {
-  recordEvidence(alias: string, itemId: string, evidence: StoredEvidence): Promise<EvidenceOutcome>;
+  recordEvidenceMany(entries: readonly EvidenceEntry[]): Promise<EvidenceOutcome[]>;
+}
+
+export interface EvidenceEntry {
+  readonly alias: string;
+  readonly itemId: string;
+  readonly evidence: StoredEvidence;
 }
 
 export interface ChecklistConflict {
+  readonly alias: string;
   readonly itemId: string;
   readonly conflict: string;
 }
 
+/** Each tickable item's combined verdict for one org's result (pure). */
+export function evidenceEntries(
+  alias: string,
+  result: VerificationResult,
+  sections: readonly ChecklistSection[] = CHECKLIST,
+): EvidenceEntry[] {
+  const entries: EvidenceEntry[] = [];
+  for (const item of allItems(sections)) {
+    const checkIds = item.checkIds ?? [];
+    if (!isTickable(item) || checkIds.length === 0) continue;
+    const evidence = itemEvidence(result.checks.filter((c) => checkIds.includes(c.id)));
+    if (evidence) entries.push({ alias, itemId: item.id, evidence });
+  }
+  return entries;
+}
+
 /**
- * Records each tickable item's combined verdict as evidence. The store decides ticks: a pass ticks an
- * undecided item, never overrides the admin; disagreements come back here as conflicts.
+ * Records each tickable item's combined verdict as evidence, for every result, in one store write.
+ * The store decides ticks: a pass ticks an undecided item, never overrides the admin; disagreements
+ * come back here as conflicts.
  */
-export async function applyToChecklist(
+export async function applyManyToChecklist(
+  progressStore: EvidenceRecorder,
+  results: readonly VerificationResult[],
+  sections: readonly ChecklistSection[] = CHECKLIST,
+): Promise<ChecklistConflict[]> {
+  const entries = results.flatMap((r) => evidenceEntries(r.org, r, sections));
+  const outcomes = await progressStore.recordEvidenceMany(entries);
+  return entries.flatMap((e, i) => {
+    const conflict = outcomes[i]?.conflict;
+    return conflict ? [{ alias: e.alias, itemId: e.itemId, conflict }] : [];
+  });
+}
+
+/** applyManyToChecklist for one org. */
+export function applyToChecklist(
   progressStore: EvidenceRecorder,
   alias: string,
   result: VerificationResult,
   sections: readonly ChecklistSection[] = CHECKLIST,
 ): Promise<ChecklistConflict[]> {
-  const conflicts: ChecklistConflict[] = [];
-  for (const item of allItems(sections)) {
-    const checkIds = item.checkIds ?? [];
-    if (!isTickable(item) || checkIds.length === 0) continue;
-    const evidence = itemEvidence(result.checks.filter((c) => checkIds.includes(c.id)));
-    if (!evidence) continue;
-    const outcome = await progressStore.recordEvidence(alias, item.id, evidence);
-    if (outcome.conflict) conflicts.push({ itemId: item.id, conflict: outcome.conflict });
-  }
-  return conflicts;
+  return applyManyToChecklist(progressStore, [{ ...result, org: alias }], sections);
 }
