@@ -32,6 +32,8 @@ export interface SecretStoreOptions {
    * is reported instead of "not signed in" / a sign-out that silently did nothing.
    */
   readonly confirmMisses?: boolean;
+  /** Time limit of one keychain call (default 60 s, room for an OS unlock prompt). */
+  readonly callTimeoutMs?: number;
 }
 
 const jwkSchema = z.record(z.string(), z.unknown());
@@ -56,12 +58,14 @@ const PROVIDER_LABEL: Record<ProviderId, string> = { salesforce: 'Salesforce', o
 export class SecretStore {
   private readonly platform: NodeJS.Platform;
   private readonly confirmMisses: boolean;
+  private readonly callTimeoutMs: number;
   private readonly loadBackend: () => Promise<KeychainBackend>;
   private backend: Promise<KeychainBackend> | undefined;
 
   constructor(options: SecretStoreOptions = {}) {
     this.platform = options.platform ?? process.platform;
     this.confirmMisses = options.confirmMisses ?? this.platform === 'linux';
+    this.callTimeoutMs = options.callTimeoutMs ?? KEYCHAIN_TIMEOUT_MS;
     const given = options.backend;
     this.loadBackend = given ? async () => given : (options.loadBackend ?? loadKeytar);
   }
@@ -127,12 +131,31 @@ export class SecretStore {
       this.backend = undefined; // let a later call retry, e.g. after the admin installed libsecret
       throw keychainError(e, this.platform, operation, 'module');
     }
+    // One keychain call at a time, process-wide: libsecret has been seen here to lose the answer to
+    // one of two overlapping calls (GLib "task->ever_returned"), leaving a promise that never settles.
+    // The time limit turns any such stall into a clear error instead of a hung window or command.
+    const run = keychainQueue.then(() => withTimeout(fn(backend), this.callTimeoutMs));
+    keychainQueue = run.catch(() => undefined);
     try {
-      return await fn(backend);
+      return await run;
     } catch (e) {
-      throw keychainError(e, this.platform, operation);
+      throw keychainError(e, this.platform, operation, e === NO_ANSWER ? 'no-answer' : undefined);
     }
   }
+}
+
+/** Long enough for an OS unlock prompt to be answered; short enough that nothing hangs for good. */
+const KEYCHAIN_TIMEOUT_MS = 60_000;
+const NO_ANSWER = new Error('keychain call timed out');
+let keychainQueue: Promise<unknown> = Promise.resolve();
+
+function withTimeout<R>(work: Promise<R>, ms: number): Promise<R> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(NO_ANSWER), ms);
+    timer.unref();
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 async function loadKeytar(): Promise<KeychainBackend> {
@@ -193,6 +216,7 @@ export type KeychainFailure =
   | 'cancelled'
   | 'too-large'
   | 'module'
+  | 'no-answer'
   | 'other';
 
 /** Pure: which failure an OS/keytar error message describes. */
@@ -248,6 +272,7 @@ const FAILURE_MESSAGE: Record<KeychainFailure, string> = {
   cancelled: 'Access to the system keychain was cancelled.',
   'too-large': 'The sign-in is too large for the system keychain.',
   module: 'The system keychain module (keytar) could not be loaded.',
+  'no-answer': 'The system keychain did not answer in time.',
   other: 'The system keychain refused the request.',
 };
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, ChecklistViewDto, OrgView } from '../../preload/contract';
-import { call, onAppEvent } from './api';
+import { call, onAppEvent, UiError } from './api';
 import { Checklist } from './components/Checklist';
 import { ErrorNote } from './components/ErrorNote';
 import { OrgForm } from './components/OrgForm';
@@ -12,11 +12,30 @@ import { useOnline } from './hooks';
 
 type Mode = { kind: 'view' } | { kind: 'add' } | { kind: 'edit' } | { kind: 'confirm-remove' };
 
+const LAST_ORG_KEY = 'pkce-pilot.last-org';
+
+function rememberedOrg(): string | undefined {
+  try {
+    return localStorage.getItem(LAST_ORG_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberOrg(alias: string): void {
+  try {
+    localStorage.setItem(LAST_ORG_KEY, alias);
+  } catch {
+    // Storage may be unavailable; remembering is only a start-up speed-up.
+  }
+}
+
 export function App() {
   const online = useOnline();
   const [info, setInfo] = useState<AppInfo>();
   const [orgs, setOrgs] = useState<OrgView[]>();
-  const [selected, setSelected] = useState<string>();
+  // The last org shown (not secret) lets its checklist load side by side with the org list at start.
+  const [selected, setSelected] = useState<string | undefined>(() => rememberedOrg());
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [checklist, setChecklist] = useState<ChecklistViewDto>();
   const [error, setError] = useState<unknown>();
@@ -41,10 +60,12 @@ export function App() {
 
   const loadChecklist = useCallback(async () => {
     if (!selected) return setChecklist(undefined);
+    rememberOrg(selected);
     try {
       setChecklist(await call('checklist.get', { alias: selected }));
     } catch (e) {
-      setError(e);
+      // A remembered org removed meanwhile: the org list picks another one.
+      if (!(e instanceof UiError && e.error.code === 'not-found')) setError(e);
     }
   }, [selected]);
   useEffect(() => {

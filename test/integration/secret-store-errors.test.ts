@@ -190,3 +190,66 @@ describe('SecretStore with a stand-in backend', () => {
     expect(() => accountFor('acme', 'github' as never)).toThrow(/not a provider/);
   });
 });
+
+describe('SecretStore call discipline', () => {
+  const tokens = {
+    accessToken: 'a',
+    tokenType: 'Bearer',
+    instanceUrl: 'https://x.example',
+    issuedAt: 1,
+    pkce: 'S256' as const,
+  };
+
+  it('never lets two keychain calls overlap (libsecret can lose one of two overlapping answers)', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const items = new Map<string, string>();
+    const slow = async <R>(work: () => R): Promise<R> => {
+      active += 1;
+      maxActive = Math.max(maxActive, active);
+      await new Promise((r) => setTimeout(r, 5));
+      active -= 1;
+      return work();
+    };
+    const backend = {
+      getPassword: (_s: string, a: string) => slow(() => items.get(a) ?? null),
+      setPassword: (_s: string, a: string, v: string) => slow(() => void items.set(a, v)),
+      deletePassword: (_s: string, a: string) => slow(() => items.delete(a)),
+    };
+    const stores = [
+      new SecretStore({ backend, platform: 'linux' }),
+      new SecretStore({ backend, platform: 'linux' }),
+    ];
+    await Promise.all([
+      stores[0]!.set('acme', 'salesforce', tokens),
+      stores[1]!.set('beta', 'okta', tokens),
+      stores[0]!.get('acme', 'okta'), // a miss: confirmed with a write probe, still one call at a time
+      stores[1]!.get('beta', 'okta'),
+    ]);
+    expect(maxActive).toBe(1);
+    expect(await stores[1]!.get('acme', 'salesforce')).toMatchObject({ accessToken: 'a' });
+  });
+
+  it('turns a keychain call that never answers into a clear keychain-unavailable error', async () => {
+    const never = new Promise<never>(() => undefined);
+    const store = new SecretStore({
+      backend: { getPassword: () => never, setPassword: () => never, deletePassword: () => never },
+      callTimeoutMs: 50,
+    });
+    await expect(store.get('acme', 'salesforce')).rejects.toMatchObject({
+      code: 'keychain-unavailable',
+      message: 'The system keychain did not answer in time.',
+      details: { reason: 'no-answer' },
+    });
+    // The queue moves on: a later call on a healthy backend still works.
+    const healthy = new SecretStore({
+      backend: {
+        getPassword: async () => null,
+        setPassword: async () => undefined,
+        deletePassword: async () => false,
+      },
+      confirmMisses: false,
+    });
+    expect(await healthy.get('acme', 'salesforce')).toBeUndefined();
+  });
+});

@@ -15,7 +15,9 @@ interface Live {
 /** Sign in / cancel / sign out per provider; state follows main's events. Never shows a token. */
 export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: () => void }) {
   const online = useOnline();
-  const [statuses, setStatuses] = useState<SignInStatusDto[]>([]);
+  // undefined until main has answered: no action is offered before we know which one is right, so a
+  // click can never land on "Sign in" just as it turns into "Sign out".
+  const [statuses, setStatuses] = useState<SignInStatusDto[] | undefined>(undefined);
   const [live, setLive] = useState<Partial<Record<Provider, Live>>>({});
   const [error, setError] = useState<unknown>();
 
@@ -26,6 +28,9 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
       setError(e);
     }
   }, [org.alias]);
+
+  // Another org: forget what we knew until main answers for it.
+  useEffect(() => setStatuses(undefined), [org.alias]);
 
   useEffect(() => {
     setLive({});
@@ -54,7 +59,7 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
     return () => clearInterval(timer);
   }, [anyWaiting, refresh]);
   useEffect(() => {
-    for (const s of statuses) {
+    for (const s of statuses ?? []) {
       if (
         s.signedIn &&
         (live[s.provider]?.phase === 'waiting-for-browser' || live[s.provider]?.phase === 'exchanging')
@@ -81,7 +86,7 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
       {!online && <p className="offline-note">You are offline. Signing in needs a network connection.</p>}
       <ul className="signin-list">
         {providers.map((p) => {
-          const s = statuses.find((x) => x.provider === p);
+          const s = statuses?.find((x) => x.provider === p);
           const l = live[p];
           const waiting = l?.phase === 'waiting-for-browser' || l?.phase === 'exchanging';
           return (
@@ -94,7 +99,9 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
                     : 'Waiting for you to finish signing in in your browser…'
                   : s?.signedIn
                     ? `Signed in as ${s.username ?? 'an unknown user'}${s.since ? ` since ${formatTime(s.since)}` : ''}`
-                    : 'Not signed in'}
+                    : statuses
+                      ? 'Not signed in'
+                      : 'Checking…'}
                 {l?.phase === 'cancelled' && !s?.signedIn && (
                   <span className="muted"> (sign-in cancelled)</span>
                 )}
@@ -106,8 +113,9 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
                 )}
               </div>
               <div className="actions">
-                {waiting ? (
+                {!statuses && !waiting ? null : waiting ? (
                   <button
+                    key="cancel"
                     type="button"
                     onClick={() => void act(() => call('signIn.cancel', { alias: org.alias, provider: p }))}
                   >
@@ -115,6 +123,7 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
                   </button>
                 ) : s?.signedIn ? (
                   <button
+                    key="sign-out"
                     type="button"
                     onClick={() => void act(() => call('signIn.signOut', { alias: org.alias, provider: p }))}
                   >
@@ -122,6 +131,7 @@ export function SignInPanel({ org, onSignedIn }: { org: OrgView; onSignedIn?: ()
                   </button>
                 ) : (
                   <button
+                    key="sign-in"
                     type="button"
                     className="primary"
                     disabled={!online}
