@@ -5,6 +5,16 @@ import { readFileSync, existsSync } from 'node:fs';
 
 const suites = [
   {
+    name: 'static checks',
+    file: 'test-results/static-checks.json',
+    read: (r) => ({
+      passed: r.passed,
+      failed: r.failed,
+      skipped: 0,
+      errors: 0,
+    }),
+  },
+  {
     name: 'vitest',
     file: 'test-results/vitest.json',
     read: (r) => ({

@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# `npm test`: build, static checks, then every suite (vitest: unit + integration + fuzz + faults;
-# Playwright: cli, web, electron projects) against real parts. Suites all run even when one fails, so
-# the closing summary counts everything; the exit code is non-zero if anything failed.
+# `npm test`: build, static checks, then every suite (vitest: unit + integration + fuzz + faults + bench
+# tests; Playwright: cli, web, electron projects) against real parts. Suites all run even when one
+# fails, so the closing summary counts everything; the exit code is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
 rm -f test-results/*.json
 status=0
+checks_passed=0
+checks_failed=0
 step() { echo; echo "== $*"; }
+# A static check counts as one test in the summary, so a lint error can never hide behind "0 failed".
+check() {
+  local name="$1"
+  shift
+  if "$@"; then checks_passed=$((checks_passed + 1)); else echo "check failed: $name"; checks_failed=$((checks_failed + 1)); status=1; fi
+}
 
 step "build"
-npx electron-vite build >test-results/build.log 2>&1 || { cat test-results/build.log; echo "build failed"; status=1; }
+check build bash -c 'npx electron-vite build >test-results/build.log 2>&1 || { cat test-results/build.log; exit 1; }'
 
 step "typecheck + lint + format"
-npx tsc --noEmit -p . || status=1
-npx eslint --max-warnings=0 . || status=1
-npx prettier --check --log-level warn . || status=1
+check typecheck npx tsc --noEmit -p .
+check eslint npx eslint --max-warnings=0 .
+check prettier npx prettier --check --log-level warn .
+printf '{"passed":%d,"failed":%d}\n' "$checks_passed" "$checks_failed" >test-results/static-checks.json
 
 step "vitest (unit, integration, fuzz, faults)"
 scripts/with-keyring.sh npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1

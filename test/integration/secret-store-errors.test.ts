@@ -216,18 +216,16 @@ describe('SecretStore call discipline', () => {
       setPassword: (_s: string, a: string, v: string) => slow(() => void items.set(a, v)),
       deletePassword: (_s: string, a: string) => slow(() => items.delete(a)),
     };
-    const stores = [
-      new SecretStore({ backend, platform: 'linux' }),
-      new SecretStore({ backend, platform: 'linux' }),
-    ];
+    const first = new SecretStore({ backend, platform: 'linux' });
+    const second = new SecretStore({ backend, platform: 'linux' });
     await Promise.all([
-      stores[0]!.set('acme', 'salesforce', tokens),
-      stores[1]!.set('beta', 'okta', tokens),
-      stores[0]!.get('acme', 'okta'), // a miss: confirmed with a write probe, still one call at a time
-      stores[1]!.get('beta', 'okta'),
+      first.set('acme', 'salesforce', tokens),
+      second.set('beta', 'okta', tokens),
+      first.get('acme', 'okta'), // a miss: confirmed with a write probe, still one call at a time
+      second.get('beta', 'okta'),
     ]);
     expect(maxActive).toBe(1);
-    expect(await stores[1]!.get('acme', 'salesforce')).toMatchObject({ accessToken: 'a' });
+    expect(await second.get('acme', 'salesforce')).toMatchObject({ accessToken: 'a' });
   });
 
   it('turns a keychain call that never answers into a clear keychain-unavailable error', async () => {
