@@ -7,21 +7,25 @@
 import { parseArgs } from 'node:util';
 import { startSalesforceServer } from '../test/servers/salesforce-server';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, auto: { type: 'boolean' } } });
-const server = await startSalesforceServer({
-  ...(values.port ? { port: Number(values.port) } : {}),
-  autoConsent: values.auto === true,
-});
-await server.registerClient({
-  clientId: 'pkce-pilot-local',
-  redirectUris: [
-    'com.pkcepilot.app:/oauth/callback',
-    'com.pkcepilot.app.dev:/oauth/callback',
-    'http://127.0.0.1:7171/oauth/callback',
-  ],
-  pkceRequired: true,
-});
-console.log(`Salesforce-shaped server on ${server.url} (Ctrl+C to stop)`);
-console.log(`  npx pkce-pilot org add local --login-url ${server.url} --client-id pkce-pilot-local`);
-console.log('  npx pkce-pilot login local');
-process.on('SIGINT', () => void server.close().then(() => process.exit(0)));
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string' }, auto: { type: 'boolean' } } });
+  const server = await startSalesforceServer({
+    ...(values.port ? { port: Number(values.port) } : {}),
+    autoConsent: values.auto === true,
+  });
+  await server.registerClient({
+    clientId: 'pkce-pilot-local',
+    redirectUris: [
+      'com.pkcepilot.app:/oauth/callback',
+      'com.pkcepilot.app.dev:/oauth/callback',
+      'http://127.0.0.1:7171/oauth/callback',
+    ],
+    pkceRequired: true,
+  });
+  console.log(`Salesforce-shaped server on ${server.url} (Ctrl+C to stop)`);
+  console.log(`  npx pkce-pilot org add local --login-url ${server.url} --client-id pkce-pilot-local`);
+  console.log('  npx pkce-pilot login local');
+  process.on('SIGINT', () => void server.close().then(() => process.exit(0)));
+}
+
+void main();
