@@ -90,12 +90,14 @@ export class JsonFileStore<T> {
   update<R>(
     change: (current: T, loaded: LoadResult<T>) => { value: T; result: R },
   ): Promise<{ result: R; recovered?: Recovery }> {
-    return this.enqueue(async () => {
-      const loaded = await this.loadNow();
-      const { value, result } = change(loaded.value, loaded);
-      await this.saveNow(value);
-      return loaded.recovered ? { result, recovered: loaded.recovered } : { result };
-    });
+    return this.enqueue(() =>
+      withFileLock(this.path, async () => {
+        const loaded = await this.loadNow();
+        const { value, result } = change(loaded.value, loaded);
+        await this.saveNow(value);
+        return loaded.recovered ? { result, recovered: loaded.recovered } : { result };
+      }),
+    );
   }
 
   private enqueue<R>(task: () => Promise<R>): Promise<R> {
@@ -278,6 +280,73 @@ function errnoOf(e: unknown): string | undefined {
 }
 
 /** Maps the OS error to one plain reason; the previous file is untouched whenever this is thrown from a save. */
+const LOCK_WAIT_MS = 10_000;
+const LOCK_STALE_MS = 30_000;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoOf(e) === 'EPERM';
+  }
+}
+
+/**
+ * Read-modify-write across processes: the CLI and the app (or several CLI runs in a script) may change
+ * the same file at once, and without a lock one change would be lost. `<file>.lock` is created
+ * exclusively and holds the owner's pid; a lock whose owner died (SIGKILL, crash) or that is very old
+ * is taken over, so a crash never blocks the admin.
+ */
+async function withFileLock<R>(file: string, task: () => Promise<R>): Promise<R> {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await nodeFs.open(lock, 'wx', 0o600);
+      try {
+        await handle.writeFile(String(process.pid), 'utf8');
+      } catch (writeError) {
+        // A full or failing disk: leave no half-made lock behind.
+        await handle.close().catch(() => undefined);
+        await nodeFs.unlink(lock).catch(() => undefined);
+        throw storageError(`Could not save ${file}`, writeError, file);
+      }
+      await handle.close();
+      break;
+    } catch (e) {
+      if (e instanceof PilotError) throw e;
+      if (errnoOf(e) !== 'EEXIST') throw storageError(`Could not save ${file}`, e, file);
+      const [owner, stat] = await Promise.all([
+        nodeFs.readFile(lock, 'utf8').catch(() => ''),
+        nodeFs.stat(lock).catch(() => undefined),
+      ]);
+      const pid = Number.parseInt(owner, 10);
+      const stale =
+        (Number.isInteger(pid) && pid > 0 && !processIsAlive(pid)) ||
+        (stat !== undefined && Date.now() - stat.mtimeMs > LOCK_STALE_MS);
+      if (stale) {
+        await nodeFs.unlink(lock).catch(() => undefined);
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new PilotError(
+          'storage',
+          `Could not save ${path.basename(file)}: another PKCE Pilot process has been saving it for ${LOCK_WAIT_MS / 1000} seconds.`,
+          `Wait for the other PKCE Pilot window or command to finish and try again; if none is running, delete ${lock}.`,
+          { path: file },
+        );
+      }
+      await new Promise((r) => setTimeout(r, Math.min(5 + attempt * 5, 50)));
+    }
+  }
+  try {
+    return await task();
+  } finally {
+    await nodeFs.unlink(lock).catch(() => undefined);
+  }
+}
+
 export function storageError(what: string, e: unknown, file: string): PilotError {
   if (e instanceof PilotError) return e;
   const code = errnoOf(e);
