@@ -1,18 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-/** Debian's Chromium; no browser download ever happens (CI has no internet). */
-export const chromiumLaunchOptions = {
-  executablePath: process.env.PKCE_PILOT_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
+import { chromiumLaunchOptions } from './test/helpers/chromium';
 
 export default defineConfig({
   testDir: 'test/e2e',

@@ -6,16 +6,8 @@
  */
 import type { Browser, BrowserContext } from '@playwright/test';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium';
 
 export const READY_SELECTOR = 'li[data-item-id] input[type="checkbox"]';
 

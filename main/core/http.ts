@@ -47,21 +47,43 @@ export function createHttpClient({
 }: HttpClientOptions = {}): HttpClient {
   const viaProxy = Boolean(envValue(env, 'HTTPS_PROXY') || envValue(env, 'HTTP_PROXY'));
   let proxy: ReturnType<typeof proxiedFetch> | undefined;
+  const timed = createTimedClient(
+    async (url, init) => {
+      proxy ??= proxiedFetch(env);
+      const viaAgent = await proxy;
+      return viaAgent
+        ? viaAgent.fetch(url, { ...(init as Record<string, unknown>), dispatcher: viaAgent.dispatcher })
+        : fetch(url, init);
+    },
+    timeoutMs,
+    (url, e) => networkError(url, e, viaProxy),
+  );
+  return async (input, init) => {
+    const res = await timed(input, init);
+    if (res.status === 407) {
+      await res.body?.cancel();
+      throw proxyAuthError(new URL(String(input)));
+    }
+    return res;
+  };
+}
+
+/**
+ * A fetch with a per-call time limit (combined with the caller's signal) whose failures become
+ * PilotErrors naming the host. Shared by the CLI's client and the Electron shell's net.fetch client;
+ * only how a request is sent and how a network failure reads differ.
+ */
+export function createTimedClient(
+  send: (url: URL, init: RequestInit) => Promise<Response>,
+  timeoutMs: number,
+  networkFailure: (url: URL, e: unknown) => PilotError,
+): HttpClient {
   return async (input, init = {}) => {
     const url = new URL(String(input));
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    let res: Response;
     try {
-      proxy ??= proxiedFetch(env);
-      const viaAgent = await proxy;
-      res = viaAgent
-        ? await viaAgent.fetch(url, {
-            ...(init as Record<string, unknown>),
-            signal,
-            dispatcher: viaAgent.dispatcher,
-          })
-        : await fetch(url, { ...init, signal });
+      return await send(url, { ...init, signal });
     } catch (e) {
       if (timeout.aborted) {
         throw new PilotError(
@@ -83,13 +105,8 @@ export function createHttpClient({
           { cause: e },
         );
       }
-      throw networkError(url, e, viaProxy);
+      throw networkFailure(url, e);
     }
-    if (res.status === 407) {
-      await res.body?.cancel();
-      throw proxyAuthError(url);
-    }
-    return res;
   };
 }
 

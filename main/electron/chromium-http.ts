@@ -4,7 +4,7 @@
  * Pure (the fetch function is passed in) so timeouts and error wording are unit-tested under Node.
  */
 import { PilotError } from '../core/errors';
-import type { HttpClient } from '../core/http';
+import { createTimedClient, type HttpClient } from '../core/http';
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -81,36 +81,7 @@ export function chromiumNetworkError(url: URL, e: unknown): PilotError {
   );
 }
 
-/** Wraps `fetchImpl` with a per-call timeout and PilotError mapping, like the CLI's undici client. */
+/** Wraps `fetchImpl` with a per-call timeout and PilotError mapping, like the CLI's client. */
 export function createChromiumHttpClient(fetchImpl: FetchLike, timeoutMs = 15_000): HttpClient {
-  return async (input, init = {}) => {
-    const url = new URL(String(input));
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    try {
-      return await fetchImpl(url.toString(), { ...init, signal });
-    } catch (e) {
-      if (timeout.aborted) {
-        throw new PilotError(
-          'timeout',
-          `${url.host} did not answer within ${Math.round(timeoutMs / 1000)} seconds.`,
-          'Check your network connection (and proxy, if you use one), then try again.',
-          { host: url.host },
-          { cause: e },
-        );
-      }
-      if (init.signal?.aborted) {
-        const reason: unknown = init.signal.reason;
-        if (reason instanceof PilotError) throw reason;
-        throw new PilotError(
-          'signin-cancelled',
-          `The request to ${url.host} was cancelled.`,
-          'Try again when you are ready.',
-          { host: url.host },
-          { cause: e },
-        );
-      }
-      throw chromiumNetworkError(url, e);
-    }
-  };
+  return createTimedClient((url, init) => fetchImpl(url.toString(), init), timeoutMs, chromiumNetworkError);
 }

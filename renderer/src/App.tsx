@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, ChecklistViewDto, OrgView } from '../../preload/contract';
 import { call, onAppEvent, UiError } from './api';
 import { Checklist } from './components/Checklist';
@@ -40,11 +40,24 @@ export function App() {
   const [checklist, setChecklist] = useState<ChecklistViewDto>();
   const [error, setError] = useState<unknown>();
 
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  // A checklist request started as soon as we know which org to show, before the screen renders.
+  const prefetched = useRef<{ alias: string; view: Promise<ChecklistViewDto> }>(undefined);
+  const requested = useRef<string>(undefined);
+
   const loadOrgs = useCallback(async () => {
     try {
       const list = (await call('orgs.list', {})).orgs;
+      const cur = selectedRef.current;
+      const next = cur && list.some((o) => o.alias === cur) ? cur : list[0]?.alias;
+      if (next && next !== requested.current && prefetched.current?.alias !== next) {
+        const view = call('checklist.get', { alias: next });
+        view.catch(() => undefined); // loadChecklist reports errors
+        prefetched.current = { alias: next, view };
+      }
       setOrgs(list);
-      setSelected((cur) => (cur && list.some((o) => o.alias === cur) ? cur : list[0]?.alias));
+      setSelected(next);
     } catch (e) {
       setError(e);
     }
@@ -61,8 +74,11 @@ export function App() {
   const loadChecklist = useCallback(async () => {
     if (!selected) return setChecklist(undefined);
     rememberOrg(selected);
+    const early = prefetched.current?.alias === selected ? prefetched.current.view : undefined;
+    prefetched.current = undefined;
+    requested.current = selected;
     try {
-      setChecklist(await call('checklist.get', { alias: selected }));
+      setChecklist(await (early ?? call('checklist.get', { alias: selected })));
     } catch (e) {
       // A remembered org removed meanwhile: the org list picks another one.
       if (!(e instanceof UiError && e.error.code === 'not-found')) setError(e);
