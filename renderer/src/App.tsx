@@ -89,6 +89,7 @@ export function App() {
   }, [loadChecklist]);
 
   const org = orgs?.find((o) => o.alias === selected);
+  const checklistShown = checklist !== undefined && checklist.alias === org?.alias;
 
   async function remove(alias: string) {
     try {
@@ -220,12 +221,18 @@ export function App() {
                 </div>
               )}
             </section>
-            <SignInPanel org={org} />
-            {checklist && checklist.alias === org.alias && (
+            {/* The panels appear with the checklist, not before: their own requests (keychain status,
+                last checks) then never delay the first thing the admin came for. */}
+            {(checklistShown || error !== undefined) && <SignInPanel org={org} />}
+            {checklistShown && (
               <Checklist view={checklist} hasOkta={Boolean(org.okta)} onChange={setChecklist} />
             )}
-            <VerifyPanel alias={org.alias} info={info} onVerified={() => void loadChecklist()} />
-            <ReportPanel alias={org.alias} info={info} />
+            {(checklistShown || error !== undefined) && (
+              <>
+                <VerifyPanel alias={org.alias} info={info} onVerified={() => void loadChecklist()} />
+                <ReportPanel alias={org.alias} info={info} />
+              </>
+            )}
           </>
         ) : null}
       </main>
