@@ -9,6 +9,7 @@ import { SetupGuide } from './components/SetupGuide';
 import { SignInPanel } from './components/SignInPanel';
 import { VerifyPanel } from './components/VerifyPanel';
 import { useOnline } from './hooks';
+import { takeInitialLoad } from './startup';
 
 type Mode = { kind: 'view' } | { kind: 'add' } | { kind: 'edit' } | { kind: 'confirm-remove' };
 
@@ -46,9 +47,9 @@ export function App() {
   const prefetched = useRef<{ alias: string; view: Promise<ChecklistViewDto> }>(undefined);
   const requested = useRef<string>(undefined);
 
-  const loadOrgs = useCallback(async () => {
+  const loadOrgs = useCallback(async (early?: Promise<OrgView[]>) => {
     try {
-      const list = (await call('orgs.list', {})).orgs;
+      const list = await (early ?? call('orgs.list', {}).then((r) => r.orgs));
       const cur = selectedRef.current;
       const next = cur && list.some((o) => o.alias === cur) ? cur : list[0]?.alias;
       if (next && next !== requested.current && prefetched.current?.alias !== next) {
@@ -64,8 +65,9 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    call('app.info', {}).then(setInfo, setError);
-    void loadOrgs();
+    const early = takeInitialLoad();
+    (early?.info ?? call('app.info', {})).then(setInfo, setError);
+    void loadOrgs(early?.orgs);
     return onAppEvent((e) => {
       if (e.type === 'orgs-changed') void loadOrgs();
     });
