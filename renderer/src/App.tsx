@@ -9,34 +9,15 @@ import { SetupGuide } from './components/SetupGuide';
 import { SignInPanel } from './components/SignInPanel';
 import { VerifyPanel } from './components/VerifyPanel';
 import { useOnline } from './hooks';
-import { takeInitialLoad } from './startup';
+import { firstOrgToShow, rememberedOrg, rememberOrg, takeInitialLoad, type InitialLoad } from './startup';
 
 type Mode = { kind: 'view' } | { kind: 'add' } | { kind: 'edit' } | { kind: 'confirm-remove' };
-
-const LAST_ORG_KEY = 'pkce-pilot.last-org';
-
-function rememberedOrg(): string | undefined {
-  try {
-    return localStorage.getItem(LAST_ORG_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function rememberOrg(alias: string): void {
-  try {
-    localStorage.setItem(LAST_ORG_KEY, alias);
-  } catch {
-    // Storage may be unavailable; remembering is only a start-up speed-up.
-  }
-}
 
 export function App() {
   const online = useOnline();
   const [info, setInfo] = useState<AppInfo>();
   const [orgs, setOrgs] = useState<OrgView[]>();
-  // The last org shown (not secret) lets its checklist load side by side with the org list at start.
-  const [selected, setSelected] = useState<string | undefined>(() => rememberedOrg());
+  const [selected, setSelected] = useState<string>();
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [checklist, setChecklist] = useState<ChecklistViewDto>();
   const [error, setError] = useState<unknown>();
@@ -47,13 +28,15 @@ export function App() {
   const prefetched = useRef<{ alias: string; view: Promise<ChecklistViewDto> }>(undefined);
   const requested = useRef<string>(undefined);
 
-  const loadOrgs = useCallback(async (early?: Promise<OrgView[]>) => {
+  const loadOrgs = useCallback(async (early?: InitialLoad) => {
     try {
-      const list = await (early ?? call('orgs.list', {}).then((r) => r.orgs));
-      const cur = selectedRef.current;
-      const next = cur && list.some((o) => o.alias === cur) ? cur : list[0]?.alias;
+      const list = await (early?.orgs ?? call('orgs.list', {}).then((r) => r.orgs));
+      const next = firstOrgToShow(list, selectedRef.current ?? rememberedOrg());
       if (next && next !== requested.current && prefetched.current?.alias !== next) {
-        const view = call('checklist.get', { alias: next });
+        // At start the checklist request already went out right behind the org list (startup.ts).
+        const view = early
+          ? early.checklist.then((v) => v ?? call('checklist.get', { alias: next }))
+          : call('checklist.get', { alias: next });
         view.catch(() => undefined); // loadChecklist reports errors
         prefetched.current = { alias: next, view };
       }
@@ -67,7 +50,7 @@ export function App() {
   useEffect(() => {
     const early = takeInitialLoad();
     (early?.info ?? call('app.info', {})).then(setInfo, setError);
-    void loadOrgs(early?.orgs);
+    void loadOrgs(early);
     return onAppEvent((e) => {
       if (e.type === 'orgs-changed') void loadOrgs();
     });

@@ -1,10 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { startInitialLoad } from './startup';
+import { rememberedOrg, startInitialLoad } from './startup';
 import './styles.css';
 
-startInitialLoad();
+startInitialLoad(rememberedOrg());
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
