@@ -5,6 +5,7 @@
  * disk-full and read-only rows.
  *   scripts/with-keyring.sh npx vitest run test/faults
  */
+import { authorizeForCode } from '../helpers/authorize';
 import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ import { createHttpClient } from '../../main/core/http';
 import { fetchSalesforceIdentity } from '../../main/core/identity';
 import type { OrgSettings, TokenSet } from '../../main/core/model';
 import { OrgStore, type OrgInput } from '../../main/core/org-store';
-import { codeChallengeS256, createCodeVerifier } from '../../main/core/pkce';
+import { createCodeVerifier } from '../../main/core/pkce';
 import { ProgressStore } from '../../main/core/progress-store';
 import { endpointsFor } from '../../main/core/providers';
 import { SecretStore } from '../../main/core/secret-store';
@@ -31,11 +32,7 @@ import { bundleForChild, childEnv } from '../helpers/bundle-for-child';
 import type { Fault } from '../servers/faults';
 import { createOktaApi, createOktaApiState } from '../servers/okta-api';
 import { startOktaServer, type OktaTestServer } from '../servers/okta-server';
-import {
-  completeAuthorizationWithFetch,
-  startSalesforceServer,
-  type SalesforceTestServer,
-} from '../servers/salesforce-server';
+import { startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
 
 const run = promisify(execFile);
 const TIMEOUT_MS = 600; // short client timeout so hang / slow-body rows stay fast
@@ -65,18 +62,7 @@ function must<T>(value: T | undefined | null): T {
 /** A fresh, real Salesforce sign-in (code + PKCE exchange) — each token row needs its own refresh token. */
 async function signInSalesforce(): Promise<TokenSet> {
   const verifier = createCodeVerifier();
-  const url = new URL(sfCtx.endpoints.authorizationEndpoint);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT,
-    scope: 'api refresh_token id',
-    state: 'st',
-    code_challenge: codeChallengeS256(verifier),
-    code_challenge_method: 'S256',
-  }).toString();
-  const callback = await completeAuthorizationWithFetch(url.href, { login: 'ada' });
-  const code = must(new URL(callback.replace(REDIRECT, 'http://cb/')).searchParams.get('code'));
+  const code = await authorizeForCode({ ...sfCtx, clientId: CLIENT_ID, redirectUri: REDIRECT, verifier });
   const tokens = await exchangeCode({
     ...sfCtx,
     http: createHttpClient({ env: {}, timeoutMs: 5_000 }),
@@ -204,21 +190,12 @@ async function oktaRateLimitBurst(): Promise<void> {
       http,
     };
     const verifier = createCodeVerifier();
-    const url = new URL(ctx.endpoints.authorizationEndpoint);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: CLIENT_ID,
-      redirect_uri: REDIRECT,
+    const code = await authorizeForCode({
+      ...ctx,
+      redirectUri: REDIRECT,
+      verifier,
       scope: 'openid offline_access okta.apps.read',
-      state: 'st',
-      code_challenge: codeChallengeS256(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
-    const code = must(
-      new URL(
-        (await completeAuthorizationWithFetch(url.href, { login: 'ada' })).replace(REDIRECT, 'http://cb/'),
-      ).searchParams.get('code'),
-    );
+    });
     await secrets.set(alias, 'okta', await exchangeCode({ ...ctx, redirectUri: REDIRECT, code, verifier }));
 
     okta.injectFault('api', { kind: 'rate-limit', count: 2 });

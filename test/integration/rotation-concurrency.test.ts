@@ -6,11 +6,12 @@
  * Real parts: Salesforce-shaped oidc-provider server + REST API, the real keychain, jsforce.
  *   scripts/with-keyring.sh npx vitest run test/integration/rotation-concurrency.test.ts
  */
+import { authorizeForCode } from '../helpers/authorize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PilotError } from '../../main/core/errors';
 import { createHttpClient, type HttpClient } from '../../main/core/http';
 import type { ProviderId, TokenSet } from '../../main/core/model';
-import { codeChallengeS256, createCodeVerifier } from '../../main/core/pkce';
+import { createCodeVerifier } from '../../main/core/pkce';
 import { endpointsFor } from '../../main/core/providers';
 import { SecretStore } from '../../main/core/secret-store';
 import {
@@ -25,11 +26,7 @@ import {
   SALESFORCE_API_VERSION,
 } from '../../main/core/verify/salesforce-connection';
 import { createSalesforceApi, createSalesforceApiState } from '../servers/salesforce-api';
-import {
-  completeAuthorizationWithFetch,
-  startSalesforceServer,
-  type SalesforceTestServer,
-} from '../servers/salesforce-server';
+import { startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
 
 const hasBus = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']) && process.platform === 'linux';
 const CLIENT_ID = 'pkce-pilot-rotation';
@@ -76,18 +73,7 @@ function must<T>(value: T | undefined | null): T {
 
 async function signIn(alias: string): Promise<TokenSet> {
   const verifier = createCodeVerifier();
-  const url = new URL(ctx.endpoints.authorizationEndpoint);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT,
-    scope: 'api refresh_token id',
-    state: 'st',
-    code_challenge: codeChallengeS256(verifier),
-    code_challenge_method: 'S256',
-  }).toString();
-  const callback = await completeAuthorizationWithFetch(url.href, { login: 'ada' });
-  const code = must(new URL(callback.replace(REDIRECT, 'http://cb/')).searchParams.get('code'));
+  const code = await authorizeForCode({ ...ctx, redirectUri: REDIRECT, verifier });
   const tokens = await exchangeCode({ ...ctx, redirectUri: REDIRECT, code, verifier });
   await secrets.set(alias, 'salesforce', tokens);
   // The admin's session ends server-side (revoked, as an expired one would): every API call now gets 401.

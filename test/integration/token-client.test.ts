@@ -2,11 +2,12 @@
  * token-client against real HTTP: the Salesforce-shaped oidc-provider server (quirks and faults) and a
  * minimal stub token endpoint for DPoP negotiation that the test servers do not model.
  */
+import { authorizeForCode } from '../helpers/authorize';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
-import { codeChallengeS256, createCodeVerifier } from '../../main/core/pkce';
+import { createCodeVerifier } from '../../main/core/pkce';
 import { endpointsFor } from '../../main/core/providers';
 import {
   exchangeCode,
@@ -14,11 +15,7 @@ import {
   revokeToken,
   type TokenClientContext,
 } from '../../main/core/token-client';
-import {
-  completeAuthorizationWithFetch,
-  startSalesforceServer,
-  type SalesforceTestServer,
-} from '../servers/salesforce-server';
+import { startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
 
 const CLIENT_ID = 'token-client-test';
 const REDIRECT = 'com.pkcepilot.app:/oauth/callback';
@@ -34,21 +31,8 @@ beforeAll(async () => {
 afterAll(async () => sf?.close());
 beforeEach(() => sf.clearFaults());
 
-async function authorize(verifier: string): Promise<string> {
-  const url = new URL(ctx.endpoints.authorizationEndpoint);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT,
-    scope: 'api refresh_token id',
-    state: 'st',
-    code_challenge: codeChallengeS256(verifier),
-    code_challenge_method: 'S256',
-  }).toString();
-  const callback = new URL(
-    (await completeAuthorizationWithFetch(url.href, { login: 'ada' })).replace(REDIRECT, 'http://cb/'),
-  );
-  return callback.searchParams.get('code') ?? '';
+function authorize(verifier: string): Promise<string> {
+  return authorizeForCode({ ...ctx, redirectUri: REDIRECT, verifier });
 }
 
 describe('token-client against the Salesforce-shaped server', () => {
