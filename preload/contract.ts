@@ -165,6 +165,8 @@ export const appInfoSchema = z.object({
     oktaScopes: text(300),
   }),
   features: z.object({ verify: z.boolean(), reports: z.array(z.enum(['md', 'html', 'json', 'pdf'])) }),
+  /** Data files that could not be read and were kept aside (never silently reset): plain sentences. */
+  notices: z.array(text(1000)).max(20),
 });
 
 // ---- the methods ---------------------------------------------------------------------------------

@@ -95,6 +95,8 @@ export interface AppApiDeps {
   readonly emit: (event: AppEvent) => void;
   /** Runs the checks, records them as checklist evidence and keeps the result (CoreServices.verifyOne). */
   readonly verify?: (alias: string) => Promise<VerificationResult>;
+  /** Reads every data file once and says which were unreadable and kept aside (CoreServices.dataNotices). */
+  readonly dataNotices?: () => Promise<string[]>;
   /** Signs out of both providers and deletes the org, its progress and results (CoreServices.removeOrg). */
   readonly removeOrg: (alias: string) => Promise<void>;
   readonly exportReport?: (alias: string, format: ReportFormat) => Promise<{ path: string }>;
@@ -175,6 +177,7 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
   const handlers: ApiHandlers = {
     async 'app.info'(raw) {
       parse('app.info', raw);
+      const notices = deps.dataNotices ? await deps.dataNotices() : [];
       const info: AppInfo = {
         ...deps.info,
         deadline: deadlineStatus(now()),
@@ -188,6 +191,7 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
           verify: Boolean(deps.verify),
           reports: deps.exportReport ? [...(deps.reportFormats ?? ['md', 'html', 'json'])] : [],
         },
+        notices: notices.slice(0, 20),
       };
       return info;
     },

@@ -47,10 +47,15 @@ export type CoreServices = Awaited<ReturnType<typeof createCoreServices>>;
 export async function createCoreServices(options: CoreServicesOptions) {
   const now = options.now ?? (() => new Date());
   await ensureDataFolder(options.dataFolder);
-  const recovered = options.onRecovered ? { onRecovered: options.onRecovered } : {};
-  const orgs = new OrgStore(options.dataFolder, recovered);
-  const progress = new ProgressStore(options.dataFolder, recovered);
-  const verifications = new VerificationStore(options.dataFolder, options.onRecovered);
+  // Every unreadable data file that was kept aside, for the shells to tell the admin.
+  const recoveries: Recovery[] = [];
+  const onRecovered = (r: Recovery) => {
+    recoveries.push(r);
+    options.onRecovered?.(r);
+  };
+  const orgs = new OrgStore(options.dataFolder, { onRecovered });
+  const progress = new ProgressStore(options.dataFolder, { onRecovered });
+  const verifications = new VerificationStore(options.dataFolder, onRecovered);
   const secrets = options.secrets ?? new SecretStore();
   const http = options.http;
 
@@ -122,7 +127,14 @@ export async function createCoreServices(options: CoreServicesOptions) {
     await verifications.remove(alias);
   }
 
+  /** Loads each data file once (which detects and keeps aside a corrupt one) and describes what was kept. */
+  async function dataNotices(): Promise<string[]> {
+    await Promise.all([orgs.list(), progress.getOrg('-'), verifications.latest('-')]);
+    return recoveries.map((r) => `${r.reason} The unreadable file was kept at ${r.keptAt}.`);
+  }
+
   return {
+    dataNotices,
     dataFolder: options.dataFolder,
     orgs,
     progress,

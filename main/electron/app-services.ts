@@ -61,6 +61,7 @@ export async function createAppServices(options: AppServicesOptions) {
     signIn: core.signIn,
     removeOrg: core.removeOrg,
     verify: core.verifyOne,
+    dataNotices: core.dataNotices,
     openExternal: openLink,
     emit: options.emit,
     exportReport,

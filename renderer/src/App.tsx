@@ -140,6 +140,20 @@ export function App() {
         <p className="sidebar-foot muted">v{info.version}</p>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
+        {info.notices.length > 0 && (
+          <div className="card notice" role="alert">
+            <h2>Some saved data could not be read</h2>
+            <p>
+              Nothing was deleted: the unreadable files were kept aside and PKCE Pilot started from an empty
+              copy.
+            </p>
+            <ul>
+              {info.notices.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          </div>
+        )}
         <ErrorNote error={error} />
         {firstRun || mode.kind === 'add' ? (
           <>

@@ -148,6 +148,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     signIn: core.signIn,
     removeOrg: core.removeOrg,
     verify: options.verify ?? core.verifyOne,
+    dataNotices: core.dataNotices,
     openExternal: async (url) => void externalOpens.push(url),
     emit,
     info: {
