@@ -5,12 +5,12 @@
  * Runs under scripts/with-keyring.sh: the CLI's sign-ins write to a real (throwaway) gnome-keyring.
  * Flags: --skip-build (measure the existing out/), --runs <n> (kept runs for the fast measurements).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBridgeServer, DEFAULT_RENDERER_DIR } from '../test/e2e/web-bridge/server';
+import { DEFAULT_RENDERER_DIR } from '../test/e2e/web-bridge/server';
 import { buildBareReactApp } from './bare-react-app';
 import { launchChromium, measureReady } from './page-ready';
 import { measureRendererPayload, type Payload } from './payload';
@@ -124,12 +124,10 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
     env: { PKCE_PILOT_HOME: appHome },
     cwd: PROJECT_ROOT,
   });
-  // The same server code serves both pages (static files, no-store, the bridge script in <head>).
-  const app = await startBridgeServer({ home: appHome });
-  const bare = await startBridgeServer({
-    home: await mkdtemp(path.join(workDir, 'bare-')),
-    rendererDir: bareDir,
-  });
+  // The same server code serves both pages (static files, no-store, the bridge script in <head>), each
+  // in its own process like the app's main process.
+  const app = await startBridgeProcess(appHome);
+  const bare = await startBridgeProcess(await mkdtemp(path.join(workDir, 'bare-')), bareDir);
   const browser = await launchChromium();
   const fetchedByApp = new Set<string>();
   try {
@@ -163,7 +161,7 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
       ratioBudget(
         'renderer.ready',
         'Checklist ready to use (Chromium)',
-        'ms from navigation start until the first checklist checkbox (`li[data-item-id] input[type=checkbox]`) is in the DOM, enabled and laid out (non-empty box), seen by a MutationObserver installed before any page script; fresh browser context per load. The app runs behind the web test bridge (real core, stores and keychain: app.info, orgs.list, checklist.get); the baseline is a one-checkbox React 19 app built by Vite the same way and served by the same server.',
+        'ms from navigation start until the first checklist checkbox (`li[data-item-id] input[type=checkbox]`) is in the DOM, enabled and laid out (non-empty box), seen by a MutationObserver installed before any page script; fresh browser context per load. The app runs behind the web test bridge (real core, stores and keychain: app.info, orgs.list, checklist.get) in a process of its own, as the app main process is; the baseline is a one-checkbox React 19 app built by Vite the same way and served by the same server code in its own process.',
         side('PKCE Pilot renderer', 'ms', appSample as Sample),
         side('bare React 19 page', 'ms', bareSample as Sample),
         BUDGETS.readyRatio,
@@ -277,3 +275,36 @@ main().then(
     process.exit(2);
   },
 );
+
+/** bench/bridge-process.ts in a child process; resolves once it listens. */
+async function startBridgeProcess(
+  home: string,
+  rendererDir?: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+  const child = spawn(
+    tsx,
+    [path.join(PROJECT_ROOT, 'bench', 'bridge-process.ts'), home, ...(rendererDir ? [rendererDir] : [])],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`bridge process exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
