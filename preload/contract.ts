@@ -173,6 +173,16 @@ export const appInfoSchema = z.object({
 
 export const apiContract = {
   'app.info': { input: empty, output: appInfoSchema },
+  /** Everything the window needs to show its first screen, in one round trip. */
+  'app.start': {
+    input: z.object({ lastOrg: aliasSchema.optional() }).strict(),
+    output: z.object({
+      info: appInfoSchema,
+      orgs: z.array(orgSchema),
+      /** The checklist of the org to show first: `lastOrg` if it still exists, else the first org. */
+      checklist: checklistViewSchema.optional(),
+    }),
+  },
   'checklist.get': { input: z.object({ alias: aliasSchema }).strict(), output: checklistViewSchema },
   'checklist.setDone': {
     input: z.object({ alias: aliasSchema, itemId: itemIdSchema, done: z.boolean() }).strict(),

@@ -16,6 +16,7 @@ const EVENTS: typeof EVENT_CHANNEL = 'pkce-pilot:event';
 /** Exactly the contract's methods: `satisfies` rejects both a missing and an unknown key. */
 const METHODS = {
   'app.info': true,
+  'app.start': true,
   'checklist.get': true,
   'checklist.setDone': true,
   'checklist.setNote': true,

@@ -196,6 +196,13 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
       return info;
     },
 
+    async 'app.start'(raw) {
+      const { lastOrg } = parse('app.start', raw);
+      const [info, { orgs }] = await Promise.all([handlers['app.info']({}), handlers['orgs.list']({})]);
+      const first = lastOrg && orgs.some((o) => o.alias === lastOrg) ? lastOrg : orgs[0]?.alias;
+      return { info, orgs, ...(first ? { checklist: await checklistView(first) } : {}) };
+    },
+
     async 'checklist.get'(raw) {
       return checklistView(parse('checklist.get', raw).alias);
     },

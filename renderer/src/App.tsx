@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, ChecklistViewDto, OrgView } from '../../preload/contract';
-import { call, onAppEvent, UiError } from './api';
+import { call, onAppEvent } from './api';
 import { Checklist } from './components/Checklist';
 import { ErrorNote } from './components/ErrorNote';
 import { OrgForm } from './components/OrgForm';
@@ -9,7 +9,7 @@ import { SetupGuide } from './components/SetupGuide';
 import { SignInPanel } from './components/SignInPanel';
 import { VerifyPanel } from './components/VerifyPanel';
 import { useOnline } from './hooks';
-import { firstOrgToShow, rememberedOrg, rememberOrg, takeInitialLoad, type InitialLoad } from './startup';
+import { firstOrgToShow, rememberedOrg, rememberOrg, startRequest, takeInitialLoad } from './startup';
 
 type Mode = { kind: 'view' } | { kind: 'add' } | { kind: 'edit' } | { kind: 'confirm-remove' };
 
@@ -24,33 +24,28 @@ export function App() {
 
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
-  // A checklist request started as soon as we know which org to show, before the screen renders.
-  const prefetched = useRef<{ alias: string; view: Promise<ChecklistViewDto> }>(undefined);
-  const requested = useRef<string>(undefined);
+  const shownChecklistAlias = useRef<string>(undefined);
+  shownChecklistAlias.current = checklist?.alias;
 
-  const loadOrgs = useCallback(async (early?: InitialLoad) => {
+  const loadOrgs = useCallback(async () => {
     try {
-      const list = await (early?.orgs ?? call('orgs.list', {}).then((r) => r.orgs));
-      const next = firstOrgToShow(list, selectedRef.current ?? rememberedOrg());
-      if (next && next !== requested.current && prefetched.current?.alias !== next) {
-        // At start the checklist request already went out right behind the org list (startup.ts).
-        const view = early
-          ? early.checklist.then((v) => v ?? call('checklist.get', { alias: next }))
-          : call('checklist.get', { alias: next });
-        view.catch(() => undefined); // loadChecklist reports errors
-        prefetched.current = { alias: next, view };
-      }
+      const list = (await call('orgs.list', {})).orgs;
       setOrgs(list);
-      setSelected(next);
+      setSelected(firstOrgToShow(list, selectedRef.current ?? rememberedOrg()));
     } catch (e) {
       setError(e);
     }
   }, []);
 
   useEffect(() => {
-    const early = takeInitialLoad();
-    (early?.info ?? call('app.info', {})).then(setInfo, setError);
-    void loadOrgs(early);
+    // The first screen comes in one answer, requested before React started (startup.ts).
+    const start = takeInitialLoad() ?? startRequest(rememberedOrg());
+    start.then((s) => {
+      setInfo(s.info);
+      setOrgs(s.orgs);
+      if (s.checklist) setChecklist(s.checklist);
+      setSelected(s.checklist?.alias ?? s.orgs[0]?.alias);
+    }, setError);
     return onAppEvent((e) => {
       if (e.type === 'orgs-changed') void loadOrgs();
     });
@@ -58,20 +53,18 @@ export function App() {
 
   const loadChecklist = useCallback(async () => {
     if (!selected) return setChecklist(undefined);
-    rememberOrg(selected);
-    const early = prefetched.current?.alias === selected ? prefetched.current.view : undefined;
-    prefetched.current = undefined;
-    requested.current = selected;
     try {
-      setChecklist(await (early ?? call('checklist.get', { alias: selected })));
+      setChecklist(await call('checklist.get', { alias: selected }));
     } catch (e) {
-      // A remembered org removed meanwhile: the org list picks another one.
-      if (!(e instanceof UiError && e.error.code === 'not-found')) setError(e);
+      setError(e);
     }
   }, [selected]);
   useEffect(() => {
+    if (selected) rememberOrg(selected);
+    // Already here when the start-up answer brought this org's checklist.
+    if (selected && shownChecklistAlias.current === selected) return;
     void loadChecklist();
-  }, [loadChecklist]);
+  }, [selected, loadChecklist]);
 
   const org = orgs?.find((o) => o.alias === selected);
   const checklistShown = checklist !== undefined && checklist.alias === org?.alias;

@@ -1,29 +1,30 @@
 /**
- * The first requests of the app, sent while React is still starting: the window then shows the
- * checklist a frame or two sooner than if they waited for the first render's effects.
+ * The app's first request, sent while the browser is still evaluating React and the app: one round
+ * trip brings everything the first screen needs, so the checklist is usable sooner.
  */
-import type { AppInfo, ChecklistViewDto, OrgView } from '../../preload/contract';
+import type { ApiOutput, OrgView } from '../../preload/contract';
 import { call } from './api';
 
-export interface InitialLoad {
-  readonly info: Promise<AppInfo>;
-  readonly orgs: Promise<OrgView[]>;
-  /** The checklist of the org the app will show first (the remembered one, else the first). */
-  readonly checklist: Promise<ChecklistViewDto | undefined>;
-}
+export type InitialLoad = Promise<ApiOutput<'app.start'>>;
 
 let pending: InitialLoad | undefined;
 
+/** One request for the first screen (info, orgs and the first org's checklist), sent before React starts. */
 export function startInitialLoad(remembered: string | undefined): void {
-  const info = call('app.info', {});
-  const orgs = call('orgs.list', {}).then((r) => r.orgs);
-  const checklist = orgs.then((list) => {
-    const first = firstOrgToShow(list, remembered);
-    return first ? call('checklist.get', { alias: first }) : undefined;
-  });
-  // The App reports failures when it takes these; until then, nobody is listening.
-  for (const p of [info, orgs, checklist]) p.catch(() => undefined);
-  pending = { info, orgs, checklist };
+  pending = startRequest(remembered);
+  // The App reports a failure when it takes this; until then, nobody is listening.
+  pending.catch(() => undefined);
+}
+
+/** The request started at launch, once; later loads make fresh calls. */
+export function takeInitialLoad(): InitialLoad | undefined {
+  const p = pending;
+  pending = undefined;
+  return p;
+}
+
+export function startRequest(remembered: string | undefined): InitialLoad {
+  return call('app.start', remembered ? { lastOrg: remembered } : {});
 }
 
 /** The org shown at start: the one shown last time if it still exists, else the first. */
@@ -31,18 +32,13 @@ export function firstOrgToShow(list: readonly OrgView[], remembered: string | un
   return remembered && list.some((o) => o.alias === remembered) ? remembered : list[0]?.alias;
 }
 
-/** The requests started at launch, once; later loads make fresh calls. */
-export function takeInitialLoad(): InitialLoad | undefined {
-  const p = pending;
-  pending = undefined;
-  return p;
-}
-
 const LAST_ORG_KEY = 'pkce-pilot.last-org';
 
 export function rememberedOrg(): string | undefined {
   try {
-    return localStorage.getItem(LAST_ORG_KEY) ?? undefined;
+    const alias = localStorage.getItem(LAST_ORG_KEY) ?? '';
+    // Only a well-formed alias is sent back to main; anything else is forgotten.
+    return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(alias) ? alias : undefined;
   } catch {
     return undefined;
   }

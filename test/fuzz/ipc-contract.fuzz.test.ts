@@ -25,6 +25,7 @@ const linkTarget = fc.constantFrom(...apiContract['links.open'].input.shape.targ
 /** Valid inputs, one generator per method (kept next to the contract so a new method fails here first). */
 const validInputs: { readonly [M in ApiMethod]: fc.Arbitrary<Record<string, unknown>> } = {
   'app.info': fc.constant({}),
+  'app.start': fc.record({ lastOrg: alias }, { requiredKeys: [] }),
   'checklist.get': fc.record({ alias }),
   'checklist.setDone': fc.record({ alias, itemId, done: fc.boolean() }),
   'checklist.setNote': fc.record({ alias, itemId, note: shortText(200) }),

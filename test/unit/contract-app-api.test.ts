@@ -243,3 +243,43 @@ describe('createAppApi over real stores', () => {
     ).toEqual(['started', 'finished']);
   });
 });
+
+describe('app.start', () => {
+  it("brings info, orgs and the remembered (or first) org's checklist in one answer", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pkce-pilot-start-'));
+    try {
+      const api = createAppApi({
+        orgs: new OrgStore(dir),
+        progress: new ProgressStore(dir),
+        signIn: manualSignIn(() => undefined, []).service,
+        removeOrg: async () => {},
+        openExternal: async () => {},
+        emit: () => {},
+        info: { name: 'PKCE Pilot', version: '0.1.0', platform: 'linux', dataFolder: dir },
+      });
+      expect(await api['app.start']({})).toMatchObject({ orgs: [] });
+      expect((await api['app.start']({})).checklist).toBeUndefined();
+      for (const alias of ['acme', 'beta']) {
+        await api['orgs.add']({
+          alias,
+          salesforceLoginUrl: 'production',
+          clientId: '3MVG9abc',
+          redirect: 'loopback',
+        });
+      }
+      await api['checklist.setDone']({ alias: 'beta', itemId: 'sf.log-in', done: true });
+      const remembered = await api['app.start']({ lastOrg: 'beta' });
+      expect(apiContract['app.start'].output.safeParse(remembered).success).toBe(true);
+      expect(remembered.orgs.map((o) => o.alias)).toEqual(['acme', 'beta']);
+      expect(remembered.checklist?.alias).toBe('beta');
+      expect(remembered.checklist?.summary.done).toBe(1);
+      // A remembered org that no longer exists falls back to the first one.
+      expect((await api['app.start']({ lastOrg: 'gone' })).checklist?.alias).toBe('acme');
+      await expect(api['app.start']({ lastOrg: 'bad alias' } as never)).rejects.toMatchObject({
+        code: 'invalid-input',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

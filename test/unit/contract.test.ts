@@ -21,6 +21,7 @@ describe('IPC contract', () => {
     expect([...API_METHODS].sort()).toEqual(
       [
         'app.info',
+        'app.start',
         'checklist.get',
         'checklist.setDone',
         'checklist.setNote',
