@@ -317,16 +317,20 @@ async function withFileLock<R>(file: string, task: () => Promise<R>): Promise<R>
     } catch (e) {
       if (e instanceof PilotError) throw e;
       if (errnoOf(e) !== 'EEXIST') throw storageError(`Could not save ${file}`, e, file);
-      const [owner, stat] = await Promise.all([
-        nodeFs.readFile(lock, 'utf8').catch(() => ''),
-        nodeFs.stat(lock).catch(() => undefined),
-      ]);
+      // Judge one and the same lock file: its identity before reading the owner, and again before removing
+      // it — a lock released and re-created by a live process meanwhile must never be taken away.
+      const seen = await nodeFs.stat(lock).catch(() => undefined);
+      const owner = await nodeFs.readFile(lock, 'utf8').catch(() => '');
       const pid = Number.parseInt(owner, 10);
       const stale =
-        (Number.isInteger(pid) && pid > 0 && !processIsAlive(pid)) ||
-        (stat !== undefined && Date.now() - stat.mtimeMs > LOCK_STALE_MS);
+        seen !== undefined &&
+        ((Number.isInteger(pid) && pid > 0 && !processIsAlive(pid)) ||
+          Date.now() - seen.mtimeMs > LOCK_STALE_MS);
       if (stale) {
-        await nodeFs.unlink(lock).catch(() => undefined);
+        const still = await nodeFs.stat(lock).catch(() => undefined);
+        if (still && still.ino === seen.ino && still.mtimeMs === seen.mtimeMs && still.size === seen.size) {
+          await nodeFs.unlink(lock).catch(() => undefined);
+        }
         continue;
       }
       if (Date.now() > deadline) {
