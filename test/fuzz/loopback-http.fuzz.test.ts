@@ -5,7 +5,8 @@
  * path carrying the pending state completes it, status codes are sane, the server keeps answering, and
  * no token request is made for anything but the accepted redirect.
  */
-import { connect, createServer } from 'node:net';
+import { freePort } from '../helpers/free-port';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SignInService, type StartedSignIn } from '../../main/core/sign-in';
@@ -26,14 +27,6 @@ const TOTAL = totalRuns();
 const STRAY_REQUESTS = Math.max(200, Math.min(3000, Math.ceil(TOTAL * 0.03)));
 const MUTATED_SIGN_INS = Math.max(30, Math.min(300, Math.ceil(TOTAL * 0.003)));
 const REQUEST_BOUND_MS = 5_000;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 interface RawResponse {
   /** 0 when the server closed the connection without an answer. */

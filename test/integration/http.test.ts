@@ -1,3 +1,4 @@
+import { freePort } from '../helpers/free-port';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,14 +30,6 @@ async function serve(
   servers.push(server);
   const port = (server.address() as AddressInfo).port;
   return { url: `http://127.0.0.1:${port}`, port, seen };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function failure(p: Promise<unknown>): Promise<PilotError> {

@@ -5,9 +5,9 @@
  * and code the test servers issued is searched for in the data folder, the output, the reports, the
  * error texts and the request URLs the servers saw. The keychain is the only place they may be.
  */
+import { freePort } from '../helpers/free-port';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,14 +43,6 @@ const ALIAS = 'leak-core';
 const CLI_ALIAS = 'leak-cli';
 const OKTA_CALLBACK = 'https://system-admin.okta.com/admin/app/generic/oauth20redirect';
 const DAY = 86_400_000;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function captureIo(env: NodeJS.ProcessEnv): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

@@ -4,6 +4,7 @@
  * loopback listener or the OS hand-off entry point. Tokens land in SecretStore — the real keychain when
  * run under scripts/with-keyring.sh, otherwise SecretStore over an in-memory backend.
  */
+import { freePort } from '../helpers/free-port';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
@@ -29,14 +30,6 @@ const SCHEME_URI = `${SCHEME}:/oauth/callback`;
 function must<T>(value: T | undefined | null): T {
   if (value === undefined || value === null) throw new Error('expected a value');
   return value;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 function memoryBackend(): KeychainBackend {

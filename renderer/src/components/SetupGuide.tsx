@@ -17,13 +17,7 @@ export function SetupGuide({ info }: { info: AppInfo }) {
         </li>
         <li>
           Enable OAuth. Callback URLs, one per line:
-          <ul className="mono-list">
-            {info.setup.salesforceCallbackUrls.map((u) => (
-              <li key={u}>
-                <code>{u}</code>
-              </li>
-            ))}
-          </ul>
+          <UrlList urls={info.setup.salesforceCallbackUrls} />
         </li>
         <li>
           OAuth scopes: <code>{info.setup.salesforceScopes}</code> (Manage user data via APIs, Perform
@@ -47,13 +41,7 @@ export function SetupGuide({ info }: { info: AppInfo }) {
         </li>
         <li>
           Sign-in redirect URIs:
-          <ul className="mono-list">
-            {info.setup.oktaRedirectUris.map((u) => (
-              <li key={u}>
-                <code>{u}</code>
-              </li>
-            ))}
-          </ul>
+          <UrlList urls={info.setup.oktaRedirectUris} />
         </li>
         <li>
           Okta API Scopes tab: grant <code>{info.setup.oktaScopes}</code> (a Super Administrator can). Assign
@@ -65,5 +53,18 @@ export function SetupGuide({ info }: { info: AppInfo }) {
       </ol>
       <p>Then add your org below.</p>
     </section>
+  );
+}
+
+/** Redirect URLs exactly as the admin must paste them, one per line. */
+function UrlList({ urls }: { urls: readonly string[] }) {
+  return (
+    <ul className="mono-list">
+      {urls.map((u) => (
+        <li key={u}>
+          <code>{u}</code>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -5,8 +5,8 @@
  * answers the contract let through), in every pushed app event, in the data folder (reports included)
  * and in the URLs the server saw.
  */
+import { freePort } from '../../helpers/free-port';
 import type { Request, Response } from '@playwright/test';
-import { createServer } from 'node:net';
 import {
   describeHits,
   filesIn,
@@ -23,14 +23,6 @@ import { addOrg, expect, test } from './fixtures';
 
 const CLIENT_ID = '3MVG9PkcePilotLeakE2E';
 const OKTA_CALLBACK = 'https://system-admin.okta.com/admin/app/generic/oauth20redirect';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 let sf: SalesforceTestServer;
 let port: number;

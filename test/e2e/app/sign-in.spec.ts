@@ -1,17 +1,9 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../helpers/free-port';
 import { completeLoginInBrowser } from '../../servers/browser';
 import { startSalesforceServer, type SalesforceTestServer } from '../../servers/salesforce-server';
 import { addOrg, expect, test } from './fixtures';
 
 const CLIENT_ID = '3MVG9PkcePilotE2E';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 let sf: SalesforceTestServer;
 let port: number;
