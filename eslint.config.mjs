@@ -65,4 +65,36 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The sign-in engine and storage sit at the centre: they never import the subsystems built on them.
+    files: ['main/core/auth/**/*.ts', 'main/core/storage/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only main/electron and preload may import electron.',
+              allowTypeImports: true,
+            },
+          ],
+          patterns: [
+            {
+              group: [
+                '**/verify',
+                '**/verify/**',
+                '**/report',
+                '**/report/**',
+                '**/checklist',
+                '**/checklist/**',
+                '**/app-api',
+              ],
+              message: 'auth/ and storage/ are inner rooms: arrows point inward only (see DEVELOPERS.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -6,9 +6,9 @@ import type { CliIo } from './io';
  */
 export async function loadStores(io: CliIo) {
   const [{ resolveDataFolder, ensureDataFolder }, { OrgStore }, { ProgressStore }] = await Promise.all([
-    import('../core/data-folder'),
-    import('../core/org-store'),
-    import('../core/progress-store'),
+    import('../core/storage/data-folder'),
+    import('../core/storage/org-store'),
+    import('../core/storage/progress-store'),
   ]);
   const dataFolder = resolveDataFolder({ env: io.env });
   await ensureDataFolder(dataFolder);
@@ -23,7 +23,7 @@ export async function loadStores(io: CliIo) {
 /** The whole core (sign-in, tokens, verification, reports) over Node's fetch with the proxy env. */
 export async function loadServices(io: CliIo, openBrowser: (url: string) => Promise<void>) {
   const [{ resolveDataFolder }, { createHttpClient }, { createCoreServices }] = await Promise.all([
-    import('../core/data-folder'),
+    import('../core/storage/data-folder'),
     import('../core/http'),
     import('../core/services'),
   ]);

@@ -26,13 +26,13 @@ import { buildLink, type LinkOrg } from './deep-links';
 import { PilotError, toPilotError } from './errors';
 import type { OrgSettings, ProviderId, SignInStatus } from './model';
 import { buildOrgSettings, callbackUrlsFor } from './org-input';
-import type { OrgPatch } from './org-store';
-import type { ItemProgress } from './progress-store';
-import { defaultScopes } from './providers';
-import { DEFAULT_SCHEME, loopbackRedirectUri, schemeRedirectUri } from './redirect';
+import type { OrgPatch } from './storage/org-store';
+import type { ItemProgress } from './storage/progress-store';
+import { defaultScopes } from './auth/providers';
+import { DEFAULT_SCHEME, loopbackRedirectUri, schemeRedirectUri } from './auth/redirect';
 import type { VerificationResult } from './verify/types';
 
-/** The parts of OrgStore the facade uses (main/core/org-store.ts). */
+/** The parts of OrgStore the facade uses (main/core/storage/org-store.ts). */
 export interface OrgStoreLike {
   list(): Promise<OrgSettings[]>;
   get(alias: string): Promise<OrgSettings>;
@@ -45,7 +45,7 @@ export interface OrgStoreLike {
   remove(alias: string): Promise<void>;
 }
 
-/** The parts of ProgressStore the facade uses (main/core/progress-store.ts). */
+/** The parts of ProgressStore the facade uses (main/core/storage/progress-store.ts). */
 export interface ProgressStoreLike {
   getOrg(alias: string): Promise<Record<string, ItemProgress>>;
   setDone(alias: string, itemId: string, done: boolean, by?: 'admin' | 'verification'): Promise<ItemProgress>;
@@ -54,7 +54,7 @@ export interface ProgressStoreLike {
 }
 
 /**
- * The sign-in engine (main/core/sign-in.ts's SignInService). It opens the browser itself and reports
+ * The sign-in engine (main/core/auth/sign-in.ts's SignInService). It opens the browser itself and reports
  * its phases through its own onEvent option — wire that to `emit` with signInEventToAppEvent.
  */
 export interface SignInServiceLike {

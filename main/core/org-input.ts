@@ -1,7 +1,12 @@
 import { PilotError } from './errors';
 import type { OrgSettings, ProviderSettings, RedirectKind } from './model';
-import { normalizeOktaOrgUrl, normalizeSalesforceLoginUrl, validateAlias, validatePort } from './login-url';
-import { DEFAULT_SCHEME, loopbackRedirectUri, schemeRedirectUri } from './redirect';
+import {
+  normalizeOktaOrgUrl,
+  normalizeSalesforceLoginUrl,
+  validateAlias,
+  validatePort,
+} from './auth/login-url';
+import { DEFAULT_SCHEME, loopbackRedirectUri, schemeRedirectUri } from './auth/redirect';
 
 /** The org form as the admin types it (CLI flags or the app's form): strings, possibly empty. */
 export interface OrgInput {

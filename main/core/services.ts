@@ -3,19 +3,19 @@
  * build their services here, and differ only in what they hand in: how to reach the network (Node fetch
  * with proxy env, or Chromium's net.fetch) and how to open the system browser.
  */
-import { ensureDataFolder } from './data-folder';
+import { ensureDataFolder } from './storage/data-folder';
 import type { HttpClient } from './http';
-import type { Recovery } from './json-file-store';
+import type { Recovery } from './storage/json-file-store';
 import type { ProviderId, TokenSet } from './model';
-import { OrgStore } from './org-store';
-import { ProgressStore } from './progress-store';
-import { endpointsFor } from './providers';
+import { OrgStore } from './storage/org-store';
+import { ProgressStore } from './storage/progress-store';
+import { endpointsFor } from './auth/providers';
 import { buildReport, renderReport, type ReportFormat } from './report';
-import { SecretStore } from './secret-store';
-import { SignInService, type SignInEvent } from './sign-in';
-import { refreshTokens } from './token-client';
-import { TokenService, type TokenVault } from './token-service';
-import { VerificationStore } from './verification-store';
+import { SecretStore } from './storage/secret-store';
+import { SignInService, type SignInEvent } from './auth/sign-in';
+import { refreshTokens } from './auth/token-client';
+import { TokenService, type TokenVault } from './auth/token-service';
+import { VerificationStore } from './verify/verification-store';
 import { applyManyToChecklist, runMany, type ChecklistConflict } from './verify/run';
 import type { VerificationResult } from './verify/types';
 

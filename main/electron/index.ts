@@ -5,9 +5,9 @@
 import path from 'node:path';
 import { app, session, type BrowserWindow } from 'electron';
 import { EVENT_CHANNEL, apiContract, channelOf, type ApiMethod, type AppEvent } from '../../preload/contract';
-import { DATA_FOLDER_ENV, resolveDataFolder } from '../core/data-folder';
+import { DATA_FOLDER_ENV, resolveDataFolder } from '../core/storage/data-folder';
 import { toPilotError } from '../core/errors';
-import { DEFAULT_SCHEME, DEV_SCHEME } from '../core/redirect';
+import { DEFAULT_SCHEME, DEV_SCHEME } from '../core/auth/redirect';
 import { createAppServices } from './app-services';
 import { registerAppSchemePrivileges, serveRendererFolder } from './app-protocol';
 import { broadcastEvent } from './events';

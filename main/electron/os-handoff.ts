@@ -5,7 +5,7 @@
  * to the inbox; the core (SignInService.handleOsRedirect) judges it.
  */
 import type { App } from 'electron';
-import { findRedirectInArgv } from '../core/redirect';
+import { findRedirectInArgv } from '../core/auth/redirect';
 import type { RedirectInbox } from './redirect-inbox';
 
 export function listenForOsRedirects(

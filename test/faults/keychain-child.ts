@@ -7,8 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { isPilotError } from '../../main/core/errors';
 import type { TokenSet } from '../../main/core/model';
-import { SecretStore } from '../../main/core/secret-store';
-import { TokenService } from '../../main/core/token-service';
+import { SecretStore } from '../../main/core/storage/secret-store';
+import { TokenService } from '../../main/core/auth/token-service';
 
 const STALE: TokenSet = {
   accessToken: 'child-old-access',

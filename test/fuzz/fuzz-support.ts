@@ -5,7 +5,7 @@
  */
 import { isPilotError, type PilotErrorCode } from '../../main/core/errors';
 import type { OrgSettings, ProviderId, TokenSet } from '../../main/core/model';
-import type { TokenVault } from '../../main/core/token-service';
+import type { TokenVault } from '../../main/core/auth/token-service';
 
 /** Default total of redirect inputs per run; the requirement is >= 100,000. */
 export const DEFAULT_TOTAL_RUNS = 100_000;

@@ -11,7 +11,7 @@ import {
   normalizeSalesforceLoginUrl,
   validateAlias,
   validatePort,
-} from '../../main/core/login-url';
+} from '../../main/core/auth/login-url';
 import { buildOrgSettings, type OrgInput } from '../../main/core/org-input';
 import { check, expectPilotError, seedOption, share, totalRuns } from './fuzz-support';
 

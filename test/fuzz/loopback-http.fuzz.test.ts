@@ -9,7 +9,7 @@ import { freePort } from '../helpers/free-port';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SignInService, type StartedSignIn } from '../../main/core/sign-in';
+import { SignInService, type StartedSignIn } from '../../main/core/auth/sign-in';
 import {
   check,
   countingTokenEndpoint,

@@ -20,8 +20,8 @@ import {
   parseSchemeRedirect,
   schemeRedirectUri,
   isErrorCallback,
-} from '../../main/core/redirect';
-import { SignInService } from '../../main/core/sign-in';
+} from '../../main/core/auth/redirect';
+import { SignInService } from '../../main/core/auth/sign-in';
 import {
   completeAuthorizationWithFetch,
   startSalesforceServer,

@@ -4,8 +4,8 @@
  * pages, and returns the authorization code from the redirect — for tests that exercise the token
  * client directly rather than through SignInService.
  */
-import type { ProviderEndpoints } from '../../main/core/providers';
-import { codeChallengeS256 } from '../../main/core/pkce';
+import type { ProviderEndpoints } from '../../main/core/auth/providers';
+import { codeChallengeS256 } from '../../main/core/auth/pkce';
 import { completeAuthorizationWithFetch } from '../servers/fetch-login';
 
 export interface AuthorizeOptions {

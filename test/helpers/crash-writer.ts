@@ -3,7 +3,7 @@
  * with alternating payloads as fast as it can, printing "saved <seq>" after each completed save, until
  * the parent SIGKILLs it. Exits with code 3 if its own start-up load had to recover (the parent also checks).
  */
-import { JsonFileStore } from '../../main/core/json-file-store';
+import { JsonFileStore } from '../../main/core/storage/json-file-store';
 
 export interface CrashState {
   seq: number;

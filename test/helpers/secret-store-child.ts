@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { isPilotError } from '../../main/core/errors';
-import { SecretStore } from '../../main/core/secret-store';
+import { SecretStore } from '../../main/core/storage/secret-store';
 
 async function main(): Promise<void> {
   const [operation = 'get', alias = 'child-org'] = process.argv.slice(2);

@@ -17,7 +17,7 @@ import { PilotError, toPilotError } from '../../main/core/errors';
 import { createHttpClient } from '../../main/core/http';
 import { buildOrgSettings } from '../../main/core/org-input';
 import { createCoreServices, type CoreServices } from '../../main/core/services';
-import type { SignInEvent } from '../../main/core/sign-in';
+import type { SignInEvent } from '../../main/core/auth/sign-in';
 import {
   describeHits,
   filesIn,

@@ -5,8 +5,8 @@ import {
   startLoopbackListener,
   type CallbackOutcome,
   type LoopbackListener,
-} from '../../main/core/loopback-listener';
-import type { CallbackParams } from '../../main/core/redirect';
+} from '../../main/core/auth/loopback-listener';
+import type { CallbackParams } from '../../main/core/auth/redirect';
 
 const opened: LoopbackListener[] = [];
 afterEach(async () => {

@@ -11,16 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PilotError } from '../../main/core/errors';
 import { createHttpClient, type HttpClient } from '../../main/core/http';
 import type { ProviderId, TokenSet } from '../../main/core/model';
-import { createCodeVerifier } from '../../main/core/pkce';
-import { endpointsFor } from '../../main/core/providers';
-import { SecretStore } from '../../main/core/secret-store';
+import { createCodeVerifier } from '../../main/core/auth/pkce';
+import { endpointsFor } from '../../main/core/auth/providers';
+import { SecretStore } from '../../main/core/storage/secret-store';
 import {
   exchangeCode,
   refreshTokens,
   revokeToken,
   type TokenClientContext,
-} from '../../main/core/token-client';
-import { TokenService, type TokenVault } from '../../main/core/token-service';
+} from '../../main/core/auth/token-client';
+import { TokenService, type TokenVault } from '../../main/core/auth/token-service';
 import {
   openSalesforceConnection,
   SALESFORCE_API_VERSION,

@@ -13,7 +13,7 @@ import {
   SecretStore,
   SERVICE,
   type KeychainBackend,
-} from '../../main/core/secret-store';
+} from '../../main/core/storage/secret-store';
 
 const tokens: TokenSet = {
   accessToken: 'tok-SECRET-1',

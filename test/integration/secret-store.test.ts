@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenSet } from '../../main/core/model';
-import { SecretStore, SERVICE, type KeychainBackend } from '../../main/core/secret-store';
+import { SecretStore, SERVICE, type KeychainBackend } from '../../main/core/storage/secret-store';
 import { bundleForChild, childEnv } from '../helpers/bundle-for-child';
 
 const run = promisify(execFile);

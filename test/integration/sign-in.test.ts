@@ -9,12 +9,12 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
 import type { OrgSettings, ProviderId, RedirectKind, SignInStatus } from '../../main/core/model';
-import { endpointsFor } from '../../main/core/providers';
-import { SecretStore, type KeychainBackend } from '../../main/core/secret-store';
-import { PendingSignIns } from '../../main/core/pending-signins';
-import { SignInService, type SignInEvent } from '../../main/core/sign-in';
-import { refreshTokens } from '../../main/core/token-client';
-import { TokenService } from '../../main/core/token-service';
+import { endpointsFor } from '../../main/core/auth/providers';
+import { SecretStore, type KeychainBackend } from '../../main/core/storage/secret-store';
+import { PendingSignIns } from '../../main/core/auth/pending-signins';
+import { SignInService, type SignInEvent } from '../../main/core/auth/sign-in';
+import { refreshTokens } from '../../main/core/auth/token-client';
+import { TokenService } from '../../main/core/auth/token-service';
 import {
   completeAuthorizationWithFetch,
   startSalesforceServer,

@@ -7,14 +7,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
-import { createCodeVerifier } from '../../main/core/pkce';
-import { endpointsFor } from '../../main/core/providers';
+import { createCodeVerifier } from '../../main/core/auth/pkce';
+import { endpointsFor } from '../../main/core/auth/providers';
 import {
   exchangeCode,
   refreshTokens,
   revokeToken,
   type TokenClientContext,
-} from '../../main/core/token-client';
+} from '../../main/core/auth/token-client';
 import { startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
 
 const CLIENT_ID = 'token-client-test';

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
 import type { ProviderId, TokenSet } from '../../main/core/model';
-import { codeChallengeS256, createCodeVerifier, createState } from '../../main/core/pkce';
-import { endpointsFor } from '../../main/core/providers';
-import { exchangeCode, refreshTokens } from '../../main/core/token-client';
-import { TokenService, type TokenVault } from '../../main/core/token-service';
+import { codeChallengeS256, createCodeVerifier, createState } from '../../main/core/auth/pkce';
+import { endpointsFor } from '../../main/core/auth/providers';
+import { exchangeCode, refreshTokens } from '../../main/core/auth/token-client';
+import { TokenService, type TokenVault } from '../../main/core/auth/token-service';
 import { buildReport, renderReport } from '../../main/core/report';
 import { runVerification } from '../../main/core/verify/run';
 import type { CheckResult, VerificationResult } from '../../main/core/verify/types';

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppApi, signInEventToAppEvent, type SignInServiceLike } from '../../main/core/app-api';
 import { PilotError } from '../../main/core/errors';
 import type { ProviderId, SignInStatus } from '../../main/core/model';
-import { OrgStore } from '../../main/core/org-store';
-import { ProgressStore } from '../../main/core/progress-store';
+import { OrgStore } from '../../main/core/storage/org-store';
+import { ProgressStore } from '../../main/core/storage/progress-store';
 import { applyToChecklist } from '../../main/core/verify/run';
 import { apiContract, type AppEvent } from '../../preload/contract';
 

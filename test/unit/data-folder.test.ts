@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureDataFolder, resolveDataFolder } from '../../main/core/data-folder';
+import { ensureDataFolder, resolveDataFolder } from '../../main/core/storage/data-folder';
 import { PilotError } from '../../main/core/errors';
 
 describe('resolveDataFolder', () => {

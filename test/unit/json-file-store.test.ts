@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PilotError } from '../../main/core/errors';
-import { JsonFileStore, type StoreFileHandle, type StoreFileSystem } from '../../main/core/json-file-store';
+import {
+  JsonFileStore,
+  type StoreFileHandle,
+  type StoreFileSystem,
+} from '../../main/core/storage/json-file-store';
 
 const counterSchema = z.object({ count: z.number().int() });
 type Counter = z.infer<typeof counterSchema>;

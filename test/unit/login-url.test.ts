@@ -4,7 +4,7 @@ import {
   normalizeSalesforceLoginUrl,
   validateAlias,
   validatePort,
-} from '../../main/core/login-url';
+} from '../../main/core/auth/login-url';
 import { PilotError } from '../../main/core/errors';
 
 function invalid(fn: () => unknown): PilotError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainOAuthError, type OAuthPhase } from '../../main/core/oauth-errors';
+import { explainOAuthError, type OAuthPhase } from '../../main/core/auth/oauth-errors';
 import type { ProviderId } from '../../main/core/model';
 
 interface Row {

@@ -2,13 +2,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Recovery } from '../../main/core/json-file-store';
+import type { Recovery } from '../../main/core/storage/json-file-store';
 import {
   OrgStore,
   orgSettingsSchema,
   providerSettingsSchema,
   type OrgInput,
-} from '../../main/core/org-store';
+} from '../../main/core/storage/org-store';
 
 let folder = '';
 beforeEach(async () => {

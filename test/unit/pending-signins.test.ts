@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PendingSignIns } from '../../main/core/pending-signins';
+import { PendingSignIns } from '../../main/core/auth/pending-signins';
 
 const VERIFIER = 'v'.repeat(64);
 const input = (over: Partial<{ alias: string; state: string; provider: 'salesforce' | 'okta' }> = {}) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeChallengeS256, createCodeVerifier, createState } from '../../main/core/pkce';
+import { codeChallengeS256, createCodeVerifier, createState } from '../../main/core/auth/pkce';
 
 describe('pkce', () => {
   it('matches the RFC 7636 Appendix B S256 vector', () => {

@@ -8,7 +8,7 @@ import {
   ProgressStore,
   type Evidence,
   type ItemProgress,
-} from '../../main/core/progress-store';
+} from '../../main/core/storage/progress-store';
 
 let folder = '';
 beforeEach(async () => {

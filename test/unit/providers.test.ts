@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultScopes, endpointsFor } from '../../main/core/providers';
+import { defaultScopes, endpointsFor } from '../../main/core/auth/providers';
 
 describe('providers', () => {
   it('puts Salesforce endpoints under /services/oauth2', () => {

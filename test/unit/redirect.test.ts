@@ -8,7 +8,7 @@ import {
   parseSchemeRedirect,
   redirectUriFor,
   schemeRedirectUri,
-} from '../../main/core/redirect';
+} from '../../main/core/auth/redirect';
 
 const S = DEFAULT_SCHEME;
 

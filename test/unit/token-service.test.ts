@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PilotError } from '../../main/core/errors';
 import type { ProviderId, TokenSet } from '../../main/core/model';
-import { TokenService, type TokenVault } from '../../main/core/token-service';
+import { TokenService, type TokenVault } from '../../main/core/auth/token-service';
 
 function tokens(n: number): TokenSet {
   return {

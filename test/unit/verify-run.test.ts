@@ -6,7 +6,7 @@ import { CHECKLIST, findItem } from '../../main/core/checklist/content';
 import type { CheckId } from '../../main/core/checklist/types';
 import { PilotError } from '../../main/core/errors';
 import type { OrgSettings } from '../../main/core/model';
-import { ProgressStore } from '../../main/core/progress-store';
+import { ProgressStore } from '../../main/core/storage/progress-store';
 import { applyToChecklist, itemEvidence, mapConcurrent, runMany } from '../../main/core/verify/run';
 import {
   adviceForCheck,

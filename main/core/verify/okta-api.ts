@@ -4,7 +4,7 @@
  * which scope or role is missing. Never throws: every outcome is a ReadResult.
  */
 import { isPilotError } from '../errors';
-import { isLoopbackHost } from '../login-url';
+import { isLoopbackHost } from '../auth/login-url';
 import type { TokenSet } from '../model';
 import { maskSecrets } from './read-failure';
 import { readFailed, readOk, type FetchFn, type ReadResult, type TokenSource } from './types';
@@ -160,7 +160,7 @@ export class OktaApi {
     }
     // Lazy: oauth4webapi and the key import are only needed for DPoP-bound Okta apps.
     const oauth = await import('oauth4webapi');
-    const { dpopHandleFor } = await import('../token-client');
+    const { dpopHandleFor } = await import('../auth/token-client');
     this.dpop ??= await dpopHandleFor(tokens);
     const target = new URL(url);
     // Plain http only towards a loopback test server, as in token-client.ts.

@@ -6,7 +6,7 @@ import { CHECKLIST, allItems, isTickable } from '../checklist/content';
 import type { ChecklistSection } from '../checklist/types';
 import { toPilotError } from '../errors';
 import type { OrgSettings } from '../model';
-import type { Evidence as StoredEvidence, EvidenceOutcome } from '../progress-store';
+import type { Evidence as StoredEvidence, EvidenceOutcome } from '../storage/progress-store';
 import { runOktaChecks } from './okta-checks';
 import { authFailuresVerdict, oktaAppFoundVerdict, pkceEnabledVerdict } from './okta-verdicts';
 import { runSalesforceChecks } from './salesforce-checks';
@@ -61,7 +61,7 @@ export async function runVerification(opts: RunVerificationOptions): Promise<Ver
 }
 
 export interface RunManyDeps {
-  /** main/core/org-store.ts OrgStore (only get is used). */
+  /** main/core/storage/org-store.ts OrgStore (only get is used). */
   readonly orgs: { get(alias: string): Promise<OrgSettings> };
   readonly tokens: TokenSource;
   readonly http: FetchFn;
@@ -159,7 +159,7 @@ export function itemEvidence(checks: readonly CheckResult[]): StoredEvidence | u
   };
 }
 
-/** What applyToChecklist needs from main/core/progress-store.ts. */
+/** What applyToChecklist needs from main/core/storage/progress-store.ts. */
 export interface EvidenceRecorder {
   recordEvidenceMany(entries: readonly EvidenceEntry[]): Promise<EvidenceOutcome[]>;
 }

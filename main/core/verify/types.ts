@@ -39,7 +39,7 @@ export interface VerificationResult {
   readonly error?: { readonly code: string; readonly message: string; readonly hint: string };
 }
 
-/** What verification needs from the sign-in engine (main/core/token-service.ts satisfies it). */
+/** What verification needs from the sign-in engine (main/core/auth/token-service.ts satisfies it). */
 export interface TokenSource {
   getTokens(alias: string, provider: ProviderId): Promise<TokenSet>;
   /**

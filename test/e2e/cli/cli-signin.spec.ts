@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { createHttpClient } from '../../../main/core/http';
 import { buildOrgSettings } from '../../../main/core/org-input';
-import { DEFAULT_SCHEME, schemeRedirectUri } from '../../../main/core/redirect';
+import { DEFAULT_SCHEME, schemeRedirectUri } from '../../../main/core/auth/redirect';
 import { createCoreServices } from '../../../main/core/services';
 import { runCliProcess, startCli, type CliRun } from '../../helpers/cli-process';
 import {

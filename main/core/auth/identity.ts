@@ -3,10 +3,10 @@
  * and Okta's userinfo (OIDC Core §5.3). The token goes in the Authorization header only, never the query.
  */
 import * as oauth from 'oauth4webapi';
-import { PilotError } from './errors';
-import { readJsonResponse, type HttpClient } from './http';
+import { PilotError } from '../errors';
+import { readJsonResponse, type HttpClient } from '../http';
 import { isLoopbackHost } from './login-url';
-import type { TokenSet } from './model';
+import type { TokenSet } from '../model';
 import { dpopHandleFor } from './token-client';
 
 export interface Identity {

@@ -4,8 +4,8 @@
  * error_description, so rules match on either. The server's error code is kept in `details.error`;
  * the description is matched but never echoed verbatim (it is server-controlled text).
  */
-import { PilotError } from './errors';
-import type { ProviderId } from './model';
+import { PilotError } from '../errors';
+import type { ProviderId } from '../model';
 import { providerLabel } from './providers';
 
 export type OAuthPhase = 'authorize' | 'token' | 'refresh' | 'revoke';

@@ -1,5 +1,5 @@
 /** Where each authorization server keeps its endpoints, and what PKCE Pilot asks it for. */
-import type { ProviderId } from './model';
+import type { ProviderId } from '../model';
 
 export interface ProviderEndpoints {
   /** Issuer identifier, compared with an `iss` response parameter (RFC 9207) when the server sends one. */

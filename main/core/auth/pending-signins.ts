@@ -4,8 +4,8 @@
  * CSRF and replay (RFC 6749 §10.12, RFC 8252 §8.9). The code verifier stays inside this module in a
  * private field and is handed out only to the token-exchange callback.
  */
-import { PilotError } from './errors';
-import type { ProviderId } from './model';
+import { PilotError } from '../errors';
+import type { ProviderId } from '../model';
 import { providerLabel } from './providers';
 
 export interface PendingSignInInput {

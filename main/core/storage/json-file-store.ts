@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
-import { PilotError } from './errors';
+import { PilotError } from '../errors';
 
 /** The few file operations the store needs; tests substitute a fault-injecting wrapper. */
 export interface StoreFileSystem {

@@ -3,9 +3,9 @@
  * (RFC 6749 §4.1.2). The callback URL is hostile input: any app can claim a scheme and any local page
  * can hit a loopback port, so only exactly what we register is accepted.
  */
-import { PilotError } from './errors';
+import { PilotError } from '../errors';
 import { hasSpaceOrControl } from './login-url';
-import type { ProviderSettings } from './model';
+import type { ProviderSettings } from '../model';
 
 /** RFC 8252 §7.1: private-use schemes are reverse domain names. */
 export const DEFAULT_SCHEME = 'com.pkcepilot.app';

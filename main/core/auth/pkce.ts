@@ -3,7 +3,7 @@
  * Pure functions over Node's CSPRNG; nothing here is logged or stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { PilotError } from './errors';
+import { PilotError } from '../errors';
 
 /**
  * RFC 7636 §4.1 allows [A-Z a-z 0-9 - . _ ~]. We use only [A-Za-z0-9_-]: Salesforce has been seen

@@ -4,10 +4,10 @@
  * and revocation (RFC 7009). Optional DPoP (RFC 9449) for Okta apps that demand it.
  */
 import * as oauth from 'oauth4webapi';
-import { PilotError, toPilotError } from './errors';
-import type { HttpClient } from './http';
+import { PilotError, toPilotError } from '../errors';
+import type { HttpClient } from '../http';
 import { isLoopbackHost } from './login-url';
-import type { ProviderId, TokenSet } from './model';
+import type { ProviderId, TokenSet } from '../model';
 import { explainOAuthError, type OAuthPhase } from './oauth-errors';
 import type { ProviderEndpoints } from './providers';
 

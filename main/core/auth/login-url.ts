@@ -2,7 +2,7 @@
  * Validation of what the admin types for an org: Salesforce login URL, Okta org URL, alias, port.
  * Every value is parsed once here; the rest of the core trusts the normalised result.
  */
-import { PilotError } from './errors';
+import { PilotError } from '../errors';
 
 const MAX_URL_LENGTH = 2048;
 /** RFC 8252 §8.3 recommends the IP literal; `localhost` is accepted for test servers only over http. */

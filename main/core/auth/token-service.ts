@@ -3,8 +3,8 @@
  * time, and persists a rotated refresh token before anyone may use it — with rotation on, reusing the old
  * one revokes the whole token family (Salesforce help 005316711; RFC 9700 §4.14.2).
  */
-import { PilotError, isPilotError } from './errors';
-import type { ProviderId, TokenSet } from './model';
+import { PilotError, isPilotError } from '../errors';
+import type { ProviderId, TokenSet } from '../model';
 import { providerLabel } from './providers';
 
 /** The keychain seam (secret-store.ts implements it with keytar). */

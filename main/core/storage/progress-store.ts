@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { PilotError } from './errors';
+import { PilotError } from '../errors';
 import { JsonFileStore, type Recovery, type StoreFileSystem } from './json-file-store';
 import { aliasSchema, validate } from './org-store';
 

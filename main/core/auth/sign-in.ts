@@ -3,8 +3,8 @@
  * redirect (loopback listener or OS custom-scheme hand-off), token exchange, identity lookup and
  * keychain storage; plus cancel, sign-out (RFC 7009 revocation) and status.
  */
-import { PilotError, isPilotError, toPilotError } from './errors';
-import type { HttpClient } from './http';
+import { PilotError, isPilotError, toPilotError } from '../errors';
+import type { HttpClient } from '../http';
 import { fetchOktaIdentity, fetchSalesforceIdentity, type Identity } from './identity';
 import { startLoopbackListener, type CallbackOutcome, type LoopbackListener } from './loopback-listener';
 import type {
@@ -14,7 +14,7 @@ import type {
   RedirectKind,
   SignInStatus,
   TokenSet,
-} from './model';
+} from '../model';
 import { explainOAuthError } from './oauth-errors';
 import { PendingSignIns, type PendingSignIn } from './pending-signins';
 import { codeChallengeS256, createCodeVerifier, createState } from './pkce';

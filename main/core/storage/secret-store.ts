@@ -6,8 +6,8 @@
  * a clear error instead of a crash at start-up.
  */
 import { z } from 'zod';
-import { PilotError } from './errors';
-import type { ProviderId, TokenSet } from './model';
+import { PilotError } from '../errors';
+import type { ProviderId, TokenSet } from '../model';
 import { aliasSchema } from './org-store';
 
 export const SERVICE = 'pkce-pilot';

@@ -4,9 +4,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { PilotError } from './errors';
+import { PilotError } from '../errors';
 import { JsonFileStore, type Recovery, type StoreFileSystem } from './json-file-store';
-import type { OrgSettings, ProviderSettings } from './model';
+import type { OrgSettings, ProviderSettings } from '../model';
 
 export const ORGS_FILE = 'orgs.json';
 const ORGS_SCHEMA_VERSION = 1;

@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { JsonFileStore, type Recovery } from './json-file-store';
-import type { VerificationResult } from './verify/types';
+import { JsonFileStore, type Recovery } from '../storage/json-file-store';
+import type { VerificationResult } from './types';
 
 export const VERIFICATIONS_FILE = 'verifications.json';
 const SCHEMA_VERSION = 1;

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { PilotError, toPilotError } from './errors';
+import { PilotError, toPilotError } from '../errors';
 import { CALLBACK_PATH, parseCallbackQuery, type CallbackParams } from './redirect';
 
 export interface CallbackOutcome {

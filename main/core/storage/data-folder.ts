@@ -6,7 +6,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PilotError } from './errors';
+import { PilotError } from '../errors';
 
 export const PRODUCT_NAME = 'PKCE Pilot';
 export const DATA_FOLDER_ENV = 'PKCE_PILOT_HOME';
