@@ -12,6 +12,7 @@ export type CheckId =
   | 'salesforce.signin.pkce'
   | 'okta.salesforce-app.found'
   | 'okta.provisioning.auth-failures'
+  | 'okta.provisioning.recent-success'
   | 'okta.provisioning.pkce-enabled';
 
 /** Places in Salesforce or Okta a deep link can open (see main/core/deep-links.ts). */
@@ -62,7 +63,7 @@ export interface KeyDate {
   readonly detail: string;
 }
 
-import type { Evidence, EvidenceStatus, ItemProgress } from '../progress-store';
+import type { Evidence, EvidenceStatus, ItemProgress } from '../storage/progress-store';
 
 /** The stored shapes are owned by the progress store; re-exported so checklist users need one import. */
 export type { EvidenceStatus, ItemProgress };

@@ -118,6 +118,11 @@ export const CHECK_ADVICE: Readonly<Record<CheckId, Advice>> = {
       "Okta's System Log shows it could not authenticate to Salesforce: re-authenticate the integration, then retry failed tasks.",
     itemId: 'okta.reauthenticate',
   },
+  'okta.provisioning.recent-success': {
+    explanation:
+      'No successful provisioning to this Salesforce org was seen in Okta after the change: push a test update from Okta, then re-run the checks.',
+    itemId: 'guidance.retry-failed-tasks',
+  },
   'okta.provisioning.pkce-enabled': {
     explanation: 'Only you can confirm the "PKCE Enabled" checkbox in Okta.',
     itemId: 'okta.enable-pkce',
