@@ -1,7 +1,6 @@
-import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  ARTICLE_TITLE,
   CHECKLIST,
   KEY_DATES,
   OKTA_PROVISIONING_CALLBACK_URL,
@@ -15,6 +14,7 @@ import {
   summarizeProgress,
   type ChecklistProgress,
 } from '../../main/core/checklist';
+import { OKTA_ARTICLE_FACTS as ARTICLE } from '../fixtures/okta-article-facts';
 
 /** Narrows away undefined, failing the test with a clear message. */
 function must<T>(value: T | undefined, what: string): T {
@@ -22,11 +22,6 @@ function must<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-// Okta's article as the project received it: ../shared/seed beside the repository (CI lays it there too).
-const article = readFileSync(
-  path.resolve(__dirname, '../../../shared/seed/okta-salesforce-pkce-article.txt'),
-  'utf8',
-);
 const section = (id: string) => {
   const s = CHECKLIST.find((x) => x.id === id);
   if (!s) throw new Error(`no section ${id}`);
@@ -57,43 +52,54 @@ describe('checklist content', () => {
     );
   });
 
-  it('names every UI label the article tells the admin to click', () => {
-    const text = norm(
-      allItems()
-        .map((i) => `${i.title} ${i.detail ?? ''}`)
+  it("carries the article's title and cites no URL the article does not give", () => {
+    expect(norm(ARTICLE_TITLE)).toContain(norm(ARTICLE.title).trim());
+    expect(ARTICLE.url).toBeNull();
+    const text = allItems()
+      .map((i) => `${i.title} ${i.detail ?? ''}`)
+      .join(' ');
+    expect(text).not.toMatch(/support\.okta\.com|help\.okta\.com/);
+  });
+
+  it("follows the article's steps: same headings, one item per bullet, in order, naming its UI labels", () => {
+    const stepSections = CHECKLIST.filter((x) => x.title.startsWith('Step '));
+    expect(stepSections).toHaveLength(ARTICLE.steps.length);
+    for (const [index, step] of ARTICLE.steps.entries()) {
+      const s = must(stepSections[index], step.heading);
+      expect(s.title.toLowerCase()).toBe(step.heading.toLowerCase());
+      const actions = s.items.filter((i) => i.kind === 'action');
+      expect(actions).toHaveLength(step.actions.length);
+      step.actions.forEach((labels, i) => {
+        const item = must(actions[i], `${step.heading} bullet ${i + 1}`);
+        for (const label of labels) expect(norm(item.title), `${item.id}: ${label}`).toContain(norm(label));
+      });
+    }
+  });
+
+  it("lists the article's prerequisites in order, and who needs to act", () => {
+    const prereqs = section('prereq').items.filter((i) => i.kind === 'prerequisite');
+    expect(prereqs).toHaveLength(ARTICLE.prerequisites.length);
+    ARTICLE.prerequisites.forEach((labels, i) => {
+      const item = must(prereqs[i], `prerequisite ${i + 1}`);
+      for (const label of labels) expect(norm(item.title)).toContain(norm(label));
+    });
+    const scope = norm(
+      section('scope')
+        .items.map((i) => `${i.title} ${i.detail ?? ''}`)
         .join(' '),
     );
-    for (const label of [
-      'App Manager',
-      'Require Proof Key for Code Exchange (PKCE) Extension',
-      'Applications > Applications',
-      'PKCE Enabled',
-      'Re-authenticate with Salesforce.com',
-      'Allow',
-      'Provisioning tab',
-      'Integration',
-      'System Administrator',
-      'App Administrator or Super Administrator',
-      'SAML',
-      'Workflows Salesforce Connector',
-    ]) {
-      expect(article.toLowerCase()).toContain(
-        label
-          .toLowerCase()
-          .replace(/ \(.*$/, '')
-          .replace(/ >.*$/, ''),
-      );
-      expect(text).toContain(norm(label).trim());
-    }
+    for (const label of [...ARTICLE.appliesTo, ...ARTICLE.noActionFor, ARTICLE.workflowsSymptom])
+      expect(scope).toContain(norm(label).trim());
+    expect(scope).toContain(norm(ARTICLE.workflowsRelease).trim());
   });
 
   it('carries the article dates, enforcement extended to 25 June 2026', () => {
     expect(KEY_DATES.map((d) => [d.id, d.date])).toEqual([
-      ['preview', '2026-06-09'],
-      ['production', '2026-06-11'],
-      ['enforcement', '2026-06-25'],
+      ['preview', ARTICLE.dates.preview.iso],
+      ['production', ARTICLE.dates.production.iso],
+      ['enforcement', ARTICLE.dates.enforcement.iso],
     ]);
-    expect(must(KEY_DATES[2], 'enforcement date').detail).toMatch(/commercial and government/);
+    expect(must(KEY_DATES[2], 'enforcement date').detail).toContain(ARTICLE.enforcementScope);
   });
 
   it('marks field guidance as beyond the article and covers the known pitfalls', () => {
