@@ -3,6 +3,7 @@ import { parseCommandArgs } from './args';
 import type { CliCommand } from './command';
 import { COMMANDS } from './commands';
 import type { CliIo } from './io';
+import { closest, didYouMean } from './suggest';
 
 declare const __APP_VERSION__: string | undefined;
 
@@ -23,7 +24,7 @@ function generalHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(12)} ${c.summary}`),
     '',
-    "Run `pkce-pilot <command> --help` for a command's options and examples.",
+    "Run `pkce-pilot <command> --help` (or `pkce-pilot help <command>`) for a command's options and examples.",
     "Data folder: the app's per-user folder, or $PKCE_PILOT_HOME. Tokens live only in the OS keychain.",
     'Exit codes: 0 ok, 1 failure, 2 usage error.',
   ];
@@ -32,6 +33,27 @@ function generalHelp(): string {
 
 function commandHelp(c: CliCommand): string {
   return [`Usage: ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : [])].join('\n');
+}
+
+/** Help for a word that groups subcommands, e.g. `pkce-pilot org --help`. */
+function groupHelp(group: string, members: readonly CliCommand[]): string {
+  return [
+    `Usage: pkce-pilot ${group} <subcommand> [options]`,
+    '',
+    'Subcommands:',
+    ...members.map((c) => `  ${c.path.join(' ').padEnd(12)} ${c.summary}`),
+    '',
+    `Run \`pkce-pilot ${group} <subcommand> --help\` for its options and examples.`,
+  ].join('\n');
+}
+
+function isHelpFlag(arg: string | undefined): boolean {
+  return arg === '--help' || arg === '-h';
+}
+
+/** Commands whose first word is `word` and that have a second word (`org add`, `org list`, …). */
+function groupMembers(word: string | undefined): CliCommand[] {
+  return COMMANDS.filter((c) => c.path.length > 1 && c.path[0] === word);
 }
 
 /** Finds the command whose words prefix argv (longest match), e.g. ['org', 'add', 'x'] → org add. */
@@ -43,9 +65,14 @@ function findCommand(argv: readonly string[]): { command: CliCommand; rest: stri
   return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
 }
 
+/** The first words a command line may start with. */
+function topWords(): string[] {
+  return [...new Set(COMMANDS.map((c) => c.path[0] as string)), 'help'];
+}
+
 /** Runs one CLI invocation and returns its exit code; never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+  if (argv.length === 0 || isHelpFlag(argv[0])) {
     io.out(generalHelp());
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
   }
@@ -53,18 +80,41 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(version());
     return EXIT_OK;
   }
+  // `pkce-pilot help org add` is `pkce-pilot org add --help`.
+  if (argv[0] === 'help')
+    return argv.length === 1 ? runCli(['--help'], io) : runCli([...argv.slice(1), '--help'], io);
   const found = findCommand(argv);
-  if (!found) {
-    const group = COMMANDS.filter((c) => c.path[0] === argv[0]);
+  const members = groupMembers(argv[0]);
+  if (!found && members.length > 0) {
+    const sub = argv[1];
+    if (sub === undefined || isHelpFlag(sub)) {
+      io.out(groupHelp(argv[0] as string, members));
+      return sub === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    const group = argv[0] as string;
+    const match = closest(
+      sub,
+      members.map((c) => c.path[1] as string),
+    );
     io.err(
-      group.length > 0
-        ? `Unknown "${argv[0]}" subcommand. Try one of: ${group.map((c) => c.path.join(' ')).join(', ')}.`
-        : `Unknown command "${argv[0]}". Run pkce-pilot --help for the list of commands.`,
+      `Unknown "${group}" subcommand "${sub}".${match ? ` Did you mean ${group} ${match}?` : ''} ` +
+        `Try one of: ${members.map((c) => c.path.join(' ')).join(', ')}.`,
+    );
+    return EXIT_USAGE;
+  }
+  if (!found) {
+    const word = argv[0] as string;
+    const guess = word.startsWith('-')
+      ? didYouMean(word, ['--help', '--version'])
+      : didYouMean(word, topWords());
+    io.err(
+      `Unknown ${word.startsWith('-') ? 'option' : 'command'} "${word}".${guess} Run pkce-pilot --help for the list of commands.`,
     );
     return EXIT_USAGE;
   }
   const { command, rest } = found;
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const beforeSeparator = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (beforeSeparator.some(isHelpFlag)) {
     io.out(commandHelp(command));
     return EXIT_OK;
   }

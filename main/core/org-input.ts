@@ -1,4 +1,4 @@
-import { PilotError } from './errors';
+import { isPilotError, PilotError } from './errors';
 import type { OrgSettings, ProviderSettings, RedirectKind } from './model';
 import {
   normalizeOktaOrgUrl,
@@ -63,11 +63,16 @@ function parseRedirectKind(value: string | undefined): RedirectKind {
   throw new PilotError('invalid-input', `Unknown redirect kind "${value}".`, 'Use "loopback" or "scheme".');
 }
 
+/** One plain message for every bad shape ("abc", "-1", "70000", "1.5"), quoting what was typed. */
 function parsePort(value: string | number | undefined): number {
   if (value === undefined || value === '') return DEFAULT_LOOPBACK_PORT;
-  const n =
-    typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  return validatePort(n);
+  const text = String(value).trim();
+  try {
+    return validatePort(/^\d+$/.test(text) ? Number(text) : Number.NaN);
+  } catch (e) {
+    if (!isPilotError(e)) throw e;
+    throw new PilotError(e.code, `The port "${text.slice(0, 20)}" is not usable.`, e.hint);
+  }
 }
 
 /** Consumer keys and Okta client ids are printable ASCII without spaces; length caps stop pasted junk. */
