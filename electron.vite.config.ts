@@ -17,6 +17,10 @@ export default defineConfig({
           index: resolve(__dirname, 'main/electron/index.ts'),
           cli: resolve(__dirname, 'main/cli/index.ts'),
         },
+        // Lazy loads of external packages (jsforce, keytar, undici) stay lazy but become require():
+        // these packages are CommonJS, and inside app.asar an import() would go through Node's ESM
+        // loader (CJS-in-ESM translation) instead of the CommonJS loader Electron patches for asar.
+        output: { dynamicImportInCjs: false },
       },
     },
   },
