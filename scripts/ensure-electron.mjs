@@ -6,6 +6,9 @@
 //
 // Reads nothing outside the repository; never requires the `electron` package itself (that require
 // is what starts the noisy download).
+//
+// --quiet: no explanation, only the exit code (scripts/test.sh decides whether the Electron
+// Playwright project can run and prints its own one line).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,8 +45,10 @@ function locateElectron() {
 }
 
 /** Runs the package's installer (what `npx install-electron` runs); its output is kept, not shown. */
+const quiet = process.argv.includes('--quiet');
+
 function download(packageDir) {
-  console.log('Electron is not downloaded yet; fetching it once (about 100 MB)…');
+  if (!quiet) console.log('Electron is not downloaded yet; fetching it once (about 100 MB)…');
   const result = spawnSync(process.execPath, [path.join(packageDir, 'install.js')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +62,7 @@ function download(packageDir) {
 }
 
 function explain(reason) {
+  if (quiet) return;
   const lines = [
     '',
     'PKCE Pilot: the desktop app cannot start, because the Electron program is not on this computer.',
@@ -84,7 +90,7 @@ function main() {
   }
   const attempt = download(found.packageDir);
   if (attempt.ok && locateElectron().binary) {
-    console.log('Electron is ready.');
+    if (!quiet) console.log('Electron is ready.');
     return 0;
   }
   explain(attempt.reason);
