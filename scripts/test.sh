@@ -30,7 +30,19 @@ step "vitest (unit, integration, fuzz, faults)"
 scripts/with-keyring.sh npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
 
 step "playwright (cli, web, electron)"
-scripts/with-keyring.sh npx playwright test || status=1
+rm -f test-results/electron-not-run.json
+# The Electron project needs the Electron binary (downloaded once, on demand). Where it cannot be
+# installed, its specs are not started at all: one line here instead of a skipped line per test, and
+# the closing summary still counts them as skipped (test-results/electron-not-run.json).
+if node scripts/ensure-electron.mjs --quiet >/dev/null 2>&1; then
+  scripts/with-keyring.sh npx playwright test || status=1
+else
+  electron_tests=$(npx playwright test --list --project=electron 2>/dev/null | sed -n 's/^Total: \([0-9]*\) tests\{0,1\} in.*/\1/p')
+  electron_tests=${electron_tests:-0}
+  echo "electron project: not run, no Electron binary on this machine (the one-time download failed); its ${electron_tests} tests count as skipped. Details: node scripts/ensure-electron.mjs"
+  printf '{"skipped":%d,"reason":"no Electron binary"}\n' "$electron_tests" >test-results/electron-not-run.json
+  scripts/with-keyring.sh npx playwright test --project=cli --project=web || status=1
+fi
 
 step "summary"
 node scripts/summarize-tests.mjs || status=1

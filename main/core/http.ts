@@ -74,7 +74,8 @@ export function createHttpClient({
  * only how a request is sent and how a network failure reads differ.
  */
 export function createTimedClient(
-  send: (url: URL, init: RequestInit) => Promise<Response>,
+  /** `timeout` is this call's time limit alone (the caller's signal excluded), for body handling. */
+  send: (url: URL, init: RequestInit, timeout: AbortSignal) => Promise<Response>,
   timeoutMs: number,
   networkFailure: (url: URL, e: unknown) => PilotError,
 ): HttpClient {
@@ -83,7 +84,7 @@ export function createTimedClient(
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
-      return await send(url, { ...init, signal });
+      return await send(url, { ...init, signal }, timeout);
     } catch (e) {
       if (timeout.aborted) {
         throw new PilotError(

@@ -9,6 +9,7 @@ import { createAppApi, signInEventToAppEvent, type AppApiDeps } from '../core/ap
 import { allowedExternalHosts } from '../core/deep-links';
 import type { OrgSettings } from '../core/model';
 import { createCoreServices } from '../core/services';
+import { createChromiumFetch } from './chromium-fetch';
 import { createChromiumHttpClient } from './chromium-http';
 import { createLinkOpener, createSignInPageOpener } from './external-links';
 import { renderHtmlToPdf } from './pdf-export';
@@ -32,7 +33,7 @@ export async function createAppServices(options: AppServicesOptions) {
   const core = await createCoreServices({
     dataFolder: options.dataFolder,
     // Chromium's stack follows the system proxy/PAC and the OS certificate store (corporate networks).
-    http: createChromiumHttpClient((input, init) => net.fetch(input, init)),
+    http: createChromiumHttpClient(createChromiumFetch(net)),
     openBrowser: createSignInPageOpener(async () => authorizationOrigins(await listOrgs())),
     scheme: options.scheme,
     onSignInEvent: (e) => options.emit(signInEventToAppEvent(e)),

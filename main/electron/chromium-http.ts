@@ -1,12 +1,24 @@
 /**
  * The core's HttpClient on top of Chromium's network stack (Electron's `net.fetch`), which follows
  * the system proxy settings and PAC files and trusts the OS certificate store — unlike Node's fetch.
- * Pure (the fetch function is passed in) so timeouts and error wording are unit-tested under Node.
+ * Pure (the fetch function is passed in) so timeouts, redirects, cookies and error wording are
+ * unit-tested under Node against a local server.
+ *
+ * Where net.fetch is not Node's fetch (Electron's lib/browser/api/net-fetch.ts and
+ * net-client-request.ts, read for Electron 45):
+ * - it takes `credentials` and `cache` from the Request: by default it would send and store the
+ *   session's cookies and use the HTTP cache. A token request must do neither, so every request
+ *   here says `credentials: 'omit'`, `cache: 'no-store'`;
+ * - `redirect: 'manual'` makes a 3xx an error ("Redirect was cancelled") instead of returning it:
+ *   ./chromium-fetch.ts answers those requests through net.request's 'redirect' event;
+ * - `Response.url` stays empty (it passes a non-standard `urlList`), so the request URL is set;
+ * - a body cut short by our time limit errors as an AbortError: turned into a TimeoutError, which
+ *   the core reads as "the server stopped sending" (readJsonResponse, the token client).
  */
 import { PilotError } from '../core/errors';
 import { createTimedClient, type HttpClient } from '../core/http';
 
-type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** Chromium reports failures as "net::ERR_…" in the message; no Node-style `code`. */
 function chromiumErrorName(e: unknown): string | undefined {
@@ -67,6 +79,17 @@ export function chromiumNetworkError(url: URL, e: unknown): PilotError {
       'Try again; if it keeps happening, a proxy or firewall may be interfering.',
     );
   }
+  // net.request's own wording for a redirect the request did not allow (redirect: 'error').
+  if (
+    name === 'ERR_TOO_MANY_REDIRECTS' ||
+    /redirect policy was 'error'|Redirect was cancelled/.test(String(e))
+  ) {
+    return err(
+      'network',
+      `${host} redirected the request elsewhere instead of answering it.`,
+      'Check the URL and any proxy or single sign-on page in between, then try again.',
+    );
+  }
   if (name === 'ERR_TIMED_OUT' || name === 'ERR_CONNECTION_TIMED_OUT') {
     return err(
       'timeout',
@@ -81,7 +104,50 @@ export function chromiumNetworkError(url: URL, e: unknown): PilotError {
   );
 }
 
+/** What every request sends: no cookies either way, no HTTP cache; redirects as the caller asked. */
+export function chromiumRequestInit(init: RequestInit): RequestInit {
+  return { ...init, credentials: 'omit', cache: 'no-store', redirect: init.redirect ?? 'follow' };
+}
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The response as the core expects it from Node's fetch: `url` set (net.fetch leaves it empty) and
+ * a body whose read fails with a TimeoutError when our time limit cut it short.
+ */
+export function settleResponse(res: Response, requestUrl: URL, timeout: AbortSignal): Response {
+  const url = res.url || requestUrl.toString();
+  let out = res;
+  if (res.body && !NULL_BODY_STATUSES.has(res.status)) {
+    const reader = res.body.getReader();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const chunk = await reader.read();
+          if (chunk.done) controller.close();
+          else controller.enqueue(chunk.value);
+        } catch (e) {
+          controller.error(
+            timeout.aborted
+              ? new DOMException(`${requestUrl.host} stopped sending before the time limit.`, 'TimeoutError')
+              : e,
+          );
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    out = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  }
+  if (out.url !== url) Object.defineProperty(out, 'url', { value: url });
+  return out;
+}
+
 /** Wraps `fetchImpl` with a per-call timeout and PilotError mapping, like the CLI's client. */
 export function createChromiumHttpClient(fetchImpl: FetchLike, timeoutMs = 15_000): HttpClient {
-  return createTimedClient((url, init) => fetchImpl(url.toString(), init), timeoutMs, chromiumNetworkError);
+  return createTimedClient(
+    async (url, init, timeout) =>
+      settleResponse(await fetchImpl(url.toString(), chromiumRequestInit(init)), url, timeout),
+    timeoutMs,
+    chromiumNetworkError,
+  );
 }

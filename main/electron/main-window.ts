@@ -3,7 +3,15 @@ import type { BrowserWindow } from 'electron';
 import { APP_ENTRY_URL } from './policy';
 import { createSecureWindow } from './secure-window';
 
-export function createMainWindow(preloadPath: string): BrowserWindow {
+/**
+ * `entryUrl`: the app protocol's index page, or in a development run the renderer dev server
+ * (policy.ts devRendererUrl) so renderer edits show up without a rebuild.
+ */
+export function createMainWindow(
+  preloadPath: string,
+  entryUrl: string = APP_ENTRY_URL,
+  devTools = false,
+): BrowserWindow {
   const window = createSecureWindow({
     width: 1200,
     height: 820,
@@ -12,9 +20,10 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
     title: 'PKCE Pilot',
     show: false,
     preload: preloadPath,
+    devTools,
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(APP_ENTRY_URL);
+  void window.loadURL(entryUrl);
   return window;
 }
 

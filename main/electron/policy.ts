@@ -30,6 +30,8 @@ export function buildCsp(): string {
   ].join('; ');
 }
 
+const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
 /** Parses without throwing; `undefined` for anything that is not an absolute URL. */
 function parseUrl(raw: string): URL | undefined {
   try {
@@ -39,10 +41,39 @@ function parseUrl(raw: string): URL | undefined {
   }
 }
 
+/**
+ * The renderer dev server (`electron-vite dev` sets ELECTRON_RENDERER_URL) when this run may use it:
+ * unpackaged only, and only an http(s) loopback origin — a packaged app never loads a URL from its
+ * environment, and a development run never trusts a remote one.
+ */
+export function devRendererUrl(
+  env: Readonly<Record<string, string | undefined>>,
+  isPackaged: boolean,
+): string | undefined {
+  const raw = env['ELECTRON_RENDERER_URL'];
+  if (isPackaged || !raw) return undefined;
+  const parsed = parseUrl(raw);
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return undefined;
+  if (!LOOPBACK_HOSTNAMES.has(parsed.hostname) || parsed.username !== '' || parsed.password !== '') {
+    return undefined;
+  }
+  return parsed.toString();
+}
+
+/** Set once at start-up in development runs on the dev server (see devRendererUrl); else none. */
+let devOrigin: string | undefined;
+
+/** Development only: the dev server's origin counts as the app's own (IPC, events, permissions). */
+export function trustDevRendererOrigin(url: string | undefined): void {
+  devOrigin = url === undefined ? undefined : parseUrl(url)?.origin;
+}
+
 /** True when `url` belongs to the app's own origin (the only origin allowed to call IPC). */
 export function isAppOrigin(url: string): boolean {
   const parsed = parseUrl(url);
-  return parsed !== undefined && parsed.protocol === `${APP_PROTOCOL}:` && parsed.host === APP_HOST;
+  if (parsed === undefined) return false;
+  if (devOrigin !== undefined && parsed.origin === devOrigin) return true;
+  return parsed.protocol === `${APP_PROTOCOL}:` && parsed.host === APP_HOST;
 }
 
 /**
@@ -82,8 +113,6 @@ export function isPermissionGranted(permission: string, requestingUrl: string | 
   if (requestingUrl === undefined || !isAppOrigin(requestingUrl)) return false;
   return permission === 'clipboard-sanitized-write';
 }
-
-const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /**
  * Whether the system browser may be sent to `url` to sign in: its origin (scheme, host and port)

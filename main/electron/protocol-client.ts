@@ -18,6 +18,8 @@ export interface LaunchFacts {
   readonly defaultApp: boolean;
   readonly execPath: string;
   readonly argv: readonly string[];
+  /** `app.getAppPath()`: the app Electron runs (argv[1] may be an inspector flag under a debugger). */
+  readonly appPath: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export function protocolClientRegistration(
   schemes: { readonly production: string; readonly development: string },
 ): ProtocolClientRegistration {
   if (facts.isPackaged) return { scheme: schemes.production, executable: facts.execPath, args: [] };
-  const appPath = facts.defaultApp ? facts.argv[1] : undefined;
+  const appPath = facts.defaultApp ? facts.appPath : undefined;
   if (appPath === undefined) return { scheme: schemes.development, executable: facts.execPath, args: [] };
   return { scheme: schemes.development, executable: facts.execPath, args: [path.resolve(appPath)] };
 }

@@ -9,11 +9,17 @@ export type SecureWindowOptions = Omit<BrowserWindowConstructorOptions, 'webPref
   readonly preload?: string;
   /** Script in the page; off for windows that only render static HTML (the PDF report). */
   readonly javascript?: boolean;
+  /** Developer tools; only development runs turn them on (release builds cannot open them at all). */
+  readonly devTools?: boolean;
+  /** Session partition; default: the app's default session. */
+  readonly partition?: string;
 };
 
 export function createSecureWindow({
   preload,
   javascript = true,
+  devTools = false,
+  partition,
   ...options
 }: SecureWindowOptions): BrowserWindow {
   return new BrowserWindow({
@@ -35,6 +41,9 @@ export function createSecureWindow({
       spellcheck: false,
       safeDialogs: true,
       javascript,
+      devTools,
+      ...(partition === undefined ? {} : { partition }),
+      // electron-security-exception PRELOAD_JS_CHECK: the one preload is the sandboxed contract bridge (preload/index.ts), exposing functions only
       ...(preload === undefined ? {} : { preload }),
     },
   });

@@ -1,7 +1,10 @@
 /**
- * Packaging, offline: electron-builder.yml against electron-builder's own schema, then a real
- * `--linux dir` build of the electron-vite output with a stub Electron distribution (no download),
- * and a look inside the resulting app.asar: what ships, what must not, and keytar unpacked.
+ * Packaging, offline: electron-builder.yml against electron-builder's own schema, then a real Linux
+ * build of the electron-vite output with a stub Electron distribution (no download): the unpacked
+ * app (what `--linux dir` produces) and the deb and AppImage targets up to the step that needs a
+ * downloaded tool (fpm, appimagetool). electron-builder's `effectiveOptionComputed` hook hands over
+ * what those tools would receive — the fpm arguments and the desktop entries — and stops there.
+ * Then a look inside app.asar: what ships, what must not, and keytar unpacked.
  */
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -10,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as asar from '@electron/asar';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
+import { getPngSize } from 'app-builder-lib/out/util/iconConverter';
 import { DebugLogger } from 'builder-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -50,16 +54,71 @@ describe('electron-builder.yml', () => {
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
       grantFileProtocolExtraPrivileges: false,
+      resetAdHocDarwinSignature: true,
     });
     expect(config.mac?.hardenedRuntime).toBe(true);
     await expect(stat(path.join(root, String(config.mac?.entitlements)))).resolves.toBeTruthy();
   });
+
+  it('carries what every declared target needs', async () => {
+    const config = await getConfig(root, 'electron-builder.yml', null);
+    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+      homepage?: string;
+      author?: { email?: string };
+      desktopName?: string;
+      dependencies: Record<string, string>;
+    };
+    // deb: homepage + maintainer (or author email); fpm refuses to start without them.
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(config.linux?.maintainer ?? pkg.author?.email).toMatch(/<?[^@\s]+@[^@\s]+>?/);
+    // Electron reads desktopName for CHROME_DESKTOP; the installed file must carry the same name.
+    expect(pkg.desktopName).toBe(`${String(config.linux?.executableName)}.desktop`);
+    expect(config.linux?.syncDesktopName).toBe(true);
+    // macOS: unsigned arm64 builds with flipped fuses need a fresh ad-hoc signature to launch.
+    expect(config.electronFuses?.resetAdHocDarwinSignature).toBe(true);
+    // One icon source ≥ 512 px (macOS needs 512 for .icns, Windows 256 for .ico).
+    const icon = path.join(root, String(config.icon));
+    const { width, height } = await getPngSize(icon);
+    expect(Math.min(width, height)).toBeGreaterThanOrEqual(512);
+    // Windows: the uninstaller removes the per-user scheme registration, but not during an update.
+    const nsh = await readFile(path.join(root, String(config.nsis?.include)), 'utf8');
+    const scheme = String(config.protocols && [config.protocols].flat()[0]?.schemes[0]);
+    expect(nsh).toMatch(/!macro customUnInstall[\s\S]*\$\{ifNot\} \$\{isUpdated\}[\s\S]*!macroend/);
+    expect(nsh).toContain(`DeleteRegKey HKCU "Software\\Classes\\${scheme}"`);
+    // Bundled by electron-vite: a runtime dependency would put a second copy into app.asar.
+    for (const bundled of ['react', 'react-dom', 'zod', 'oauth4webapi']) {
+      expect(Object.keys(pkg.dependencies)).not.toContain(bundled);
+    }
+  });
 });
 
-describe('linux dir build with a stub Electron', () => {
+interface LinuxTargetsSeen {
+  /** The fpm command line of the deb target (stopped before fpm runs). */
+  readonly debArgs?: string[];
+  /** The desktop file the deb would install. */
+  readonly debDesktop?: string;
+  /** The AppImage's desktop entry and its file name. */
+  readonly appImageDesktop?: string;
+  readonly appImageDesktopFile?: string;
+}
+
+/** `Key=value` lines of a desktop entry's [Desktop Entry] group. */
+function desktopKeys(entry: string): Record<string, string> {
+  const group = entry.split(/^\[/m).find((g) => g.startsWith('Desktop Entry]')) ?? '';
+  return Object.fromEntries(
+    group
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+describe('linux build (unpacked dir, deb and AppImage up to their tools) with a stub Electron', () => {
   let tmp: string;
   let resources: string;
   let files: string[];
+  let seen: LinuxTargetsSeen;
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'pkce-pack-'));
@@ -77,12 +136,28 @@ describe('linux dir build with a stub Electron', () => {
     );
 
     // Fuses need a real Electron binary and native modules a rebuild for Electron's ABI (both
-    // download); the stub build checks only what goes into the package.
+    // download); the stub build checks only what goes into the package. The deb and AppImage targets
+    // build the same linux-unpacked folder as `--linux dir`, then call effectiveOptionComputed with
+    // what fpm / appimagetool would get; returning true stops them there (no tool download).
+    const seenFile = path.join(tmp, 'seen.json');
     const builder = `
+      const fs = require('fs');
       const { build, Platform } = require('electron-builder');
+      const seen = {};
       build({
-        targets: Platform.LINUX.createTarget('dir'),
+        targets: Platform.LINUX.createTarget(['deb', 'AppImage'], 1),
         publish: 'never',
+        effectiveOptionComputed: async (options) => {
+          if (Array.isArray(options)) {
+            seen.debArgs = options[0];
+            seen.debDesktop = fs.readFileSync(options[1], 'utf8');
+          } else if (options && typeof options.desktop === 'string') {
+            seen.appImageDesktop = options.desktop;
+            seen.appImageDesktopFile = options.desktopFileName;
+          }
+          fs.writeFileSync(${JSON.stringify(seenFile)}, JSON.stringify(seen));
+          return true;
+        },
         config: {
           electronDist: ${JSON.stringify(dist)},
           electronVersion: ${JSON.stringify(electronVersion)},
@@ -95,10 +170,11 @@ describe('linux dir build with a stub Electron', () => {
       (e: { stdout?: string; stderr?: string; killed?: boolean }) => {
         const why = e.killed ? 'timed out (a download attempt?)' : 'failed';
         throw new Error(
-          `electron-builder --linux dir ${why}:\n${e.stdout ?? ''}${e.stderr ?? ''}`.slice(-4000),
+          `electron-builder --linux deb AppImage ${why}:\n${e.stdout ?? ''}${e.stderr ?? ''}`.slice(-4000),
         );
       },
     );
+    seen = JSON.parse(await readFile(seenFile, 'utf8')) as LinuxTargetsSeen;
     resources = path.join(tmp, 'dist', 'linux-unpacked', 'resources');
     files = asar
       .listPackage(path.join(resources, 'app.asar'), { isPack: false })
@@ -122,6 +198,41 @@ describe('linux dir build with a stub Electron', () => {
       main: string;
     };
     expect(pkg.main).toBe('out/main/index.js');
+  });
+
+  it('ships no second copy of what electron-vite bundled', () => {
+    for (const bundled of ['react', 'react-dom', 'zod', 'oauth4webapi']) {
+      expect(files.filter((f) => f.startsWith(`/node_modules/${bundled}/`))).toEqual([]);
+    }
+    // What main loads at run time is there.
+    for (const external of ['jsforce', 'keytar', 'undici']) {
+      expect(files).toContain(`/node_modules/${external}/package.json`);
+    }
+  });
+
+  it('the deb installs pkce-pilot.desktop with the sign-in scheme, icon and package metadata', () => {
+    const args = seen.debArgs ?? [];
+    const arg = (name: string) => args[args.indexOf(name) + 1];
+    expect(arg('--name')).toBe('pkce-pilot');
+    expect(arg('--maintainer')).toMatch(/^PKCE Pilot contributors <[^@\s]+@[^@\s]+>$/);
+    expect(arg('--url')).toMatch(/^https:\/\//);
+    expect(args).toContain('--license');
+    // The desktop file lands under the name Electron announces (desktopName → CHROME_DESKTOP).
+    expect(args.filter((a) => a.endsWith('=/usr/share/applications/pkce-pilot.desktop'))).toHaveLength(1);
+    // The app's own icon (not Electron's default) in the hicolor theme.
+    const icon = args.find((a) => /=\/usr\/share\/icons\/hicolor\/512x512\/apps\/pkce-pilot\.png$/.test(a));
+    expect(icon?.split('=')[0]).toBe(path.join(root, 'assets/icon.png'));
+    const entry = desktopKeys(seen.debDesktop ?? '');
+    expect(entry['MimeType']?.split(';')).toContain('x-scheme-handler/com.pkcepilot.app');
+    expect(entry['Exec']).toMatch(/^"?\/opt\/PKCE Pilot\/pkce-pilot"? %U$/);
+    expect(entry['StartupWMClass']).toBe('pkce-pilot');
+  });
+
+  it('the AppImage carries the same desktop entry (its runtime registration is the app’s job)', () => {
+    expect(seen.appImageDesktopFile).toBe('pkce-pilot.desktop');
+    const entry = desktopKeys(seen.appImageDesktop ?? '');
+    expect(entry['MimeType']?.split(';')).toContain('x-scheme-handler/com.pkcepilot.app');
+    expect(entry['Exec']).toMatch(/^AppRun .*%U$/);
   });
 
   it('ships no tests, sources, source maps, secrets or build leftovers', () => {

@@ -13,6 +13,7 @@ describe('protocolClientRegistration', () => {
           defaultApp: false,
           execPath: '/opt/PKCE Pilot/pkce-pilot',
           argv: ['/opt/PKCE Pilot/pkce-pilot'],
+          appPath: '/opt/PKCE Pilot/resources/app.asar',
         },
         schemes,
       ),
@@ -26,7 +27,9 @@ describe('protocolClientRegistration', () => {
           isPackaged: false,
           defaultApp: true,
           execPath: '/n/electron',
-          argv: ['/n/electron', 'out/main/index.js'],
+          // Under a debugger or test runner argv[1] is an inspector flag, not the app.
+          argv: ['/n/electron', '--inspect=0', 'out/main/index.js'],
+          appPath: 'out/main/index.js',
         },
         schemes,
       ),
@@ -40,7 +43,13 @@ describe('protocolClientRegistration', () => {
   it('an unpackaged build without an app argument still uses the dev scheme', () => {
     expect(
       protocolClientRegistration(
-        { isPackaged: false, defaultApp: false, execPath: '/n/app', argv: ['/n/app'] },
+        {
+          isPackaged: false,
+          defaultApp: false,
+          execPath: '/n/app',
+          argv: ['/n/app'],
+          appPath: '/n/resources/app',
+        },
         schemes,
       ),
     ).toEqual({ scheme: 'com.pkcepilot.app.dev', executable: '/n/app', args: [] });

@@ -45,7 +45,13 @@ export async function runVerification(opts: RunVerificationOptions): Promise<Ver
   const checkedAt = now().toISOString();
   const timeout = opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {};
   const [salesforce, okta] = await Promise.all([
-    runSalesforceChecks({ alias: opts.alias, tokenService: opts.tokenService, now, ...timeout }),
+    runSalesforceChecks({
+      alias: opts.alias,
+      tokenService: opts.tokenService,
+      now,
+      http: opts.http,
+      ...timeout,
+    }),
     opts.org && !opts.org.okta
       ? Promise.resolve(oktaNotConfigured(checkedAt))
       : runOktaChecks({

@@ -22,13 +22,15 @@ import {
   type AppDiscovery,
   type SignInFacts,
 } from './salesforce-verdicts';
-import { readFailed, type CheckResult, type TokenSource } from './types';
+import { readFailed, type CheckResult, type FetchFn, type TokenSource } from './types';
 
 export interface SalesforceCheckOptions {
   readonly alias: string;
   readonly tokenService: TokenSource;
   readonly now: () => Date;
   readonly timeoutMs?: number;
+  /** The core's HttpClient: jsforce's requests go through it (same proxy/certificates as sign-in). */
+  readonly http?: FetchFn;
 }
 
 function hostOf(url: string | undefined): string | undefined {
@@ -76,7 +78,13 @@ export async function runSalesforceChecks(opts: SalesforceCheckOptions): Promise
       at,
     );
   }
-  const session = await openSalesforceConnection(opts.alias, tokens, opts.tokenService, opts.timeoutMs);
+  const session = await openSalesforceConnection(
+    opts.alias,
+    tokens,
+    opts.tokenService,
+    opts.timeoutMs,
+    opts.http,
+  );
   const ctx: ReadContext = {
     conn: session.conn,
     secrets: session.secrets,

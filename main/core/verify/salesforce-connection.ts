@@ -6,7 +6,8 @@
  */
 import type { Connection } from 'jsforce';
 import type { TokenSet } from '../model';
-import type { TokenSource } from './types';
+import { HttpClientTransport } from './jsforce-transport';
+import type { FetchFn, TokenSource } from './types';
 
 /** Metadata API 59.0 is the first to expose OauthOidcSettings.isPkceRequired. */
 export const SALESFORCE_API_VERSION = '60.0';
@@ -39,7 +40,35 @@ function expectedType(url: string | undefined): RegExp | undefined {
 }
 
 /**
- * Instruments jsforce's transport (a private field, so guarded): each request gets our timeout —
+ * Replaces jsforce's transport (a private field, so guarded) with one over the core's HttpClient
+ * (./jsforce-transport.ts): the same network road as sign-in, with our time limit, and answers of
+ * the wrong content type reported.
+ */
+function useHttpClient(
+  conn: Connection,
+  http: FetchFn,
+  requestTimeoutMs: number,
+  onUnexpected: (what: string) => void,
+): void {
+  const holder = conn as unknown as { _transport?: unknown };
+  if (!('_transport' in holder)) return;
+  holder._transport = new HttpClientTransport(http, {
+    timeoutMs: requestTimeoutMs,
+    onResponse: (url, res) => {
+      const expected = expectedType(url);
+      const type = res.headers['content-type'] ?? '';
+      if (expected && !expected.test(type))
+        onUnexpected(
+          type
+            ? `HTTP ${res.statusCode} ${type.split(';')[0]}`
+            : `HTTP ${res.statusCode} without a content type`,
+        );
+    },
+  });
+}
+
+/**
+ * Without an HttpClient (callers that pass none): instruments jsforce's own transport — each request gets our timeout —
  * jsforce's default is 30 minutes, which would keep the CLI alive long after we gave up — and answers
  * of the wrong content type are reported. The promise jsforce gets back is otherwise untouched.
  */
@@ -80,7 +109,10 @@ export async function openSalesforceConnection(
   tokens: TokenSet,
   tokenService: TokenSource,
   requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  /** The core's HttpClient (net.fetch in the app, proxy-aware fetch in the CLI). */
+  http?: FetchFn,
 ): Promise<SalesforceSession> {
+  // Built as CommonJS, this is a lazy require() (electron.vite.config.ts: dynamicImportInCjs).
   const { Connection: JsforceConnection } = await import('jsforce');
   const seen = new Set<string>([tokens.accessToken, ...(tokens.refreshToken ? [tokens.refreshToken] : [])]);
   const conn = new JsforceConnection({
@@ -100,7 +132,9 @@ export async function openSalesforceConnection(
     },
   });
   let unexpected: string | undefined;
-  instrumentTransport(conn, requestTimeoutMs, (what) => (unexpected = what));
+  const onUnexpected = (what: string) => (unexpected = what);
+  if (http) useHttpClient(conn, http, requestTimeoutMs, onUnexpected);
+  else instrumentTransport(conn, requestTimeoutMs, onUnexpected);
   return {
     conn,
     secrets: () => [...seen],

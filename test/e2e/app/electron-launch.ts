@@ -45,6 +45,20 @@ export function electronSkipReason(): string | undefined {
   return `Electron binary not available on this machine (${found.missing ?? 'unknown'})`;
 }
 
+/**
+ * The app's environment: its own data folder (own single-instance lock, stores and settings per
+ * test), and Electron's security warnings ON — Electron disables them for ANY non-empty
+ * ELECTRON_DISABLE_SECURITY_WARNINGS (even 'false'), so the variable is removed, not set.
+ */
+export function launchEnv(dataFolder: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && name !== 'ELECTRON_DISABLE_SECURITY_WARNINGS') env[name] = value;
+  }
+  env['PKCE_PILOT_HOME'] = dataFolder;
+  return env;
+}
+
 export interface RunningElectronApp {
   readonly page: Page;
   readonly app: ElectronApplication;
@@ -70,12 +84,7 @@ export async function launchElectronApp({ dataFolder }: { dataFolder: string }):
     executablePath,
     args: [...chromiumArgs, path.join(root, 'out/main/index.js')],
     cwd: root,
-    env: {
-      ...(process.env as Record<string, string>),
-      // Own data folder = own single-instance lock, stores and settings per test.
-      PKCE_PILOT_HOME: dataFolder,
-      ELECTRON_DISABLE_SECURITY_WARNINGS: 'false',
-    },
+    env: launchEnv(dataFolder),
   });
   const page = await app.firstWindow();
   await page.waitForLoadState('domcontentloaded');
