@@ -7,6 +7,7 @@ export default defineConfig({
       'test/integration/**/*.test.ts',
       'test/fuzz/**/*.test.ts',
       'test/faults/**/*.test.ts',
+      'test/attacks/**/*.test.ts',
       'bench/test/**/*.test.ts',
     ],
     environment: 'node',

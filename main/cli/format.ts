@@ -1,9 +1,24 @@
 /** Small text helpers for human-readable CLI output. */
 
+/**
+ * C0 and C1 control characters (except tab), DEL, and the Unicode bidi controls and line/paragraph
+ * separators: a server- or user-supplied string containing them could move the cursor, recolour or
+ * overwrite lines, or reorder text (Trojan Source, CVE-2021-42574) — e.g. forge a "PASS" line.
+ */
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A string made safe to print on a terminal: unsafe characters become a visible `\u{…}` escape. */
+export function plain(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
 export function table(rows: readonly (readonly string[])[]): string[] {
+  const safe = rows.map((row) => row.map(plain));
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) =>
+  for (const row of safe) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return safe.map((row) =>
     row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
   );
 }

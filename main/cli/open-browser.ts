@@ -1,14 +1,32 @@
 import { spawn } from 'node:child_process';
 import { PilotError } from '../core/errors';
 
+/** How long an opener may run before we take "still running" as "the browser is starting". */
+const OPENER_GRACE_MS = 3_000;
+
+function cannotOpen(reason: string): PilotError {
+  return new PilotError(
+    'internal',
+    `Could not open a browser (${reason}).`,
+    'Open the sign-in URL printed below in a browser on this computer, or run the command again with --no-open.',
+  );
+}
+
 /**
  * Opens a URL in the user's default (system) browser — RFC 8252 §8.12: never an embedded view.
- * The URL carries only public values (client id, state, code challenge), so argv is acceptable.
+ * The opener's argv is readable by every local user (/proc/<pid>/cmdline), so callers hand it only the
+ * secret-free one-time start link, never the authorization URL with state and challenge.
+ * Rejects when no opener can work (Linux without DISPLAY/WAYLAND_DISPLAY, opener missing) or the
+ * opener exits with a failure, so the caller can print the URL instead of waiting forever.
  */
 export function openInSystemBrowser(
   url: string,
   platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
+  if (platform !== 'darwin' && platform !== 'win32' && !env['DISPLAY'] && !env['WAYLAND_DISPLAY']) {
+    return Promise.reject(cannotOpen('no graphical session: neither DISPLAY nor WAYLAND_DISPLAY is set'));
+  }
   const [command, args] =
     platform === 'darwin'
       ? ['open', [url]]
@@ -17,19 +35,22 @@ export function openInSystemBrowser(
           ['rundll32', ['url.dll,FileProtocolHandler', url]]
         : ['xdg-open', [url]];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.once('error', () =>
-      reject(
-        new PilotError(
-          'internal',
-          `Could not open the system browser (${command} is not available).`,
-          'Run the command again with --no-open and open the printed URL yourself.',
-        ),
-      ),
-    );
-    child.once('spawn', () => {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true, env });
+    let settled = false;
+    const settle = (error?: PilotError): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(grace);
       child.unref();
-      resolve();
-    });
+      if (error) reject(error);
+      else resolve();
+    };
+    // xdg-open may stay in the foreground with the browser it started: still running = started.
+    const grace = setTimeout(() => settle(), OPENER_GRACE_MS);
+    grace.unref();
+    child.once('error', () => settle(cannotOpen(`${command} is not available`)));
+    child.once('exit', (code) =>
+      settle(code === 0 ? undefined : cannotOpen(`${command} failed with exit code ${String(code)}`)),
+    );
   });
 }

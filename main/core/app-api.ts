@@ -25,11 +25,11 @@ import {
 import { buildLink, type LinkOrg } from './deep-links';
 import { PilotError, toPilotError } from './errors';
 import type { OrgSettings, ProviderId, SignInStatus } from './model';
-import { buildOrgSettings, callbackUrlsFor } from './org-input';
+import { buildOrgSettings, callbackUrlsFor, exampleCallbackUrls } from './org-input';
 import type { OrgPatch } from './storage/org-store';
 import type { ItemProgress } from './storage/progress-store';
 import { defaultScopes } from './auth/providers';
-import { DEFAULT_SCHEME, loopbackRedirectUri, schemeRedirectUri } from './auth/redirect';
+import { DEFAULT_SCHEME } from './auth/redirect';
 import type { VerificationResult } from './verify/types';
 
 /** The parts of OrgStore the facade uses (main/core/storage/org-store.ts). */
@@ -99,6 +99,11 @@ export interface AppApiDeps {
   readonly dataNotices?: () => Promise<string[]>;
   /** Signs out of both providers and deletes the org, its progress and results (CoreServices.removeOrg). */
   readonly removeOrg: (alias: string) => Promise<void>;
+  /**
+   * Applies new org settings under the token-binding rule (CoreServices.updateOrg): a change of login URL
+   * or client id while signed in is refused until sign-out. Without it, the store is updated directly.
+   */
+  readonly updateOrg?: (alias: string, next: OrgSettings) => Promise<OrgSettings>;
   readonly exportReport?: (alias: string, format: ReportFormat) => Promise<{ path: string }>;
   /** Formats exportReport supports (PDF needs the Electron shell). */
   readonly reportFormats?: readonly ReportFormat[];
@@ -182,9 +187,9 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
         ...deps.info,
         deadline: deadlineStatus(now()),
         setup: {
-          salesforceCallbackUrls: [schemeRedirectUri(scheme), loopbackRedirectUri(7171)],
+          salesforceCallbackUrls: exampleCallbackUrls('salesforce', scheme),
           salesforceScopes: defaultScopes('salesforce'),
-          oktaRedirectUris: [schemeRedirectUri(scheme), loopbackRedirectUri(7171)],
+          oktaRedirectUris: exampleCallbackUrls('okta', scheme),
           oktaScopes: 'okta.apps.read okta.logs.read',
         },
         features: {
@@ -256,10 +261,12 @@ export function createAppApi(deps: AppApiDeps): ApiHandlers {
         },
         now(),
       );
-      const org = await deps.orgs.update(current.alias, {
-        salesforce: merged.salesforce,
-        okta: merged.okta ?? null,
-      });
+      const org = deps.updateOrg
+        ? await deps.updateOrg(current.alias, merged)
+        : await deps.orgs.update(current.alias, {
+            salesforce: merged.salesforce,
+            okta: merged.okta ?? null,
+          });
       deps.emit({ type: 'orgs-changed' });
       return orgView(org);
     },

@@ -21,6 +21,7 @@ export type PilotErrorCode =
   | 'rate-limited'
   | 'forbidden' // 403, missing scope or role
   | 'not-signed-in'
+  | 'signed-in' // a change that would move live tokens to another server, refused until sign-out
   | 'keychain-unavailable' // no Secret Service / keychain locked / access denied
   | 'storage' // data folder unwritable, disk full, corrupt file
   | 'internal';

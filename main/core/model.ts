@@ -28,6 +28,18 @@ export interface OrgSettings {
 }
 
 /**
+ * The server a token set came from. Stored with the tokens so they are only ever sent back there
+ * (refresh, revoke): a later change of the org's URL or client id, or an edited orgs.json, cannot
+ * re-target them (RFC 9700 §4.4, "a token goes only to the server that issued it").
+ */
+export interface TokenBinding {
+  readonly issuer: string;
+  readonly tokenEndpoint: string;
+  readonly revocationEndpoint: string;
+  readonly clientId: string;
+}
+
+/**
  * What the keychain holds for one org and provider. Never leaves the main process / CLI process,
  * never written to a file, log, URL or argv.
  */
@@ -50,6 +62,8 @@ export interface TokenSet {
   readonly username?: string;
   readonly userId?: string;
   readonly orgId?: string;
+  /** Where these tokens may be sent; absent only in records written before 0.2 (then: sign in again). */
+  readonly boundTo?: TokenBinding;
   /** DPoP private key (JWK) when tokens are DPoP-bound (Okta); stays in the keychain with the tokens. */
   readonly dpopKey?: { readonly privateJwk: JsonWebKey; readonly publicJwk: JsonWebKey };
 }

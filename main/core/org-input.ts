@@ -1,5 +1,5 @@
 import { isPilotError, PilotError } from './errors';
-import type { OrgSettings, ProviderSettings, RedirectKind } from './model';
+import type { OrgSettings, ProviderId, ProviderSettings, RedirectKind } from './model';
 import {
   normalizeOktaOrgUrl,
   normalizeSalesforceLoginUrl,
@@ -88,7 +88,46 @@ function validateClientId(value: string, label: string): string {
   return v;
 }
 
-/** Callback URLs the admin must register for this org: the app's scheme and the CLI's loopback URL. */
+/** The exact callback URLs to register, per provider (scripts that create the apps read these). */
+export interface CallbackUrls {
+  readonly salesforce: string[];
+  readonly okta?: string[];
+}
+
+function urlsFor(
+  org: OrgSettings,
+  provider: ProviderId,
+  settings: ProviderSettings,
+  scheme: string,
+): string[] {
+  // Both: the desktop app signs in through the scheme (or loopback), the CLI always through loopback.
+  return [
+    schemeRedirectUri(scheme, org.alias, provider),
+    loopbackRedirectUri(settings.port, org.alias, provider),
+  ];
+}
+
+/**
+ * Callback URLs the admin must register for this org, per provider: each org and provider has its
+ * own (RFC 9700 §4.4.2 mix-up defence), so register exactly these on that org's app.
+ */
+export function callbackUrlsByProvider(org: OrgSettings, scheme: string = DEFAULT_SCHEME): CallbackUrls {
+  return {
+    salesforce: urlsFor(org, 'salesforce', org.salesforce, scheme),
+    ...(org.okta ? { okta: urlsFor(org, 'okta', org.okta, scheme) } : {}),
+  };
+}
+
+/** All of the org's callback URLs in one list (Salesforce first, then Okta), for the app's org view. */
 export function callbackUrlsFor(org: OrgSettings, scheme: string = DEFAULT_SCHEME): string[] {
-  return [schemeRedirectUri(scheme), loopbackRedirectUri(org.salesforce.port)];
+  const byProvider = callbackUrlsByProvider(org, scheme);
+  return [...byProvider.salesforce, ...(byProvider.okta ?? [])];
+}
+
+/** The setup guide names the URLs before an org exists: the alias is a placeholder there. */
+export function exampleCallbackUrls(provider: ProviderId, scheme: string = DEFAULT_SCHEME): string[] {
+  return [
+    `${scheme}:/oauth/callback/<alias>/${provider}`,
+    `http://127.0.0.1:${DEFAULT_LOOPBACK_PORT}/oauth/callback/<alias>/${provider}`,
+  ];
 }

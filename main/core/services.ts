@@ -9,7 +9,14 @@ import type { Recovery } from './storage/json-file-store';
 import type { ProviderId, TokenSet } from './model';
 import { OrgStore } from './storage/org-store';
 import { ProgressStore } from './storage/progress-store';
-import { endpointsFor } from './auth/providers';
+import {
+  assertTokensUsable,
+  boundEndpoints,
+  movedProviders,
+  requireBinding,
+  signedInChangeError,
+} from './auth/token-binding';
+import type { OrgSettings } from './model';
 import { buildReport, renderReport, type ReportFormat } from './report';
 import { SecretStore } from './storage/secret-store';
 import { SignInService, type SignInEvent } from './auth/sign-in';
@@ -70,19 +77,33 @@ export async function createCoreServices(options: CoreServicesOptions) {
 
   const tokens = new TokenService({
     secretStore: secrets,
+    // A token goes only to the server named in its own keychain record, never to the org's current URL.
     refresh: async (alias: string, provider: ProviderId, current: TokenSet) => {
-      const org = await orgs.get(alias);
-      const settings = provider === 'okta' ? org.okta : org.salesforce;
-      if (!settings) throw new Error(`${alias} has no ${provider} settings`);
+      const binding = requireBinding(alias, provider, current);
       return refreshTokens({
         provider,
-        endpoints: endpointsFor(provider, settings.baseUrl),
-        clientId: settings.clientId,
+        endpoints: boundEndpoints(provider, binding),
+        clientId: binding.clientId,
         http,
         tokens: current,
       });
     },
+    assertUsable: async (alias, provider, current) =>
+      assertTokensUsable(alias, provider, current, await orgs.get(alias)),
   });
+
+  /**
+   * Applies new settings to an org, keeping its checklist progress and notes. A change of login URL or
+   * client id for a provider that holds tokens is refused until sign-out (token-binding rule): the
+   * tokens stay bound to the server that issued them and are revoked there by `logout`.
+   */
+  async function updateOrg(alias: string, next: OrgSettings): Promise<OrgSettings> {
+    const current = await orgs.get(alias);
+    for (const provider of movedProviders(current, next)) {
+      if (await secrets.get(alias, provider)) throw signedInChangeError(alias, provider);
+    }
+    return orgs.update(alias, { salesforce: next.salesforce, okta: next.okta ?? null });
+  }
 
   /**
    * Verifies orgs, records each verdict as checklist evidence and keeps the latest result. API limits
@@ -147,5 +168,6 @@ export async function createCoreServices(options: CoreServicesOptions) {
     verifyOne,
     report,
     removeOrg,
+    updateOrg,
   };
 }

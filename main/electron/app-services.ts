@@ -61,6 +61,7 @@ export async function createAppServices(options: AppServicesOptions) {
     progress: core.progress,
     signIn: core.signIn,
     removeOrg: core.removeOrg,
+    updateOrg: core.updateOrg,
     verify: core.verifyOne,
     dataNotices: core.dataNotices,
     openExternal: openLink,

@@ -149,7 +149,10 @@ describe('custom-scheme redirects against the real Salesforce-shaped server (sam
   const CLIENT = 'pkce-pilot-fuzz';
   beforeAll(async () => {
     sf = await startSalesforceServer();
-    await sf.registerClient({ clientId: CLIENT, redirectUris: [schemeRedirectUri(SCHEME)] });
+    await sf.registerClient({
+      clientId: CLIENT,
+      redirectUris: [schemeRedirectUri(SCHEME, 'real', 'salesforce')],
+    });
   });
   afterAll(async () => {
     await sf?.close();

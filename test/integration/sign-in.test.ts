@@ -25,7 +25,9 @@ import { startOktaServer, type OktaTestServer } from '../servers/okta-server';
 
 const CLIENT_ID = 'pkce-pilot-engine-test';
 const SCHEME = 'com.pkcepilot.app.dev';
-const SCHEME_URI = `${SCHEME}:/oauth/callback`;
+// One callback per org and provider (RFC 9700 §4.4.2); each app registers only its own.
+const SCHEME_URI = `${SCHEME}:/oauth/callback/acme-scheme/salesforce`;
+const OKTA_SCHEME_URI = `${SCHEME}:/oauth/callback/acme-scheme/okta`;
 
 function must<T>(value: T | undefined | null): T {
   if (value === undefined || value === null) throw new Error('expected a value');
@@ -86,10 +88,14 @@ function service(events: SignInEvent[] = [], oktaDpop = false): { svc: SignInSer
 
 beforeAll(async () => {
   [sf, okta, port] = await Promise.all([startSalesforceServer(), startOktaServer(), freePort()]);
-  const loopback = `http://127.0.0.1:${port}/oauth/callback`;
+  const loopback = `http://127.0.0.1:${port}/oauth/callback/acme-loop/salesforce`;
   await sf.registerClient({ clientId: CLIENT_ID, redirectUris: [loopback, SCHEME_URI] });
-  await okta.registerClient({ clientId: CLIENT_ID, redirectUris: [SCHEME_URI] });
-  await okta.registerClient({ clientId: 'dpop-client', redirectUris: [SCHEME_URI], dpopRequired: true });
+  await okta.registerClient({ clientId: CLIENT_ID, redirectUris: [OKTA_SCHEME_URI] });
+  await okta.registerClient({
+    clientId: 'dpop-client',
+    redirectUris: [`${SCHEME}:/oauth/callback/acme-dpop/okta`],
+    dpopRequired: true,
+  });
   orgs.set('acme-loop', org('acme-loop', 'loopback'));
   orgs.set('acme-scheme', org('acme-scheme', 'scheme', true));
 });
@@ -107,13 +113,17 @@ describe('Salesforce sign-in over the loopback listener', () => {
   it('signs in, stores tokens with identity, and never puts a secret in a URL', async () => {
     const events: SignInEvent[] = [];
     const { svc, opened } = service(events);
-    const { authorizationUrl, done } = await svc.start('acme-loop', 'salesforce', { prompt: 'login' });
-    expect(opened).toEqual([authorizationUrl]);
+    const { authorizationUrl, startUrl, done } = await svc.start('acme-loop', 'salesforce', {
+      prompt: 'login',
+    });
+    // The opener gets the secret-free one-time start link, never the URL with state and challenge.
+    expect(opened).toEqual([startUrl]);
+    expect(startUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/start/[A-Za-z0-9_-]{43}$`));
     const q = new URL(authorizationUrl).searchParams;
     expect(new URL(authorizationUrl).pathname).toBe('/services/oauth2/authorize');
     expect(q.get('response_type')).toBe('code');
     expect(q.get('client_id')).toBe(CLIENT_ID);
-    expect(q.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/oauth/callback`);
+    expect(q.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/oauth/callback/acme-loop/salesforce`);
     expect(q.get('scope')).toBe('api refresh_token id');
     expect(q.get('code_challenge_method')).toBe('S256');
     expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -305,7 +315,7 @@ describe('Okta sign-in', () => {
     const params = new URLSearchParams(callback.slice(callback.indexOf('?') + 1));
     params.set('iss', 'https://evil.example');
     const count = okta.tokenRequestCount();
-    await expect(svc.handleOsRedirect(`${SCHEME_URI}?${params}`)).rejects.toMatchObject({
+    await expect(svc.handleOsRedirect(`${OKTA_SCHEME_URI}?${params}`)).rejects.toMatchObject({
       code: 'redirect-invalid',
     });
     await expect(done).rejects.toMatchObject({ code: 'redirect-invalid' });

@@ -92,9 +92,12 @@ describe('createAppApi over real stores', () => {
     const org = await addAcme();
     expect(org.salesforce.baseUrl).toBe('https://acme.my.salesforce.com');
     expect(org.okta?.baseUrl).toBe('https://acme.okta.com');
+    // One callback URL per org and provider (mix-up defence); before, all orgs shared /oauth/callback.
     expect(org.callbackUrls).toEqual([
-      'com.pkcepilot.app:/oauth/callback',
-      'http://127.0.0.1:7171/oauth/callback',
+      'com.pkcepilot.app:/oauth/callback/acme/salesforce',
+      'http://127.0.0.1:7171/oauth/callback/acme/salesforce',
+      'com.pkcepilot.app:/oauth/callback/acme/okta',
+      'http://127.0.0.1:7171/oauth/callback/acme/okta',
     ]);
     expect((await api['orgs.list']({})).orgs.map((o) => o.alias)).toEqual(['acme']);
     expect(events).toContainEqual({ type: 'orgs-changed' });

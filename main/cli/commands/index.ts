@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command';
-import { orgAdd, orgList, orgRemove } from './org';
+import { orgAdd, orgList, orgRemove, orgUpdate } from './org';
 import { login, logout, status } from './auth';
 import { checklist } from './checklist';
 import { verify } from './verify';
@@ -8,6 +8,7 @@ import { report } from './report';
 export const COMMANDS: readonly CliCommand[] = [
   orgAdd,
   orgList,
+  orgUpdate,
   orgRemove,
   login,
   status,

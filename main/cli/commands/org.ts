@@ -3,10 +3,44 @@ import { flag, optionalString, rejectExtraPositionals, requirePositional } from 
 import { PilotError } from '../../core/errors';
 import { loadServices, loadStores } from '../context';
 import { openInSystemBrowser } from '../open-browser';
-import { json, table } from '../format';
+import { json, plain, table } from '../format';
+import type { CliIo } from '../io';
+import type { OrgSettings } from '../../core/model';
 
 const ADD_USAGE =
-  'pkce-pilot org add <alias> --login-url <url|production|sandbox> --client-id <key> [--redirect loopback|scheme] [--port <n>] [--okta-url <url> --okta-client-id <id>]';
+  'pkce-pilot org add <alias> --login-url <url|production|sandbox> --client-id <key> [--redirect loopback|scheme] [--port <n>] [--okta-url <url> --okta-client-id <id>] [--allow-unknown-host]';
+
+/**
+ * A login URL off the known Salesforce domains may be a hostile server posing as one (mix-up attack):
+ * say so, and go on only when the admin confirmed with --allow-unknown-host.
+ */
+async function confirmLoginHost(baseUrl: string, allowed: boolean, io: CliIo, usage: string): Promise<void> {
+  const { unknownSalesforceHostWarning } = await import('../../core/auth/login-url');
+  const warning = unknownSalesforceHostWarning(baseUrl);
+  if (!warning) return;
+  if (!allowed) {
+    throw new PilotError(
+      'invalid-input',
+      plain(warning),
+      `If it is, run the command again with --allow-unknown-host. Usage: ${usage}`,
+    );
+  }
+  io.err(`Warning: ${plain(warning)}`);
+}
+
+/** The exact callback URLs to register, per provider: each org has its own (mix-up defence). */
+async function printCallbackUrls(org: OrgSettings, io: CliIo): Promise<void> {
+  const { callbackUrlsByProvider } = await import('../../core/org-input');
+  const urls = callbackUrlsByProvider(org);
+  io.out(`Register exactly these callback URLs for "${org.alias}" (each org has its own):`);
+  io.out("  on the Salesforce External Client App's callback URLs:");
+  for (const url of urls.salesforce) io.out(`    ${url}`);
+  if (urls.okta) {
+    io.out("  on the Okta app's sign-in redirect URIs:");
+    for (const url of urls.okta) io.out(`    ${url}`);
+  }
+  io.out('Older versions used one shared URL (…/oauth/callback) for every org: replace it with these.');
+}
 
 export const orgAdd: CliCommand = {
   path: ['org', 'add'],
@@ -19,7 +53,9 @@ export const orgAdd: CliCommand = {
     '  pkce-pilot org add acme --login-url production --client-id 3MVG9... \\',
     '      --okta-url https://acme.okta.com --okta-client-id 0oa1b2c3...',
     '',
-    'The callback URL to register on the External Client App is printed after the org is added.',
+    "The org's own callback URLs to register on the External Client App (and the Okta app) are printed",
+    'after the org is added; `org list --json` lists them too (callbackUrls).',
+    'A login URL outside the known Salesforce domains is refused unless --allow-unknown-host is given.',
   ].join('\n'),
   options: {
     'login-url': { type: 'string' },
@@ -28,6 +64,7 @@ export const orgAdd: CliCommand = {
     port: { type: 'string' },
     'okta-url': { type: 'string' },
     'okta-client-id': { type: 'string' },
+    'allow-unknown-host': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run(args, io) {
@@ -52,16 +89,16 @@ export const orgAdd: CliCommand = {
       oktaOrgUrl: oktaUrl,
       oktaClientId,
     });
+    await confirmLoginHost(settings.salesforce.baseUrl, flag(args, 'allow-unknown-host'), io, ADD_USAGE);
     const { orgs } = await loadStores(io);
     const saved = await orgs.add(settings);
-    const { callbackUrlsFor } = await import('../../core/org-input');
+    const { callbackUrlsByProvider } = await import('../../core/org-input');
     if (flag(args, 'json')) {
-      io.out(json({ org: saved, callbackUrls: callbackUrlsFor(saved) }));
+      io.out(json({ org: saved, callbackUrls: callbackUrlsByProvider(saved) }));
       return 0;
     }
     io.out(`Added org "${saved.alias}" (${saved.salesforce.baseUrl}).`);
-    io.out("Register these callback URLs on PKCE Pilot's External Client App (and Okta app, if used):");
-    for (const url of callbackUrlsFor(saved)) io.out(`  ${url}`);
+    await printCallbackUrls(saved, io);
     return 0;
   },
 };
@@ -77,7 +114,8 @@ export const orgList: CliCommand = {
     const { orgs } = await loadStores(io);
     const list = await orgs.list();
     if (flag(args, 'json')) {
-      io.out(json(list));
+      const { callbackUrlsByProvider } = await import('../../core/org-input');
+      io.out(json(list.map((o) => ({ ...o, callbackUrls: callbackUrlsByProvider(o) }))));
       return 0;
     }
     if (list.length === 0) {
@@ -106,6 +144,83 @@ export const orgRemove: CliCommand = {
     const services = await loadServices(io, openInSystemBrowser);
     await services.removeOrg(alias);
     io.out(`Removed org "${alias}" and its keychain items.`);
+    return 0;
+  },
+};
+
+const UPDATE_USAGE =
+  'pkce-pilot org update <alias> [--login-url <url|production|sandbox>] [--client-id <key>] [--redirect loopback|scheme] [--port <n>] [--okta-url <url> --okta-client-id <id>] [--no-okta] [--allow-unknown-host] [--json]';
+
+export const orgUpdate: CliCommand = {
+  path: ['org', 'update'],
+  usage: UPDATE_USAGE,
+  summary: "Change an org's settings; its checklist progress and notes are kept.",
+  details: [
+    'Takes the same options as `org add`; what you leave out stays as it is. --no-okta removes the Okta org.',
+    'While PKCE Pilot is signed in to a provider, its login URL (Okta org URL) and client id cannot change:',
+    'the saved tokens belong to the server that issued them. Sign out first with `pkce-pilot logout <alias>`',
+    '(add --okta for Okta): that revokes them there. Redirect and port can change at any time; the new',
+    'callback URLs are printed.',
+    'Examples:',
+    '  pkce-pilot org update acme --port 7172',
+    '  pkce-pilot logout acme && pkce-pilot org update acme --login-url https://acme.my.salesforce.com',
+  ].join('\n'),
+  options: {
+    'login-url': { type: 'string' },
+    'client-id': { type: 'string' },
+    redirect: { type: 'string' },
+    port: { type: 'string' },
+    'okta-url': { type: 'string' },
+    'okta-client-id': { type: 'string' },
+    'no-okta': { type: 'boolean' },
+    'allow-unknown-host': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const alias = requirePositional(args, 0, 'alias', UPDATE_USAGE);
+    rejectExtraPositionals(args, 1, UPDATE_USAGE);
+    const oktaUrl = optionalString(args, 'okta-url');
+    const oktaClientId = optionalString(args, 'okta-client-id');
+    const noOkta = flag(args, 'no-okta');
+    if (noOkta && (oktaUrl || oktaClientId)) {
+      throw new PilotError(
+        'usage',
+        '--no-okta cannot go with --okta-url or --okta-client-id.',
+        `Usage: ${UPDATE_USAGE}`,
+      );
+    }
+    const services = await loadServices(io, openInSystemBrowser);
+    const current = await services.orgs.get(alias);
+    if (!current.okta && Boolean(oktaUrl) !== Boolean(oktaClientId)) {
+      throw new PilotError(
+        'usage',
+        '--okta-url and --okta-client-id go together when adding Okta.',
+        `Usage: ${UPDATE_USAGE}`,
+      );
+    }
+    const { buildOrgSettings } = await import('../../core/org-input');
+    const next = buildOrgSettings({
+      alias: current.alias,
+      salesforceLoginUrl: optionalString(args, 'login-url') ?? current.salesforce.baseUrl,
+      clientId: optionalString(args, 'client-id') ?? current.salesforce.clientId,
+      redirect: optionalString(args, 'redirect') ?? current.salesforce.redirect,
+      port: optionalString(args, 'port') ?? current.salesforce.port,
+      oktaOrgUrl: noOkta ? undefined : (oktaUrl ?? current.okta?.baseUrl),
+      oktaClientId: noOkta ? undefined : (oktaClientId ?? current.okta?.clientId),
+    });
+    if (next.salesforce.baseUrl !== current.salesforce.baseUrl) {
+      await confirmLoginHost(next.salesforce.baseUrl, flag(args, 'allow-unknown-host'), io, UPDATE_USAGE);
+    }
+    const saved = await services.updateOrg(current.alias, next);
+    const { callbackUrlsByProvider } = await import('../../core/org-input');
+    if (flag(args, 'json')) {
+      io.out(json({ org: saved, callbackUrls: callbackUrlsByProvider(saved) }));
+      return 0;
+    }
+    io.out(
+      `Updated org "${saved.alias}" (${saved.salesforce.baseUrl}); checklist progress and notes are kept.`,
+    );
+    await printCallbackUrls(saved, io);
     return 0;
   },
 };

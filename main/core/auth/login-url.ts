@@ -122,3 +122,42 @@ export function validatePort(port: number): number {
   }
   return port;
 }
+
+/**
+ * Domains Salesforce logs in on. Sources: @salesforce/core `SfdcUrl.isSalesforceDomain` (which cites
+ * Salesforce help article 000003652 "Allowlist Salesforce domains": cloudforce.com, force.com,
+ * salesforce.com, content/secure.force.com), its government hosts (`*.my.salesforce.mil`, crmforce.mil),
+ * and Salesforce's My Domain URL formats (Help: "My Domain URL Formats": *.my.salesforce.com,
+ * *.sandbox.my.salesforce.com, *.scratch.my.salesforce.com, *.develop.my.salesforce.com,
+ * Experience Cloud *.my.site.com and *.my.salesforce-sites.com, Government Cloud Plus *.salesforce.mil /
+ * *.force.mil / *.cloudforce.mil). Matching is on whole labels: evilsalesforce.com is not salesforce.com.
+ */
+export const SALESFORCE_DOMAINS: readonly string[] = [
+  'salesforce.com',
+  'force.com',
+  'cloudforce.com',
+  'site.com',
+  'salesforce-sites.com',
+  'database.com',
+  'salesforce.mil',
+  'force.mil',
+  'cloudforce.mil',
+  'crmforce.mil',
+];
+
+/** True when `hostname` is a Salesforce domain or a subdomain of one. */
+export function isSalesforceHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return SALESFORCE_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`));
+}
+
+/**
+ * Why a Salesforce login URL deserves a second look before tokens are trusted to it, or undefined
+ * when it is on a known Salesforce domain (or a loopback test server). An unknown host may be an
+ * Experience Cloud custom domain — or a hostile server posing as one (the mix-up attack).
+ */
+export function unknownSalesforceHostWarning(baseUrl: string): string | undefined {
+  const host = new URL(baseUrl).hostname;
+  if (isSalesforceHost(host) || isLoopbackHost(host)) return undefined;
+  return `${host} is not on a known Salesforce domain (${SALESFORCE_DOMAINS.join(', ')}). PKCE Pilot will send the sign-in there; make sure it really is your org's login page (for example an Experience Cloud custom domain).`;
+}

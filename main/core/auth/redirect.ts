@@ -5,13 +5,21 @@
  */
 import { PilotError } from '../errors';
 import { hasSpaceOrControl } from './login-url';
-import type { ProviderSettings } from '../model';
+import type { ProviderId, ProviderSettings } from '../model';
 
 /** RFC 8252 §7.1: private-use schemes are reverse domain names. */
 export const DEFAULT_SCHEME = 'com.pkcepilot.app';
 /** Development builds use their own scheme so they never receive a production callback. */
 export const DEV_SCHEME = 'com.pkcepilot.app.dev';
+/**
+ * Prefix of every callback path. Each org and provider gets its own path below it
+ * (`/oauth/callback/<alias>/<provider>`): distinct redirect URIs per authorization server are the
+ * mix-up defence of RFC 9700 §4.4.2 — a code delivered to one org's redirect URI can never be
+ * redeemed for another org's sign-in. Before 0.2 every org shared this bare path.
+ */
 export const CALLBACK_PATH = '/oauth/callback';
+/** The shared callback of older versions; a response arriving there gets a message saying what changed. */
+export const LEGACY_CALLBACK_PATH = CALLBACK_PATH;
 /** Authorization responses are short; anything longer is not one of ours. */
 export const MAX_REDIRECT_LENGTH = 8 * 1024;
 
@@ -33,18 +41,47 @@ export function isErrorCallback(p: CallbackParams): p is ErrorCallback {
   return 'error' in p;
 }
 
-/** `scheme:/oauth/callback` — RFC 8252 §7.1 form with a single slash, no authority. */
-export function schemeRedirectUri(scheme: string): string {
-  return `${scheme}:${CALLBACK_PATH}`;
+/** `/oauth/callback/<alias>/<provider>`; aliases are [A-Za-z0-9._-], safe in a path as they are. */
+export function callbackPath(alias: string, provider: ProviderId): string {
+  return `${CALLBACK_PATH}/${alias}/${provider}`;
+}
+
+/** `scheme:/oauth/callback/<alias>/<provider>` — RFC 8252 §7.1 form with a single slash, no authority. */
+export function schemeRedirectUri(scheme: string, alias: string, provider: ProviderId): string {
+  return `${scheme}:${callbackPath(alias, provider)}`;
 }
 
 /** RFC 8252 §7.3 / §8.3: the IP literal, not `localhost`. */
-export function loopbackRedirectUri(port: number): string {
-  return `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+export function loopbackRedirectUri(port: number, alias: string, provider: ProviderId): string {
+  return `http://127.0.0.1:${port}${callbackPath(alias, provider)}`;
 }
 
-export function redirectUriFor(settings: ProviderSettings, scheme: string): string {
-  return settings.redirect === 'loopback' ? loopbackRedirectUri(settings.port) : schemeRedirectUri(scheme);
+export function redirectUriFor(
+  settings: ProviderSettings,
+  scheme: string,
+  alias: string,
+  provider: ProviderId,
+): string {
+  return settings.redirect === 'loopback'
+    ? loopbackRedirectUri(settings.port, alias, provider)
+    : schemeRedirectUri(scheme, alias, provider);
+}
+
+const CALLBACK_SEGMENTS = /^\/oauth\/callback\/[A-Za-z0-9][A-Za-z0-9._-]{0,63}\/(salesforce|okta)$/;
+
+/** True for a path of the form callbackPath() builds (the org may or may not exist). */
+export function isCallbackPath(path: string): boolean {
+  return CALLBACK_SEGMENTS.test(path);
+}
+
+/** The message for a response on the shared callback of older versions, or on an unknown path. */
+export function legacyCallbackError(): PilotError {
+  return new PilotError(
+    'redirect-invalid',
+    'The sign-in response came back to the old shared callback URL (…/oauth/callback). PKCE Pilot now uses a separate callback URL for each org.',
+    'Run `pkce-pilot org list --json` (or open the org in the app) to see the exact callback URLs, register them on the app in Salesforce / Okta, and sign in again.',
+    { reason: 'legacy-callback' },
+  );
 }
 
 function invalid(problem: string): PilotError {
@@ -91,12 +128,16 @@ export function parseCallbackQuery(query: URLSearchParams | string): CallbackPar
   return { state, code, ...(iss ? { iss } : {}) };
 }
 
+/** A custom-scheme redirect: its parameters and the redirect URI (scheme + path) it was addressed to. */
+export type SchemeRedirect = CallbackParams & { readonly redirectUri: string };
+
 /**
  * Parses a custom-scheme redirect handed over by the OS (macOS open-url, Windows/Linux argv).
- * Accepts only `scheme:/oauth/callback?…` — the exact form we register: the scheme compares
- * case-insensitively (RFC 3986 §3.1), the path exactly, and no authority, userinfo or fragment.
+ * Accepts only `scheme:/oauth/callback/<alias>/<provider>?…` — the form we register: the scheme
+ * compares case-insensitively (RFC 3986 §3.1), the path exactly, and no authority, userinfo or
+ * fragment. The old shared path gets its own message; which org the path names is judged by the caller.
  */
-export function parseSchemeRedirect(url: string, scheme: string): CallbackParams {
+export function parseSchemeRedirect(url: string, scheme: string): SchemeRedirect {
   if (url.length > MAX_REDIRECT_LENGTH) throw invalid('it is too long');
   if (hasSpaceOrControl(url)) throw invalid('it contains spaces or control characters');
   const prefix = `${scheme.toLowerCase()}:`;
@@ -107,9 +148,10 @@ export function parseSchemeRedirect(url: string, scheme: string): CallbackParams
   if (rest.includes('#')) throw invalid('it has an unexpected fragment');
   const q = rest.indexOf('?');
   const path = q === -1 ? rest : rest.slice(0, q);
-  if (path !== CALLBACK_PATH) throw invalid('it has an unexpected path');
+  if (path === LEGACY_CALLBACK_PATH) throw legacyCallbackError();
+  if (!isCallbackPath(path)) throw invalid('it has an unexpected path');
   if (q === -1) throw invalid('it carries no parameters');
-  return parseCallbackQuery(rest.slice(q + 1));
+  return { ...parseCallbackQuery(rest.slice(q + 1)), redirectUri: `${scheme}:${path}` };
 }
 
 /**
@@ -126,7 +168,8 @@ export function findRedirectInArgv(argv: readonly string[], scheme: string): str
   try {
     parseSchemeRedirect(only, scheme);
     return only;
-  } catch {
-    return undefined;
+  } catch (e) {
+    // The old shared callback is handed on, so the admin hears what changed instead of nothing.
+    return e instanceof PilotError && e.details['reason'] === 'legacy-callback' ? only : undefined;
   }
 }

@@ -6,13 +6,20 @@
 import { PilotError, isPilotError, toPilotError } from '../errors';
 import type { HttpClient } from '../http';
 import { fetchOktaIdentity, fetchSalesforceIdentity, type Identity } from './identity';
-import { startLoopbackListener, type CallbackOutcome, type LoopbackListener } from './loopback-listener';
+import {
+  createNonce,
+  startLinkFor,
+  startLoopbackListener,
+  type CallbackOutcome,
+  type LoopbackListener,
+} from './loopback-listener';
 import type {
   OrgSettings,
   ProviderId,
   ProviderSettings,
   RedirectKind,
   SignInStatus,
+  TokenBinding,
   TokenSet,
 } from '../model';
 import { explainOAuthError } from './oauth-errors';
@@ -20,13 +27,14 @@ import { PendingSignIns, type PendingSignIn } from './pending-signins';
 import { codeChallengeS256, createCodeVerifier, createState } from './pkce';
 import { defaultScopes, endpointsFor, providerLabel, type ProviderEndpoints } from './providers';
 import {
+  callbackPath,
   DEFAULT_SCHEME,
   isErrorCallback,
   parseSchemeRedirect,
   redirectUriFor,
-  schemeRedirectUri,
   type CallbackParams,
 } from './redirect';
+import { bindingFor, boundEndpoints, unboundTokensError } from './token-binding';
 import { exchangeCode, revokeToken } from './token-client';
 import type { TokenVault } from './token-service';
 
@@ -61,16 +69,33 @@ export interface StartOptions {
    * custom-scheme redirects to the desktop app, never to a terminal.
    */
   readonly redirect?: RedirectKind;
+  /**
+   * When the browser cannot be opened: 'throw' (default) ends the sign-in with an error; 'report' keeps
+   * it waiting and returns the error as `openError`, so the caller can show the link instead (CLI).
+   */
+  readonly onOpenFailure?: 'throw' | 'report';
 }
 
 export interface StartedSignIn {
+  /** The full authorization URL (state, challenge): for --no-open and the admin's own screen only. */
   readonly authorizationUrl: string;
+  /**
+   * What is handed to the browser opener: a one-time loopback link without state or challenge
+   * (another process's argv is readable by every local user), redirecting to authorizationUrl.
+   */
+  readonly startUrl: string;
+  /** The redirect URI this sign-in uses, as it must be registered on the app. */
+  readonly redirectUri: string;
+  /** Set when the browser could not be opened and onOpenFailure was 'report'. */
+  readonly openError?: PilotError;
   /** Settles when the browser comes back (or on cancel / expiry). */
   readonly done: Promise<SignInStatus>;
 }
 
 export interface SignOutResult {
   readonly status: SignInStatus;
+  /** False when nothing was stored: nothing was revoked or deleted. */
+  readonly wasSignedIn: boolean;
   /** Set when the server could not be told to revoke; the local copy is deleted regardless. */
   readonly revokeError?: PilotError;
 }
@@ -84,6 +109,8 @@ export class SignInService {
   readonly #pending: PendingSignIns<SignInStatus>;
   readonly #onEvent: (e: SignInEvent) => void;
   readonly #oktaDpop: boolean;
+  /** Per pending state: the server and client the sign-in started with (the code goes back only there). */
+  readonly #servers = new Map<string, { endpoints: ProviderEndpoints; binding: TokenBinding }>();
 
   constructor(options: SignInServiceOptions) {
     this.#orgs = options.orgs;
@@ -99,28 +126,14 @@ export class SignInService {
   async start(alias: string, provider: ProviderId, options: StartOptions = {}): Promise<StartedSignIn> {
     const configured = await this.#settings(alias, provider);
     const settings = options.redirect ? { ...configured, redirect: options.redirect } : configured;
+    // Fixed now: the code goes back to this server and client, whatever orgs.json says later.
     const endpoints = endpointsFor(provider, settings.baseUrl);
-    const redirectUri = redirectUriFor(settings, this.#scheme);
+    const binding = bindingFor(provider, settings);
+    const redirectUri = redirectUriFor(settings, this.#scheme, alias, provider);
+    // A keychain that cannot take the tokens would waste the whole browser round trip: ask it first.
+    if (this.#secrets.assertWritable) await this.#secrets.assertWritable();
     const verifier = createCodeVerifier();
     const state = createState();
-    const done = this.#pending.add({ alias, provider, state, verifier, redirectUri });
-
-    let listener: LoopbackListener | undefined;
-    if (settings.redirect === 'loopback') {
-      try {
-        listener = await startLoopbackListener({
-          port: settings.port,
-          onCallback: (params) => this.#loopbackCallback(params, redirectUri),
-        });
-      } catch (e) {
-        this.#pending.cancel(alias, provider);
-        throw toPilotError(e);
-      }
-      void done.then(
-        () => listener?.close(),
-        () => listener?.close(),
-      );
-    }
 
     // RFC 6749 §4.1.1 + RFC 7636 §4.3; the method is sent explicitly (Salesforce needs it).
     const url = new URL(endpoints.authorizationEndpoint);
@@ -134,24 +147,64 @@ export class SignInService {
     if (options.prompt) url.searchParams.set('prompt', options.prompt);
     const authorizationUrl = url.href;
 
+    const done = this.#pending.add({ alias, provider, state, verifier, redirectUri });
+    this.#servers.set(state, { endpoints, binding });
+    const nonce = createNonce();
+    const start = {
+      nonce,
+      location: authorizationUrl,
+      onReused: () => {
+        this.#pending.cancel(alias, provider);
+      },
+    };
+    let listener: LoopbackListener;
+    try {
+      // The loopback redirect and the start link share one listener; a custom-scheme sign-in gets a
+      // listener on a free port that only serves the start link.
+      listener =
+        settings.redirect === 'loopback'
+          ? await startLoopbackListener({
+              port: settings.port,
+              path: callbackPath(alias, provider),
+              start,
+              onCallback: (params, requestPath) =>
+                this.#loopbackCallback(params, `http://127.0.0.1:${settings.port}${requestPath}`),
+            })
+          : await startLoopbackListener({ port: 0, start });
+    } catch (e) {
+      this.#servers.delete(state);
+      this.#pending.cancel(alias, provider);
+      throw toPilotError(e);
+    }
+    const settle = () => {
+      this.#servers.delete(state);
+      void listener.close();
+    };
+    void done.then(settle, settle);
+    const startUrl = startLinkFor(listener.port, nonce);
+
     this.#emit({
       alias,
       provider,
       phase: 'waiting-for-browser',
       message: `Finish signing in to ${providerLabel(provider)} in your browser.`,
     });
+    let openError: PilotError | undefined;
     if (options.openBrowser !== false) {
       try {
-        await this.#openBrowser(authorizationUrl);
+        await this.#openBrowser(startUrl);
       } catch (e) {
-        this.#pending.cancel(alias, provider);
-        throw new PilotError(
+        openError = new PilotError(
           'internal',
-          'PKCE Pilot could not open your browser.',
+          isPilotError(e) ? e.message : 'PKCE Pilot could not open your browser.',
           'Copy the sign-in link from PKCE Pilot into your browser instead.',
-          {},
+          { alias, provider },
           { cause: e },
         );
+        if (options.onOpenFailure !== 'report') {
+          this.#pending.cancel(alias, provider);
+          throw openError;
+        }
       }
     }
     done.then(
@@ -163,14 +216,13 @@ export class SignInService {
           this.#emit({ alias, provider, phase: 'error', message: e.message });
       },
     );
-    return { authorizationUrl, done };
+    return { authorizationUrl, startUrl, redirectUri, done, ...(openError ? { openError } : {}) };
   }
 
   /** Entry point for custom-scheme redirects handed over by the OS (open-url, second-instance argv). */
   async handleOsRedirect(url: string): Promise<SignInStatus> {
-    const params = parseSchemeRedirect(url, this.#scheme);
-    const expected = schemeRedirectUri(this.#scheme);
-    return this.#complete(params, (uri) => uri === expected);
+    const { redirectUri, ...params } = parseSchemeRedirect(url, this.#scheme);
+    return this.#complete(params, (uri) => uri === redirectUri);
   }
 
   cancel(alias: string, provider: ProviderId): boolean {
@@ -182,28 +234,47 @@ export class SignInService {
     return statusFrom(alias, provider, tokens ?? undefined);
   }
 
-  /** Revokes the refresh token (which also kills its access tokens) best effort, then forgets the set. */
+  /**
+   * Revokes the refresh token (which also kills its access tokens) best effort — at the server that
+   * issued it, named in the keychain record, never at whatever the org's settings say now — then
+   * forgets the set.
+   */
   async signOut(alias: string, provider: ProviderId): Promise<SignOutResult> {
     const tokens = await this.#secrets.get(alias, provider);
+    if (!tokens) return { status: statusFrom(alias, provider, undefined), wasSignedIn: false };
     let revokeError: PilotError | undefined;
-    if (tokens) {
+    if (!tokens.boundTo) {
+      revokeError = new PilotError(
+        'not-signed-in',
+        `The saved sign-in did not record which server issued it (saved by an older PKCE Pilot), so it was not sent anywhere to be revoked.`,
+        `Revoke it in ${providerLabel(provider)} if needed (Salesforce: Setup → Connected Apps OAuth Usage; Okta: the user's active tokens).`,
+        { alias, provider },
+        { cause: unboundTokensError(alias, provider) },
+      );
+    } else {
       try {
-        const settings = await this.#settings(alias, provider);
-        const token = tokens.refreshToken ?? tokens.accessToken;
-        await revokeToken({
-          provider,
-          endpoints: endpointsFor(provider, settings.baseUrl),
-          clientId: settings.clientId,
-          http: this.#http,
-          token,
-          tokenTypeHint: tokens.refreshToken ? 'refresh_token' : 'access_token',
-        });
+        await this.#revoke(provider, tokens.boundTo, tokens);
       } catch (e) {
         revokeError = toPilotError(e);
       }
     }
     await this.#secrets.delete(alias, provider);
-    return { status: statusFrom(alias, provider, undefined), ...(revokeError ? { revokeError } : {}) };
+    return {
+      status: statusFrom(alias, provider, undefined),
+      wasSignedIn: true,
+      ...(revokeError ? { revokeError } : {}),
+    };
+  }
+
+  async #revoke(provider: ProviderId, binding: TokenBinding, tokens: TokenSet): Promise<void> {
+    await revokeToken({
+      provider,
+      endpoints: boundEndpoints(provider, binding),
+      clientId: binding.clientId,
+      http: this.#http,
+      token: tokens.refreshToken ?? tokens.accessToken,
+      tokenTypeHint: tokens.refreshToken ? 'refresh_token' : 'access_token',
+    });
   }
 
   async #settings(alias: string, provider: ProviderId): Promise<ProviderSettings> {
@@ -220,9 +291,10 @@ export class SignInService {
     return settings;
   }
 
-  async #loopbackCallback(params: CallbackParams, redirectUri: string): Promise<CallbackOutcome> {
+  /** `arrivedAt`: the loopback URL the response came to — this sign-in's, or another org's (mix-up). */
+  async #loopbackCallback(params: CallbackParams, arrivedAt: string): Promise<CallbackOutcome> {
     try {
-      const status = await this.#complete(params, (uri) => uri === redirectUri);
+      const status = await this.#complete(params, (uri) => uri === arrivedAt);
       const who = status.username ? ` as ${status.username}` : '';
       return {
         ok: true,
@@ -247,16 +319,22 @@ export class SignInService {
   ): Promise<SignInStatus> {
     const signIn = this.#pending.take(params.state);
     const { alias, provider } = signIn;
+    const server = this.#servers.get(params.state);
+    this.#servers.delete(params.state);
     try {
       if (!redirectMatches(signIn.redirectUri)) {
+        // RFC 9700 §4.4.2: each org has its own redirect URI, so a response for this sign-in arriving
+        // on another org's callback means the authorization server we asked sent the browser elsewhere.
         throw new PilotError(
           'redirect-invalid',
-          'The sign-in response arrived through a different callback than the one requested.',
-          'Start the sign-in again.',
+          `The sign-in response arrived on another org's callback URL than the one this ${providerLabel(provider)} sign-in for ${alias} asked for, so it was refused and nothing was sent to any server.`,
+          `Check ${alias}'s login URL: a server that forwards the sign-in to a different org is not trustworthy. Then start the sign-in again.`,
+          { alias, provider },
         );
       }
-      const settings = await this.#settings(alias, provider);
-      const endpoints = endpointsFor(provider, settings.baseUrl);
+      if (!server)
+        throw new PilotError('internal', 'The sign-in lost track of its server.', 'Start the sign-in again.');
+      const { endpoints, binding } = server;
       checkIssuer(params, provider, endpoints);
       if (isErrorCallback(params)) {
         throw explainOAuthError({
@@ -276,7 +354,7 @@ export class SignInService {
         exchangeCode({
           provider,
           endpoints,
-          clientId: settings.clientId,
+          clientId: binding.clientId,
           http: this.#http,
           redirectUri: signIn.redirectUri,
           code: params.code,
@@ -284,9 +362,15 @@ export class SignInService {
           dpop: provider === 'okta' && this.#oktaDpop,
         }),
       );
-      const identity = await this.#identity(provider, settings, tokens);
-      const stored: TokenSet = { ...tokens, ...identityFields(identity) };
-      await this.#secrets.set(alias, provider, stored);
+      const identity = await this.#identity(provider, binding.issuer, tokens);
+      const stored: TokenSet = { ...tokens, ...identityFields(identity), boundTo: binding };
+      try {
+        await this.#secrets.set(alias, provider, stored);
+      } catch (e) {
+        // Tokens that cannot be kept must not stay alive at the server either.
+        await this.#revoke(provider, binding, stored).catch(() => undefined);
+        throw e;
+      }
       const status = statusFrom(alias, provider, stored);
       signIn.resolve(status);
       this.#emit({
@@ -304,15 +388,11 @@ export class SignInService {
   }
 
   /** Who signed in; a failure here does not undo a successful sign-in, the status just lacks a name. */
-  async #identity(
-    provider: ProviderId,
-    settings: ProviderSettings,
-    tokens: TokenSet,
-  ): Promise<Identity | undefined> {
+  async #identity(provider: ProviderId, issuer: string, tokens: TokenSet): Promise<Identity | undefined> {
     try {
       return provider === 'salesforce'
         ? await fetchSalesforceIdentity(this.#http, tokens)
-        : await fetchOktaIdentity(this.#http, settings.baseUrl, tokens);
+        : await fetchOktaIdentity(this.#http, issuer, tokens);
     } catch {
       return undefined;
     }
@@ -338,35 +418,24 @@ export class SignInService {
 }
 
 /**
- * RFC 9207 mix-up defence: when the server names itself, it must be the server we asked. Okta's org
- * issuer equals its base URL. Salesforce may name a My Domain although we asked login.salesforce.com,
- * so there only a different https origin outside salesforce.com domains is refused.
+ * RFC 9207 §2.4 mix-up defence: when the server names itself, the name must equal — simple string
+ * comparison, no domain family — the issuer identifier of the server this sign-in started with.
+ * That is the login URL's origin: Salesforce's discovery documents publish `issuer` as the host they
+ * are served from (https://login.salesforce.com; a My Domain host names itself), Okta's org
+ * authorization server as the org URL. Salesforce sends no `iss` today; Okta does.
  */
 function checkIssuer(params: CallbackParams, provider: ProviderId, endpoints: ProviderEndpoints): void {
-  if (!params.iss) return;
-  const sameOrigin = safeOrigin(params.iss) === safeOrigin(endpoints.issuer);
-  const salesforceFamily =
-    provider === 'salesforce' &&
-    /\.(salesforce\.com|salesforce\.mil|force\.com|site\.com)$/i.test(safeHost(params.iss));
-  if (sameOrigin || salesforceFamily) return;
+  if (params.iss === undefined || params.iss === endpoints.issuer) return;
   throw new PilotError(
     'redirect-invalid',
-    `The sign-in response came from a different server than ${providerLabel(provider)} (${safeHost(params.iss) || 'unknown'}).`,
+    `The sign-in response came from a different server than the ${providerLabel(provider)} server this sign-in started with (it names ${safeHost(params.iss) || 'an unknown server'}, expected ${safeHost(endpoints.issuer)}).`,
     'Start the sign-in again; if it repeats, check the login URL configured for this org.',
   );
 }
 
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
-}
-
 function safeHost(url: string): string {
   try {
-    return new URL(url).hostname;
+    return new URL(url).host;
   } catch {
     return '';
   }

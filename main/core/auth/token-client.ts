@@ -6,7 +6,7 @@
 import * as oauth from 'oauth4webapi';
 import { PilotError, toPilotError } from '../errors';
 import type { HttpClient } from '../http';
-import { isLoopbackHost } from './login-url';
+import { isLoopbackHost, isSalesforceHost } from './login-url';
 import type { ProviderId, TokenSet } from '../model';
 import { explainOAuthError, type OAuthPhase } from './oauth-errors';
 import type { ProviderEndpoints } from './providers';
@@ -284,22 +284,32 @@ function stringField(json: Json, name: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** Salesforce's instance_url / id must be https (or loopback http in tests) before a token goes there. */
-function trustedUrl(value: string | undefined, host: string, field: string): string | undefined {
+/**
+ * Salesforce's instance_url and id decide where the access token goes next (API calls, identity), so
+ * they must be https on the login host or a Salesforce domain; plain http to loopback only when the
+ * login URL itself is a loopback test server. Anything else is refused before a token is sent there.
+ */
+export function trustedUrl(value: string | undefined, issuer: string, field: string): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
+  const loginHost = new URL(issuer).hostname;
+  const host = new URL(issuer).host;
+  let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
-    url = new URL('invalid:');
+    url = undefined;
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    return field === 'instance_url' ? url.origin : url.href;
-  }
+  const ok =
+    url !== undefined &&
+    !url.username &&
+    !url.password &&
+    ((url.protocol === 'https:' && (url.hostname === loginHost || isSalesforceHost(url.hostname))) ||
+      (url.protocol === 'http:' && isLoopbackHost(url.hostname) && isLoopbackHost(loginHost)));
+  if (ok && url) return field === 'instance_url' ? url.origin : url.href;
   throw new PilotError(
     'bad-response',
-    `${host} returned an unusable ${field}.`,
-    'Check the login URL and try again; if it persists, report it.',
+    `${host} returned a ${field} outside Salesforce (${url?.host || 'unreadable'}), so PKCE Pilot did not use it.`,
+    'Check the login URL: it must be your Salesforce login page or My Domain. If it is, report this.',
     { host, field },
   );
 }
@@ -318,8 +328,10 @@ function toTokenSet(
   let issuedAt = now;
   if (ctx.provider === 'salesforce') {
     instanceUrl =
-      trustedUrl(stringField(body, 'instance_url'), host, 'instance_url') ?? previous?.instanceUrl ?? '';
-    identityUrl = trustedUrl(stringField(body, 'id'), host, 'id') ?? previous?.identityUrl;
+      trustedUrl(stringField(body, 'instance_url'), ctx.endpoints.issuer, 'instance_url') ??
+      previous?.instanceUrl ??
+      '';
+    identityUrl = trustedUrl(stringField(body, 'id'), ctx.endpoints.issuer, 'id') ?? previous?.identityUrl;
     if (!instanceUrl) {
       throw new PilotError(
         'bad-response',
@@ -351,6 +363,7 @@ function toTokenSet(
     ...(previous?.username ? { username: previous.username } : {}),
     ...(previous?.userId ? { userId: previous.userId } : {}),
     ...(previous?.orgId ? { orgId: previous.orgId } : {}),
+    ...(previous?.boundTo ? { boundTo: previous.boundTo } : {}),
     ...(json.token_type === 'dpop' && key ? { dpopKey: key } : {}),
   };
 }

@@ -12,6 +12,8 @@ export interface TokenVault {
   get(alias: string, provider: ProviderId): Promise<TokenSet | undefined | null>;
   set(alias: string, provider: ProviderId, tokens: TokenSet): Promise<void>;
   delete(alias: string, provider: ProviderId): Promise<unknown>;
+  /** Throws keychain-unavailable unless a write would succeed now (checked before a sign-in). */
+  assertWritable?(): Promise<void>;
 }
 
 export type RefreshFn = (alias: string, provider: ProviderId, tokens: TokenSet) => Promise<TokenSet>;
@@ -19,6 +21,8 @@ export type RefreshFn = (alias: string, provider: ProviderId, tokens: TokenSet) 
 export interface TokenServiceOptions {
   readonly secretStore: TokenVault;
   readonly refresh: RefreshFn;
+  /** Throws when stored tokens must not be used now (e.g. the org was re-targeted since sign-in). */
+  readonly assertUsable?: (alias: string, provider: ProviderId, tokens: TokenSet) => Promise<void>;
 }
 
 export function notSignedIn(alias: string, provider: ProviderId, expired = false): PilotError {
@@ -40,16 +44,19 @@ export function isUnauthorized(e: unknown): boolean {
 export class TokenService {
   readonly #store: TokenVault;
   readonly #refresh: RefreshFn;
+  readonly #assertUsable: NonNullable<TokenServiceOptions['assertUsable']>;
   readonly #inFlight = new Map<string, Promise<TokenSet>>();
 
-  constructor({ secretStore, refresh }: TokenServiceOptions) {
+  constructor({ secretStore, refresh, assertUsable }: TokenServiceOptions) {
     this.#store = secretStore;
     this.#refresh = refresh;
+    this.#assertUsable = assertUsable ?? (async () => undefined);
   }
 
   async getTokens(alias: string, provider: ProviderId): Promise<TokenSet> {
     const tokens = await this.#store.get(alias, provider);
     if (!tokens) throw notSignedIn(alias, provider);
+    await this.#assertUsable(alias, provider, tokens);
     return tokens;
   }
 

@@ -50,6 +50,14 @@ export const tokenSetSchema = z.object({
   username: z.string().optional(),
   userId: z.string().optional(),
   orgId: z.string().optional(),
+  boundTo: z
+    .object({
+      issuer: z.string().min(1),
+      tokenEndpoint: z.string().url(),
+      revocationEndpoint: z.string().url(),
+      clientId: z.string().min(1),
+    })
+    .optional(),
   dpopKey: z.object({ privateJwk: jwkSchema, publicJwk: jwkSchema }).optional(),
 });
 

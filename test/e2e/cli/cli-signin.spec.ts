@@ -33,7 +33,9 @@ import { startSalesforceServer, type SalesforceTestServer } from '../../servers/
 const CLIENT_ID = '3MVG9PkcePilotCliE2E';
 const PORT = 7281; // not the default 7171, so the CLI must honour `org add --port`
 const BUSY_PORT = 7282;
-const SCHEME_URI = schemeRedirectUri(DEFAULT_SCHEME);
+// Each org has its own callback URL (RFC 9700 §4.4.2 mix-up defence): register exactly those.
+const SCHEME_URI = schemeRedirectUri(DEFAULT_SCHEME, 'acme-app', 'salesforce');
+const LOOPBACK_URI = `http://127.0.0.1:${PORT}/oauth/callback/acme/salesforce`;
 const USER = 'admin@acme.test';
 
 test.describe.configure({ mode: 'serial' });
@@ -75,11 +77,7 @@ test.beforeAll(async () => {
   sf = await startSalesforceServer({ apiHandler: createSalesforceApi(createSalesforceApiState()) });
   await sf.registerClient({
     clientId: CLIENT_ID,
-    redirectUris: [
-      `http://127.0.0.1:${PORT}/oauth/callback`,
-      `http://127.0.0.1:${BUSY_PORT}/oauth/callback`,
-      SCHEME_URI,
-    ],
+    redirectUris: [LOOPBACK_URI, `http://127.0.0.1:${BUSY_PORT}/oauth/callback/busy/salesforce`, SCHEME_URI],
   });
   browser = await launchSystemBrowser();
   home = mkdtempSync(path.join(tmpdir(), 'pkce-cli-e2e-'));
@@ -105,18 +103,26 @@ test('the CLI signs in through the loopback redirect in the system browser, work
     String(PORT),
   );
   expect(added.code, added.stderr).toBe(0);
-  expect(added.stdout).toContain(`http://127.0.0.1:${PORT}/oauth/callback`);
+  expect(added.stdout).toContain(LOOPBACK_URI);
+  expect(added.stdout).toContain(schemeRedirectUri(DEFAULT_SCHEME, 'acme', 'salesforce'));
+  const listed = await cli('org', 'list', '--json');
+  expect(JSON.parse(listed.stdout)).toEqual([
+    expect.objectContaining({
+      alias: 'acme',
+      callbackUrls: { salesforce: [schemeRedirectUri(DEFAULT_SCHEME, 'acme', 'salesforce'), LOOPBACK_URI] },
+    }),
+  ]);
 
   const login = startCli(['login', 'acme', '--no-open'], { PKCE_PILOT_HOME: home });
   const authorizationUrl = await login.firstLine();
   const authorization = new URL(authorizationUrl);
   expect(authorization.origin).toBe(sf.url);
-  expect(authorization.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${PORT}/oauth/callback`);
+  expect(authorization.searchParams.get('redirect_uri')).toBe(LOOPBACK_URI);
   expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
 
   const page = await browser.newPage();
   const { finalUrl } = await completeLoginInBrowser(page, authorizationUrl, { login: USER });
-  expect(finalUrl.startsWith(`http://127.0.0.1:${PORT}/oauth/callback?`)).toBe(true);
+  expect(finalUrl.startsWith(`${LOOPBACK_URI}?`)).toBe(true);
   const loginRun = await login.done;
   record(['login', 'acme', '--no-open'], loginRun);
   expect(loginRun.code, loginRun.stderr).toBe(0);
@@ -154,12 +160,21 @@ test('the CLI signs in through the loopback redirect in the system browser, work
   const revokesBefore = sf.requests.filter((r) => r.path === '/services/oauth2/revoke').length;
   const logout = await cli('logout', 'acme');
   expect(logout.code, logout.stderr).toBe(0);
+  expect(logout.stdout).toContain('revoked at the server');
   expect(sf.requests.filter((r) => r.path === '/services/oauth2/revoke' && r.method === 'POST').length).toBe(
     revokesBefore + 1,
   );
   expect(await keychainItems()).toBe('');
   const after = await cli('status', 'acme', '--json');
   expect(JSON.parse(after.stdout)).toEqual([expect.objectContaining({ signedIn: false })]);
+  // Nothing stored: says so, exits 0, claims no sign-out. A mistyped alias: exit 1.
+  const again = await cli('logout', 'acme');
+  expect(again.code).toBe(0);
+  expect(again.stdout).toContain('was not signed in; nothing to sign out');
+  expect(again.stdout).not.toContain('Signed out');
+  const typo = await cli('logout', 'acme-typo');
+  expect(typo.code).toBe(1);
+  expect(typo.stderr).toContain('No org has the alias "acme-typo"');
 
   const secrets = sf.issuedTokens();
   expect(secrets.length).toBeGreaterThanOrEqual(3); // code, access token, refresh token

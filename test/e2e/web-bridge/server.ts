@@ -147,6 +147,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     progress: core.progress,
     signIn: core.signIn,
     removeOrg: core.removeOrg,
+    updateOrg: core.updateOrg,
     verify: options.verify ?? core.verifyOne,
     dataNotices: core.dataNotices,
     openExternal: async (url) => void externalOpens.push(url),
