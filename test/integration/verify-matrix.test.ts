@@ -202,6 +202,8 @@ function goodSalesforce(now = Date.now()): SalesforceApiState {
         label: 'Okta Provisioning',
         callbackUrl: `https://login.example.com/cb\n${OKTA_CALLBACK}`,
         isPkceRequired: true,
+        // "Require PKCE" was ticked 3 days ago; Okta re-authenticated 2 days ago (token below).
+        lastModifiedDate: new Date(now - 3 * DAY).toISOString(),
       },
     ],
     oauthTokens: [
@@ -232,6 +234,8 @@ function goodOkta(): OktaApiState {
         label: 'Salesforce.com',
         status: 'ACTIVE',
         instanceType: 'PRODUCTION',
+        // settings.app.loginUrl: the org's My Domain (here the test server's own address).
+        loginUrl: sf.url,
         features: ['PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION'],
       },
       {
@@ -242,8 +246,32 @@ function goodOkta(): OktaApiState {
         instanceType: 'SANDBOX',
       },
     ],
-    logs: [],
+    // Provisioning works again: a user push succeeded an hour ago (after the re-authentication).
+    logs: [provisionEvent('0oaSF1', 3_600_000, 'ok1', 'application.provision.user.push', 'SUCCESS')],
   });
+}
+
+/**
+ * A System Log event of Okta's provisioning (LogEvent shape: System Log API; event types from Okta's
+ * "Provisioning integration error events" / event-types catalog). Target: the AppInstance.
+ */
+function provisionEvent(
+  appId: string,
+  agoMs: number,
+  uuid: string,
+  eventType: string,
+  result: 'SUCCESS' | 'FAILURE',
+  reason?: string,
+) {
+  return {
+    uuid,
+    published: new Date(Date.now() - agoMs).toISOString(),
+    eventType,
+    displayMessage:
+      result === 'SUCCESS' ? 'Push user to external application' : 'Push user to external application failed',
+    outcome: reason ? { result, reason } : { result },
+    targetIds: [appId],
+  };
 }
 
 function authFailure(appId: string, agoMs: number, uuid: string) {
@@ -298,16 +326,29 @@ describe('verification matrix (end to end)', () => {
       'salesforce.okta-app.tokens': 'pass',
       'okta.salesforce-app.found': 'pass',
       'okta.provisioning.auth-failures': 'pass',
+      'okta.provisioning.recent-success': 'pass',
       'okta.provisioning.pkce-enabled': 'manual',
     });
     expect(result.org).toBe(ALIAS);
+    // Every check carries `required` from the catalogue; only the org-wide setting is optional.
+    expect(Object.fromEntries(result.checks.map((c) => [c.id, c.required]))).toEqual({
+      'salesforce.signin.pkce': true,
+      'salesforce.org.pkce-required': false,
+      'salesforce.okta-app.found': true,
+      'salesforce.okta-app.pkce-required': true,
+      'salesforce.okta-app.tokens': true,
+      'okta.salesforce-app.found': true,
+      'okta.provisioning.auth-failures': true,
+      'okta.provisioning.recent-success': true,
+      'okta.provisioning.pkce-enabled': true,
+    });
     expect(check(result, 'salesforce.okta-app.found').evidence.values.apps).toEqual([
       'Okta Provisioning (Okta_Provisioning)',
     ]);
     expect(check(result, 'salesforce.signin.pkce').evidence.values.loginHost).toBe(new URL(sf.url).host);
     expect(check(result, 'salesforce.okta-app.tokens').evidence.values.tokens).toBe(1);
     expect(check(result, 'okta.salesforce-app.found').evidence.values.active).toEqual([
-      'Salesforce.com [PRODUCTION]',
+      `Salesforce.com [PRODUCTION, ${new URL(sf.url).host}]`,
     ]);
     expect(sf.leaks).toEqual([]);
     expect(okta.leaks).toEqual([]);
@@ -424,7 +465,9 @@ describe('verification matrix (end to end)', () => {
     );
   });
 
-  it('OauthToken: not queryable → unknown; none → fail; only an old token → unknown', async () => {
+  // Changed by issue 14: a token older than the app's last change is no proof; with every app read and
+  // no newer token, that is a fail (it was 'unknown' under the former 7-day rule).
+  it('OauthToken: not queryable → unknown; none → fail; only a token older than the change → fail', async () => {
     const setup = await setUp({ okta: false });
     sfState.current.faults.oauthTokenQuery = {
       code: 'INSUFFICIENT_ACCESS',
@@ -449,7 +492,7 @@ describe('verification matrix (end to end)', () => {
       },
     ];
     result = await verify(setup);
-    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('unknown');
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('fail');
   });
 
   it('HTML instead of data, and a hanging server, give unknown — not a crash', async () => {
@@ -589,7 +632,10 @@ describe('verification matrix (end to end)', () => {
       updatedAt: new Date().toISOString(),
     };
     result = await runVerification({ alias: ALIAS, org, tokenService: setup.service, http });
-    expect(check(result, 'okta.salesforce-app.found').summary).toMatch(/Okta not configured for this org/);
+    // Wording changed by issue 14/9: unknown says "could not check" and the command that allows it.
+    expect(check(result, 'okta.salesforce-app.found').summary).toMatch(
+      /Could not check: Okta is not configured for this org.*pkce-pilot login acme --okta/,
+    );
     assertNoUnprovenPass(result);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Okta-shaped Management API for the Okta test server (its `apiHandler`): GET /api/v1/apps and
- * GET /api/v1/logs with `filter` (the `eq` / `and` subset the app sends), `since`, `limit` and cursor
+ * GET /api/v1/logs with `filter` (SCIM eq / sw / co with and / or / parentheses), `since`, `limit` and cursor
  * paging through `Link: <…>; rel="next"`. 429 with X-Rate-Limit-* and 403 (missing scope or role) on
  * demand; a token without the needed scope gets 403 + `WWW-Authenticate: … insufficient_scope`.
  */
@@ -14,6 +14,8 @@ export interface TestOktaApp {
   label: string;
   status: 'ACTIVE' | 'INACTIVE';
   instanceType?: 'PRODUCTION' | 'SANDBOX' | 'GOVERNMENT';
+  /** settings.app.loginUrl (Okta's Salesforce app: the org's login URL / My Domain); default login.salesforce.com. */
+  loginUrl?: string | null;
   features?: string[];
 }
 
@@ -111,16 +113,62 @@ function oktaError(code: string, summary: string): Record<string, unknown> {
   };
 }
 
-/** Parses `a eq "x" and b.c eq "y"` (the subset the app uses) into [path, value] pairs; undefined when unsupported. */
-export function parseOktaFilter(filter: string): [string, string][] | undefined {
-  const clauses = filter.split(/\s+and\s+/i);
-  const out: [string, string][] = [];
-  for (const clause of clauses) {
-    const m = /^\s*\(?\s*([\w.]+)\s+eq\s+"([^"]*)"\s*\)?\s*$/i.exec(clause);
-    if (!m?.[1] || m[2] === undefined) return undefined;
-    out.push([m[1], m[2]]);
-  }
-  return out;
+/** A parsed System Log / apps filter: SCIM operators eq, sw, co, and, or, parentheses (Okta API "Filter"). */
+export type OktaFilter =
+  | { op: 'eq' | 'sw' | 'co'; path: string; value: string }
+  | { op: 'and' | 'or'; left: OktaFilter; right: OktaFilter };
+
+/** Parses a filter expression; undefined when it uses anything else (Okta answers 400 E0000031). */
+export function parseOktaFilter(filter: string): OktaFilter | undefined {
+  const tokens = filter.match(/\(|\)|"(?:[^"\\]|\\.)*"|[^\s()]+/g) ?? [];
+  let i = 0;
+  const peek = () => tokens[i];
+  const primary = (): OktaFilter | undefined => {
+    if (peek() === '(') {
+      i++;
+      const inner = orExpr();
+      if (peek() !== ')') return undefined;
+      i++;
+      return inner;
+    }
+    const path = tokens[i++];
+    const op = tokens[i++]?.toLowerCase();
+    const raw = tokens[i++];
+    if (!path || !raw || !/^"/.test(raw) || (op !== 'eq' && op !== 'sw' && op !== 'co')) return undefined;
+    return { op, path, value: raw.slice(1, -1).replace(/\\(.)/g, '$1') };
+  };
+  const andExpr = (): OktaFilter | undefined => {
+    let left = primary();
+    while (left && peek()?.toLowerCase() === 'and') {
+      i++;
+      const right = primary();
+      left = right ? { op: 'and', left, right } : undefined;
+    }
+    return left;
+  };
+  const orExpr = (): OktaFilter | undefined => {
+    let left = andExpr();
+    while (left && peek()?.toLowerCase() === 'or') {
+      i++;
+      const right = andExpr();
+      left = right ? { op: 'or', left, right } : undefined;
+    }
+    return left;
+  };
+  const result = orExpr();
+  return result && i === tokens.length ? result : undefined;
+}
+
+/** Evaluates a filter; `valuesOf(path)` gives the attribute's values (several for target.id). */
+export function matchesFilter(f: OktaFilter, valuesOf: (path: string) => readonly string[]): boolean {
+  if ('left' in f)
+    return f.op === 'and'
+      ? matchesFilter(f.left, valuesOf) && matchesFilter(f.right, valuesOf)
+      : matchesFilter(f.left, valuesOf) || matchesFilter(f.right, valuesOf);
+  const { op, value, path } = f;
+  return valuesOf(path).some((v) =>
+    op === 'eq' ? v === value : op === 'sw' ? v.startsWith(value) : v.includes(value),
+  );
 }
 
 function appJson(app: TestOktaApp): Record<string, unknown> {
@@ -135,7 +183,7 @@ function appJson(app: TestOktaApp): Record<string, unknown> {
       app: {
         instanceType: app.instanceType ?? 'PRODUCTION',
         integrationType: 'STANDARD',
-        loginUrl: 'https://login.salesforce.com',
+        ...(app.loginUrl === null ? {} : { loginUrl: app.loginUrl ?? 'https://login.salesforce.com' }),
       },
     },
     _links: {},
@@ -235,15 +283,17 @@ export function createOktaApi(state: OktaApiState) {
       return true;
     }
 
-    const filter = url.searchParams.get('filter');
-    const clauses = filter ? parseOktaFilter(filter) : [];
-    if (!clauses) {
+    const filterText = url.searchParams.get('filter');
+    const filter = filterText ? parseOktaFilter(filterText) : undefined;
+    if (filterText && !filter) {
       sendJson(res, 400, oktaError('E0000031', 'Invalid search criteria.'));
       return true;
     }
     if (kind === 'apps') {
-      const matches = state.apps.filter((a) =>
-        clauses.every(([k, v]) => (k === 'name' ? a.name === v : k === 'status' ? a.status === v : false)),
+      const matches = state.apps.filter(
+        (a) =>
+          !filter ||
+          matchesFilter(filter, (k) => (k === 'name' ? [a.name] : k === 'status' ? [a.status] : [])),
       );
       const { items, link } = page(matches, url, state.maxPageSize, baseUrl);
       state.calls.push(`apps page after=${url.searchParams.get('after') ?? 0}`);
@@ -254,10 +304,18 @@ export function createOktaApi(state: OktaApiState) {
     const sinceMs = since ? Date.parse(since) : -Infinity;
     const matches = state.logs
       .filter((e) => Date.parse(e.published) >= sinceMs)
-      .filter((e) =>
-        clauses.every(([k, v]) =>
-          k === 'eventType' ? e.eventType === v : k === 'target.id' ? e.targetIds.includes(v) : false,
-        ),
+      .filter(
+        (e) =>
+          !filter ||
+          matchesFilter(filter, (k) =>
+            k === 'eventType'
+              ? [e.eventType]
+              : k === 'target.id'
+                ? e.targetIds
+                : k === 'outcome.result'
+                  ? [e.outcome?.result ?? 'FAILURE']
+                  : [],
+          ),
       )
       .sort((a, b) =>
         url.searchParams.get('sortOrder') === 'DESCENDING'

@@ -1,7 +1,7 @@
 /**
  * Salesforce-shaped data APIs for the Salesforce test server (its `apiHandler`): REST SOQL query
- * (Organization, OauthToken) and the SOAP Metadata API's listMetadata/readMetadata for ConnectedApp,
- * ExtlClntAppGlobalOauthSettings and OauthOidcSettings — parsing the envelopes exactly as jsforce 3.10
+ * (Organization, OauthToken, PermissionSetAssignment) and the SOAP Metadata API's listMetadata/readMetadata for ConnectedApp,
+ * ExtlClntAppGlobalOauthSettings, ExternalClientApplication and OauthOidcSettings — parsing the envelopes exactly as jsforce 3.10
  * sends them (captured from jsforce: `<listMetadata><queries><type>…</type></queries>…`,
  * `<readMetadata><type>…</type><fullNames>…</fullNames>…`, session id in `<SessionHeader>`).
  * The test edits `state` between calls; faults answer the way Salesforce does.
@@ -16,14 +16,45 @@ export interface TestConnectedApp {
   callbackUrl: string;
   /** undefined = the field is absent from the answer. */
   isPkceRequired?: boolean;
+  /** FileProperties.lastModifiedDate in listMetadata (Metadata API: FileProperties); default 2026-06-01. */
+  lastModifiedDate?: string;
 }
 
+/**
+ * An External Client App as the Metadata API shows it: the header (ExternalClientApplication: fullName =
+ * API name, `label` = the name Setup shows and OauthToken.AppName carries) and its global OAuth
+ * settings (ExtlClntAppGlobalOauthSettings: own fullName, `externalClientApplication` = the header's
+ * API name, callbackUrl, isPkceRequired). Metadata API Developer Guide, API 59.0+.
+ */
 export interface TestExternalClientApp {
+  /** ExtlClntAppGlobalOauthSettings fullName, e.g. `Okta_ECA_glbloauth`. */
   fullName: string;
+  /** The ECA's API name (ExternalClientApplication fullName). */
   externalClientApplication: string;
+  /** ExternalClientApplication.label; default = the API name. */
+  label?: string;
   callbackUrl: string;
   isPkceRequired?: boolean;
+  lastModifiedDate?: string;
 }
+
+/** One PermissionSetAssignment row (Object Reference: PermissionSetAssignment / PermissionSet). */
+export interface TestPermissionSet {
+  Name: string;
+  IsOwnedByProfile: boolean;
+  PermissionsModifyAllData: boolean;
+  PermissionsCustomizeApplication: boolean;
+}
+
+/** Profile-owned permission set of the standard System Administrator profile. */
+export const SYSTEM_ADMIN_PROFILE: TestPermissionSet = {
+  Name: 'X00ex00000018ozh_128_09_04_12_1',
+  IsOwnedByProfile: true,
+  PermissionsModifyAllData: true,
+  PermissionsCustomizeApplication: true,
+};
+
+export const DEFAULT_LAST_MODIFIED = '2026-06-01T09:00:00.000Z';
 
 export interface TestOauthToken {
   AppName: string;
@@ -45,19 +76,32 @@ export interface SalesforceApiState {
   connectedApps: TestConnectedApp[];
   externalClientApps: TestExternalClientApp[];
   oauthTokens: TestOauthToken[];
+  /** The signed-in user's permission set assignments, profile included (default: System Administrator). */
+  permissionSets: TestPermissionSet[];
   faults: {
     orgSettings?: SoapFaultSpec;
     connectedApps?: SoapFaultSpec;
     externalClientApps?: SoapFaultSpec;
     /** REST error for SOQL on OauthToken, e.g. { code: 'INSUFFICIENT_ACCESS', message: '…' }. */
     oauthTokenQuery?: SoapFaultSpec;
+    permissionQuery?: SoapFaultSpec;
+    /** SOAP fault for readMetadata(ExternalClientApplication) — the ECA header with its label. */
+    ecaHeaders?: SoapFaultSpec;
   };
   /** Log of calls answered, for assertions (e.g. batch sizes): `listMetadata:ConnectedApp`, `readMetadata:ConnectedApp:3`, `query:OauthToken`. */
   calls: string[];
 }
 
 export function createSalesforceApiState(partial: Partial<SalesforceApiState> = {}): SalesforceApiState {
-  return { connectedApps: [], externalClientApps: [], oauthTokens: [], faults: {}, calls: [], ...partial };
+  return {
+    connectedApps: [],
+    externalClientApps: [],
+    oauthTokens: [],
+    permissionSets: [SYSTEM_ADMIN_PROFILE],
+    faults: {},
+    calls: [],
+    ...partial,
+  };
 }
 
 const SOAP_PATH = /^\/services\/Soap\/m\/(\d+\.\d+)$/;
@@ -143,8 +187,24 @@ function ecaRecord(app: TestExternalClientApp): string {
   );
 }
 
-function listResult(type: string, fullName: string): string {
-  return `<result><createdById>005000000000001AAA</createdById><fullName>${xmlEscape(fullName)}</fullName><type>${xmlEscape(type)}</type></result>`;
+/** FileProperties as listMetadata returns them (Metadata API Developer Guide, "FileProperties"). */
+function listResult(type: string, fullName: string, lastModifiedDate = DEFAULT_LAST_MODIFIED): string {
+  return (
+    `<result><createdById>005000000000001AAA</createdById><createdByName>Admin User</createdByName>` +
+    `<createdDate>2024-01-15T10:00:00.000Z</createdDate><fileName>${xmlEscape(type)}/${xmlEscape(fullName)}</fileName>` +
+    `<fullName>${xmlEscape(fullName)}</fullName><id>0H4000000000001AAA</id>` +
+    `<lastModifiedById>005000000000001AAA</lastModifiedById><lastModifiedByName>Admin User</lastModifiedByName>` +
+    `<lastModifiedDate>${xmlEscape(lastModifiedDate)}</lastModifiedDate><manageableState>unmanaged</manageableState>` +
+    `<type>${xmlEscape(type)}</type></result>`
+  );
+}
+
+function ecaHeaderRecord(app: TestExternalClientApp): string {
+  return (
+    `<records xsi:type="ExternalClientApplication"><fullName>${xmlEscape(app.externalClientApplication)}</fullName>` +
+    '<contactEmail>admin@acme.test</contactEmail><distributionState>Local</distributionState>' +
+    `<isProtected>false</isProtected>${field('label', app.label ?? app.externalClientApplication)}</records>`
+  );
 }
 
 function handleMetadata(state: SalesforceApiState, xml: string, res: ServerResponse): void {
@@ -155,14 +215,14 @@ function handleMetadata(state: SalesforceApiState, xml: string, res: ServerRespo
       if (state.faults.connectedApps) return sendSoapFault(res, state.faults.connectedApps);
       return sendSoap(
         res,
-        `<listMetadataResponse>${state.connectedApps.map((a) => listResult(type, a.fullName)).join('')}</listMetadataResponse>`,
+        `<listMetadataResponse>${state.connectedApps.map((a) => listResult(type, a.fullName, a.lastModifiedDate)).join('')}</listMetadataResponse>`,
       );
     }
     if (type === 'ExtlClntAppGlobalOauthSettings') {
       if (state.faults.externalClientApps) return sendSoapFault(res, state.faults.externalClientApps);
       return sendSoap(
         res,
-        `<listMetadataResponse>${state.externalClientApps.map((a) => listResult(type, a.fullName)).join('')}</listMetadataResponse>`,
+        `<listMetadataResponse>${state.externalClientApps.map((a) => listResult(type, a.fullName, a.lastModifiedDate)).join('')}</listMetadataResponse>`,
       );
     }
     return sendSoap(res, '<listMetadataResponse></listMetadataResponse>');
@@ -193,6 +253,12 @@ function handleMetadata(state: SalesforceApiState, xml: string, res: ServerRespo
       records = names
         .map((n) => state.externalClientApps.find((a) => a.fullName === n))
         .map((a) => (a ? ecaRecord(a) : '<records xsi:nil="true"/>'))
+        .join('');
+    } else if (type === 'ExternalClientApplication') {
+      if (state.faults.ecaHeaders) return sendSoapFault(res, state.faults.ecaHeaders);
+      records = names
+        .map((n) => state.externalClientApps.find((a) => a.externalClientApplication === n))
+        .map((a) => (a ? ecaHeaderRecord(a) : '<records xsi:nil="true"/>'))
         .join('');
     }
     return sendSoap(res, `<readMetadataResponse><result>${records}</result></readMetadataResponse>`);
@@ -230,6 +296,22 @@ function handleQuery(
       }),
     ];
     return sendJson(res, 200, { totalSize: 1, done: true, records });
+  }
+  if (/^PermissionSetAssignment$/i.test(from)) {
+    const fault = state.faults.permissionQuery;
+    if (fault) return sendJson(res, 403, [{ message: fault.message, errorCode: fault.code }]);
+    const assignee = /AssigneeId\s*=\s*'([^']*)'/i.exec(soql)?.[1];
+    if (!assignee)
+      return sendJson(res, 400, [
+        { message: 'unexpected query in test server', errorCode: 'MALFORMED_QUERY' },
+      ]);
+    // Relationship fields come back as nested records with their own attributes (REST API, SOQL query).
+    const records = state.permissionSets.map((ps, i) =>
+      recordOf('PermissionSetAssignment', `0Pa${String(i).padStart(15, '0')}`, {
+        PermissionSet: recordOf('PermissionSet', `0PS${String(i).padStart(15, '0')}`, { ...ps }),
+      }),
+    );
+    return sendJson(res, 200, { totalSize: records.length, done: true, records });
   }
   if (/^OauthToken$/i.test(from)) {
     const fault = state.faults.oauthTokenQuery;

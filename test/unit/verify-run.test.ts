@@ -30,13 +30,15 @@ const ALL: CheckId[] = [
   'salesforce.okta-app.tokens',
   'okta.salesforce-app.found',
   'okta.provisioning.auth-failures',
+  'okta.provisioning.recent-success',
   'okta.provisioning.pkce-enabled',
 ];
 const c = (id: CheckId, status: CheckStatus, summary = `${id} ${status}`): CheckResult => ({
   id,
   status,
   summary,
-  evidence: { api: 'test', at: AT, values: { v: 1 } },
+  // The sign-in check's evidence shows the System Administrator permissions in these results.
+  evidence: { api: 'test', at: AT, values: { v: 1, systemAdministrator: true } },
 });
 const result = (statuses: Partial<Record<CheckId, CheckStatus>>): VerificationResult => ({
   org: 'acme',
@@ -107,6 +109,25 @@ describe('applyToChecklist (real ProgressStore)', () => {
     expect(org['sf.require-pkce']).toMatchObject({ done: true, doneBy: 'admin' });
     expect(org['sf.log-in']).toMatchObject({ done: false, doneBy: 'admin' });
   });
+
+  it('PKCE Pilot\'s own sign-in ticks "as a System Administrator" only when the permissions show it', async () => {
+    const notShown = result({ 'salesforce.signin.pkce': 'pass' });
+    const signin = must(notShown.checks.find((x) => x.id === 'salesforce.signin.pkce'));
+    const withoutAdmin: VerificationResult = {
+      ...notShown,
+      checks: notShown.checks.map((x) =>
+        x === signin ? { ...x, evidence: { ...x.evidence, values: { systemAdministrator: null } } } : x,
+      ),
+    };
+    expect(await applyToChecklist(store, 'acme', withoutAdmin)).toEqual([]);
+    let org = await store.getOrg('acme');
+    for (const item of ['sf.log-in', 'prereq.salesforce-system-admin'])
+      expect(org[item], item).toMatchObject({ done: false, evidence: { status: 'manual' } });
+    await applyToChecklist(store, 'acme', notShown);
+    org = await store.getOrg('acme');
+    for (const item of ['sf.log-in', 'prereq.salesforce-system-admin'])
+      expect(org[item], item).toMatchObject({ done: true, doneBy: 'verification' });
+  });
 });
 
 describe('runMany', () => {
@@ -146,7 +167,7 @@ describe('runMany', () => {
       /Not signed in to salesforce/,
     );
     expect(must(must(results[0]).checks.find((x) => x.id === 'okta.salesforce-app.found')).summary).toMatch(
-      /Okta not configured/,
+      /Okta is not configured/,
     );
   });
 

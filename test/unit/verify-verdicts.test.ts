@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { nextLink, rateLimitWaitMs } from '../../main/core/verify/okta-api';
 import {
+  attributeInstances,
   authFailuresVerdict,
   oktaAppFoundVerdict as oktaFound,
-  parseAuthFailures,
   parseOktaApps,
+  parseProvisioningEvents,
   pkceEnabledVerdict,
+  recentSuccessVerdict,
+  type OktaAppFacts,
 } from '../../main/core/verify/okta-verdicts';
 import { maskSecrets, describeSalesforceFailure } from '../../main/core/verify/read-failure';
 import { oauthTokenQuery, soqlString } from '../../main/core/verify/salesforce-reads';
@@ -16,6 +19,7 @@ import {
   oktaTokensVerdict,
   orgPkceVerdict,
   signInVerdict,
+  tokensByApp,
   type AppDiscovery,
   type OAuthAppInfo,
   type OAuthTokenRow,
@@ -63,9 +67,18 @@ describe('Salesforce verdicts', () => {
   });
 
   it('sign-in: pass only with S256 and an access token', () => {
+    const used = readOk({ refreshed: false });
     expect(
-      signInVerdict({ pkce: 'S256', hasAccessToken: true, loginHost: 'login.salesforce.com' }, AT).status,
+      signInVerdict(
+        { pkce: 'S256', hasAccessToken: true, loginHost: 'login.salesforce.com', grant: used },
+        AT,
+      ).status,
     ).toBe('pass');
+    // Issue 14: a stored PKCE sign-in is no proof until this run used the grant.
+    expect(signInVerdict({ pkce: 'S256', hasAccessToken: true }, AT).status).toBe('unknown');
+    expect(
+      signInVerdict({ pkce: 'S256', hasAccessToken: true, grant: readFailed('revoked') }, AT).status,
+    ).toBe('unknown');
     expect(signInVerdict({ pkce: undefined, hasAccessToken: true }, AT).status).toBe('fail');
     expect(signInVerdict({ pkce: 'S256', hasAccessToken: false }, AT).status).toBe('fail');
     expect(signInVerdict(undefined, AT).status).toBe('unknown');
@@ -85,11 +98,24 @@ describe('Salesforce verdicts', () => {
       status: 'pass',
       evidence: { values: { apps: ['Okta SF (Okta)'] } },
     });
-    const custom = {
-      ...oktaApp('true'),
-      callbackUrls: ['https://acme-admin.OKTA.com/admin/app/generic/oauth20redirect'],
-    };
-    expect(oktaAppFoundVerdict(found([custom]), AT).status).toBe('pass');
+    // Changed by issue 14: the host must be exactly system-admin.<Okta cell> (any case, trailing slash
+    // tolerated), never a substring — an org's own admin host is not Okta's provisioning callback.
+    const withCallback = (url: string) => ({ ...oktaApp('true'), callbackUrls: [url] });
+    for (const url of [
+      'https://SYSTEM-ADMIN.OKTA-EMEA.COM/admin/app/generic/oauth20redirect/',
+      'https://system-admin.oktapreview.com/admin/app/generic/oauth20redirect',
+      'https://system-admin.okta-gov.com/admin/app/generic/oauth20redirect',
+      'https://system-admin.okta.mil/admin/app/generic/oauth20redirect',
+    ])
+      expect(oktaAppFoundVerdict(found([withCallback(url)]), AT).status, url).toBe('pass');
+    for (const url of [
+      'https://acme-admin.okta.com/admin/app/generic/oauth20redirect',
+      'https://evil.example/system-admin.okta.com/admin/app/generic/oauth20redirect',
+      'https://system-admin.okta.com.evil.example/admin/app/generic/oauth20redirect',
+      'http://system-admin.okta.com/admin/app/generic/oauth20redirect',
+      'https://system-admin.okta.com:8443/admin/app/generic/oauth20redirect',
+    ])
+      expect(oktaAppFoundVerdict(found([withCallback(url)]), AT).status, url).toBe('fail');
     expect(oktaAppFoundVerdict(found([other]), AT).status).toBe('fail');
     expect(
       oktaAppFoundVerdict({ connectedApps: readFailed('no access'), externalClientApps: readOk([]) }, AT)
@@ -118,25 +144,34 @@ describe('Salesforce verdicts', () => {
     expect(eca.summary).toContain('View all External Client App Settings');
   });
 
-  describe('tokens rule: app requires PKCE + token created and used within 7 days', () => {
-    const pass = oktaAppPkceVerdict(found([oktaApp('true')]), AT);
-    const off = oktaAppPkceVerdict(found([oktaApp('false')]), AT);
-    const apps = [oktaApp('true')];
+  describe('tokens rule: a token counts only when created after the app was last changed', () => {
+    const changed = new Date(NOW - 3 * DAY).toISOString();
+    const app = { ...oktaApp('true'), lastModifiedDate: changed };
+    const pass = oktaAppPkceVerdict(found([app]), AT);
+    const off = oktaAppPkceVerdict(found([{ ...app, isPkceRequired: 'false' }]), AT);
     it.each([
-      ['recent token, recently used', pass, [row(2 * DAY, 3_600_000)], 'pass'],
-      ['no tokens', pass, [], 'fail'],
-      ['token older than 7 days', pass, [row(8 * DAY, 3_600_000)], 'unknown'],
-      ['recent token never used', pass, [row(DAY, null)], 'unknown'],
-      ['recent token used long ago', pass, [row(DAY, 10 * DAY)], 'unknown'],
-      ['app does not require PKCE', off, [row(DAY, 3_600_000)], 'unknown'],
-    ] as const)('%s → %s', (_name, appPkce, rows, expected) => {
-      expect(oktaTokensVerdict(appPkce, apps, readOk(rows), NOW, AT).status).toBe(expected);
+      ['token after the change', pass, app, [row(2 * DAY, 3_600_000)], 'pass'],
+      ['token after the change, never used', pass, app, [row(DAY, null)], 'pass'],
+      ['no tokens', pass, app, [], 'fail'],
+      ['only a token older than the change', pass, app, [row(4 * DAY, 3_600_000)], 'fail'],
+      ['change date unknown', pass, { ...oktaApp('true') }, [row(DAY, 3_600_000)], 'unknown'],
+      ['app does not require PKCE', off, app, [row(DAY, 3_600_000)], 'unknown'],
+    ] as const)('%s → %s', (_name, appPkce, theApp, rows, expected) => {
+      const verdict = oktaTokensVerdict(appPkce, tokensByApp([theApp], readOk(rows)), AT);
+      expect(verdict.status).toBe(expected);
     });
-    it('unreadable or app missing → unknown', () => {
-      expect(oktaTokensVerdict(pass, apps, readFailed('INSUFFICIENT_ACCESS'), NOW, AT).status).toBe(
+    it('both dates are in the evidence of a stale token', () => {
+      const v = oktaTokensVerdict(pass, tokensByApp([app], readOk([row(4 * DAY, null)])), AT);
+      expect(v.summary).toContain(changed);
+      expect(v.summary).toContain(new Date(NOW - 4 * DAY).toISOString());
+    });
+    it('unreadable, label unknown or app missing → unknown, never "no token"', () => {
+      expect(oktaTokensVerdict(pass, tokensByApp([app], readFailed('INSUFFICIENT_ACCESS')), AT).status).toBe(
         'unknown',
       );
-      expect(oktaTokensVerdict(pass, [], undefined, NOW, AT).status).toBe('unknown');
+      const { label: _dropped, ...noLabel } = app;
+      expect(oktaTokensVerdict(pass, tokensByApp([noLabel], readOk([])), AT).status).toBe('unknown');
+      expect(oktaTokensVerdict(pass, [], AT).status).toBe('unknown');
     });
   });
 });
@@ -164,43 +199,104 @@ describe('Okta verdicts', () => {
     expect(oktaFound(readOk([]), AT).status).toBe('fail');
     expect(oktaFound(readFailed('403'), AT).status).toBe('unknown');
   });
-  it('auth failures: none → pass, some → fail with count and latest reason', () => {
+  it("auth failures: every provisioning error type with FAILURE counts, for this org's instance only", () => {
     const since = '2026-06-13T10:00:00.000Z';
-    const events = parseAuthFailures([
-      { published: '2026-06-18T10:00:00.000Z', displayMessage: 'Auth failed', outcome: { reason: 'older' } },
-      {
-        published: '2026-06-19T10:00:00.000Z',
-        displayMessage: 'Auth failed',
-        outcome: { reason: 'The credentials used to connect to the API were invalid' },
-      },
+    const mine = apps.slice(0, 1);
+    const other = { id: '0oaSB', label: 'Sandbox', status: 'ACTIVE', features: [] };
+    const attribution = { mine, others: [other] };
+    const ev = (published: string, eventType: string, result: string, reason: string, app = '0oa1') => ({
+      published,
+      eventType,
+      outcome: { result, reason },
+      displayMessage: 'Provisioning',
+      target: [{ id: app, type: 'AppInstance' }],
+    });
+    const events = parseProvisioningEvents([
+      ev('2026-06-18T10:00:00.000Z', 'application.provision.user.push', 'FAILURE', 'older'),
+      ev(
+        '2026-06-19T10:00:00.000Z',
+        'application.provision.user.push_profile',
+        'FAILURE',
+        'The credentials used to connect to the API were invalid',
+      ),
+      ev('2026-06-19T11:00:00.000Z', 'application.provision.user.push', 'SUCCESS', ''),
+      ev(
+        '2026-06-19T12:00:00.000Z',
+        'application.integration.authentication_failure',
+        'FAILURE',
+        'x',
+        '0oaSB',
+      ),
       { nope: true },
     ]);
-    expect(
-      authFailuresVerdict({ appsChecked: apps.slice(0, 1), since, failures: readOk([]) }, undefined, AT)
-        .status,
-    ).toBe('pass');
-    const fail = authFailuresVerdict(
-      { appsChecked: apps.slice(0, 1), since, failures: readOk(events) },
-      undefined,
-      AT,
-    );
+    const findings = (list: typeof events) => ({ attribution, since, events: readOk(list) });
+    expect(authFailuresVerdict(findings([]), undefined, AT).status).toBe('pass');
+    const onlyOthers = authFailuresVerdict(findings(events.slice(2)), undefined, AT);
+    expect(onlyOthers.status).toBe('pass');
+    expect(onlyOthers.summary).toContain('other Okta Salesforce instances');
+    const fail = authFailuresVerdict(findings(events), undefined, AT);
     expect(fail.status).toBe('fail');
     expect(fail.evidence.values).toMatchObject({
       failures: 2,
+      credentialFailures: 1,
       latest: '2026-06-19T10:00:00.000Z',
       latestMessage: 'The credentials used to connect to the API were invalid',
+      otherInstanceFailures: 1,
     });
+    const unattributed = authFailuresVerdict(
+      {
+        attribution: { mine: [], others: [...mine, other], reason: 'two could' },
+        since,
+        events: readOk(events),
+      },
+      undefined,
+      AT,
+    );
+    expect(unattributed.status).toBe('unknown');
     expect(
-      authFailuresVerdict(
-        { appsChecked: [], since, failures: readFailed('lacks okta.logs.read') },
-        undefined,
-        AT,
-      ).status,
+      authFailuresVerdict({ attribution, since, events: readFailed('lacks okta.logs.read') }, undefined, AT)
+        .status,
     ).toBe('unknown');
     expect(authFailuresVerdict(undefined, 'Okta not configured', AT)).toMatchObject({
       status: 'unknown',
       summary: 'Okta not configured',
     });
+    // Recent success: after the last failure → pass; otherwise unknown with the next step.
+    expect(
+      recentSuccessVerdict(findings(events), undefined, undefined, 'pkce-pilot verify acme', AT).status,
+    ).toBe('pass');
+    const noneAfter = recentSuccessVerdict(
+      findings(events),
+      undefined,
+      '2026-06-19T11:30:00.000Z',
+      'pkce-pilot verify acme',
+      AT,
+    );
+    expect(noneAfter.status).toBe('unknown');
+    expect(noneAfter.summary).toContain('push a test update');
+    expect(noneAfter.summary).toContain('pkce-pilot verify acme');
+  });
+  it('attributes instances by login URL host and instance type; unknown when it cannot tell', () => {
+    const instance = (id: string, instanceType: string, loginUrl?: string): OktaAppFacts => ({
+      id,
+      label: id,
+      status: 'ACTIVE',
+      instanceType,
+      ...(loginUrl ? { loginUrl } : {}),
+      features: [],
+    });
+    const prod = instance('p', 'PRODUCTION', 'https://acme.my.salesforce.com');
+    const uat = instance('u', 'SANDBOX', 'https://acme--uat.sandbox.my.salesforce.com');
+    const generic = instance('g', 'PRODUCTION', 'https://login.salesforce.com');
+    const genericSb = instance('t', 'SANDBOX', 'https://test.salesforce.com');
+    expect(attributeInstances([prod, uat], ['acme.my.salesforce.com']).mine).toEqual([prod]);
+    expect(attributeInstances([prod, uat], ['ACME--UAT.sandbox.my.salesforce.com']).mine).toEqual([uat]);
+    expect(attributeInstances([generic, genericSb], ['test.salesforce.com']).mine).toEqual([genericSb]);
+    expect(attributeInstances([generic, genericSb], ['acme.my.salesforce.com']).mine).toEqual([generic]);
+    const twoGeneric = attributeInstances([generic, instance('g2', 'PRODUCTION')], ['login.salesforce.com']);
+    expect(twoGeneric.mine).toEqual([]);
+    expect(twoGeneric.reason).toMatch(/2 Okta Salesforce app instances/);
+    expect(attributeInstances([uat], ['acme.my.salesforce.com']).mine).toEqual([]);
   });
   it('PKCE Enabled is always manual, whatever the log says', () => {
     for (const s of ['pass', 'fail', 'unknown'] as const) {

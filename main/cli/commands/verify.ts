@@ -1,22 +1,44 @@
 import type { CliCommand } from '../command';
 import { flag, rejectExtraPositionals } from '../args';
 import { PilotError } from '../../core/errors';
+import { checkIsRequired, checkTitle } from '../../core/verify/check-catalog';
+import { firstSteps } from '../../core/verify/first-steps';
+import type { VerificationResult } from '../../core/verify/types';
 import { loadServices } from '../context';
 import { openInSystemBrowser } from '../open-browser';
 import { json } from '../format';
 
-const USAGE = 'pkce-pilot verify <alias> [--json] | pkce-pilot verify --all [--json]';
+const USAGE = 'pkce-pilot verify <alias> [--json] [--strict] | pkce-pilot verify --all [--json] [--strict]';
+
+/**
+ * Exit code: 1 iff a required check failed; with --strict also when a required check is not proven
+ * (unknown or manual), so a pipeline can demand proof. Optional checks never change it.
+ */
+export function verifyExitCode(results: readonly VerificationResult[], strict: boolean): number {
+  const required = results.flatMap((r) => r.checks.filter(checkIsRequired));
+  if (required.some((c) => c.status === 'fail')) return 1;
+  if (strict && required.some((c) => c.status !== 'pass')) return 1;
+  return 0;
+}
 
 export const verify: CliCommand = {
   path: ['verify'],
   usage: USAGE,
   summary:
     'Check through Salesforce and Okta APIs that each step took effect; ticks the checklist with evidence.',
-  details: 'Exit code 0 when no check failed, 1 otherwise. Orgs in --all run in parallel (32 at a time).',
-  options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+  details: [
+    'Exit code: 1 when a required check fails, 0 otherwise. Optional checks (marked "optional", such as',
+    'the org-wide "Require PKCE" setting) never change the exit code.',
+    '--strict  exit 1 also when a required check is not proven (unknown or manual), e.g. in a pipeline',
+    '          that must see proof of every step.',
+    '--json    each check carries "required": true|false beside its status.',
+    'Orgs in --all run in parallel (32 at a time).',
+  ].join('\n'),
+  options: { all: { type: 'boolean' }, json: { type: 'boolean' }, strict: { type: 'boolean' } },
   async run(args, io) {
     rejectExtraPositionals(args, 1, USAGE);
     const all = flag(args, 'all');
+    const strict = flag(args, 'strict');
     const alias = args.positionals[0];
     if (all === Boolean(alias))
       throw new PilotError('usage', 'Give either an <alias> or --all.', `Usage: ${USAGE}`);
@@ -25,18 +47,29 @@ export const verify: CliCommand = {
     if (!all) await services.orgs.get(aliases[0] as string);
     const verified = await services.verify(aliases);
     const results = verified.map((v) => v.result);
-    const failed = results.some((r) => r.checks.some((c) => c.status === 'fail'));
+    const code = verifyExitCode(results, strict);
     if (flag(args, 'json')) {
       io.out(json(all ? results : results[0]));
-      return failed ? 1 : 0;
+      for (const r of results) {
+        const first = firstSteps(r);
+        if (first) io.err(first);
+      }
+      return code;
     }
     for (const r of results) {
       io.out(`${r.org} — checked ${r.checkedAt}`);
-      if (r.error) io.out(`  ${r.error.message} ${r.error.hint}`);
-      for (const c of r.checks) io.out(`  ${c.status.toUpperCase().padEnd(7)} ${c.id}: ${c.summary}`);
+      const first = firstSteps(r);
+      if (first) io.out(`  ${first}`);
+      else if (r.error) io.out(`  ${r.error.message} ${r.error.hint}`);
+      for (const c of r.checks) {
+        const optional = checkIsRequired(c) || /optional/i.test(checkTitle(c.id)) ? '' : ' (optional)';
+        io.out(
+          `  ${c.status.toUpperCase().padEnd(7)} ${checkTitle(c.id)}${optional}: ${c.summary} [${c.id}]`,
+        );
+      }
     }
     for (const v of verified)
       for (const c of v.conflicts) io.err(`Note (${v.result.org}, ${c.itemId}): ${c.conflict}`);
-    return failed ? 1 : 0;
+    return code;
   },
 };

@@ -108,6 +108,8 @@ const prerequisites: ChecklistSection = {
       source: 'article',
       title:
         'A Salesforce System Administrator login, to update the Connected App settings in your Salesforce org.',
+      // Ticked only when the signed-in user's permissions show it (verify/run.ts ADMIN_ITEMS).
+      checkIds: ['salesforce.signin.pkce'],
     },
   ],
 };

@@ -41,3 +41,8 @@ export function checkTitle(id: CheckId): string {
 export function isRequiredCheck(id: CheckId): boolean {
   return CHECK_CATALOG[id].required;
 }
+
+/** A result's `required`, falling back to the catalogue for results stored before the field existed. */
+export function checkIsRequired(check: { readonly id: CheckId; readonly required?: boolean }): boolean {
+  return check.required ?? isRequiredCheck(check.id);
+}

@@ -7,6 +7,7 @@ import { isPilotError } from '../errors';
 import { isLoopbackHost } from '../auth/login-url';
 import type { TokenSet } from '../model';
 import { maskSecrets } from './read-failure';
+import { signInAgain } from './sign-in-again';
 import { readFailed, readOk, type FetchFn, type ReadResult, type TokenSource } from './types';
 
 export interface OktaApiOptions {
@@ -63,11 +64,13 @@ export class OktaApi {
       this.tokens = await this.opts.tokenService.getTokens(this.opts.alias, 'okta');
     } catch (e) {
       return readFailed(
-        `Okta not configured or not signed in${isPilotError(e) ? `: ${e.message}` : '.'} Sign in to Okta for this org, then verify again.`,
+        `Could not check: Okta not configured or not signed in${isPilotError(e) ? ` (${e.message})` : ''} — ${signInAgain(this.opts.alias, 'okta')}.`,
       );
     }
     if (isDpopBound(this.tokens) && !this.tokens.dpopKey) {
-      return readFailed('The Okta sign-in is DPoP-bound but its key is missing: sign in to Okta again.');
+      return readFailed(
+        `Could not check: the Okta sign-in is DPoP-bound but its key is missing — ${signInAgain(this.opts.alias, 'okta')}.`,
+      );
     }
     return readOk(this.tokens);
   }
@@ -139,7 +142,7 @@ export class OktaApi {
           this.dpop = undefined;
         } catch (e) {
           return readFailed(
-            `Okta rejected the sign-in and it could not be refreshed${isPilotError(e) ? `: ${e.message}` : '.'} Sign in to Okta again.`,
+            `Could not check: Okta no longer accepts PKCE Pilot's sign-in and it could not be refreshed${isPilotError(e) ? ` (${e.message})` : ''} — ${signInAgain(this.opts.alias, 'okta')}.`,
           );
         }
         continue;
@@ -200,14 +203,16 @@ export class OktaApi {
     if (res.status === 429)
       return readFailed('Okta kept answering "too many requests": verify again in a minute.');
     if (res.status === 401)
-      return readFailed('Okta rejected the sign-in even after a refresh: sign in to Okta again.');
+      return readFailed(
+        `Could not check: Okta rejected the sign-in even after a refresh — ${signInAgain(this.opts.alias, 'okta')}.`,
+      );
     if (res.status === 403) {
       const challenge = res.headers.get('www-authenticate') ?? '';
       const scopeProblem = /insufficient_scope/i.test(challenge);
       return readFailed(
         scopeProblem
-          ? `Okta refused: the sign-in lacks the ${scope} scope. Grant it on PKCE Pilot's app (Okta API Scopes tab) and sign in again.`
-          : `Okta refused (403): the signed-in admin needs the ${scope} scope granted and an admin role that can read it (App Admin, Read-only Admin or Super Admin).`,
+          ? `Could not check: Okta refused because the sign-in lacks the ${scope} scope; to allow the check, grant ${scope} on PKCE Pilot's app (Okta API Scopes tab), then ${signInAgain(this.opts.alias, 'okta')}.`
+          : `Could not check: Okta refused (403); to allow the check, the signed-in admin needs the ${scope} scope granted and an admin role that can read it (App Admin, Read-only Admin or Super Admin).`,
         scope,
       );
     }

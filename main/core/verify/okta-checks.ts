@@ -1,23 +1,28 @@
 /**
- * Runs the three Okta checks for one org. Never throws; without an Okta sign-in every check is
- * 'unknown' saying so (except the checkbox, which is always 'manual').
+ * Runs the Okta checks for one org. Never throws; without an Okta sign-in every check is 'unknown'
+ * saying so and naming the sign-in command (except the checkbox, which is always 'manual').
  */
 import { OktaApi, type OktaApiOptions } from './okta-api';
 import {
   activeApps,
-  AUTH_FAILURE_EVENT,
+  attributeInstances,
   authFailuresVerdict,
   LOG_WINDOW_DAYS,
   oktaAppFoundVerdict,
-  parseAuthFailures,
   parseOktaApps,
+  parseProvisioningEvents,
   pkceEnabledVerdict,
-  type AuthFailureEvent,
-  type AuthFailureFindings,
+  PROVISIONING_ERROR_EVENT_TYPES,
+  type ProvisioningEvent,
+  type ProvisioningFindings,
 } from './okta-verdicts';
-import { readOk, type CheckResult, type ReadResult } from './types';
+import { readOk, type CheckVerdict, type ReadResult } from './types';
 
-export type OktaCheckOptions = Omit<OktaApiOptions, 'nowMs'> & { readonly now: () => Date };
+export type OktaCheckOptions = Omit<OktaApiOptions, 'nowMs'> & {
+  readonly now: () => Date;
+  /** This Salesforce org's hosts (login URL, instance, identity), to find its Okta app instance. */
+  readonly orgHosts?: readonly string[];
+};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,19 +30,38 @@ export function appsPath(): string {
   return `/api/v1/apps?${new URLSearchParams({ filter: 'name eq "salesforce"', limit: '200' }).toString()}`;
 }
 
-export function logsPath(appId: string, since: string): string {
-  const filter = `eventType eq "${AUTH_FAILURE_EVENT}" and target.id eq "${appId.replace(/"/g, '')}"`;
-  return `/api/v1/logs?${new URLSearchParams({ since, filter, limit: '1000', sortOrder: 'DESCENDING' }).toString()}`;
+/**
+ * Provisioning events of one app instance: every type of "Provisioning integration error events" plus
+ * the application.provision.* types (which also fire on success), in one SCIM filter (System Log API:
+ * `filter` supports eq, sw, and, or and parentheses).
+ */
+export function logsFilter(appId: string): string {
+  const types = [
+    ...PROVISIONING_ERROR_EVENT_TYPES.map((t) => `eventType eq "${t}"`),
+    'eventType sw "application.provision."',
+  ].join(' or ');
+  return `(${types}) and target.id eq "${appId.replace(/["\\]/g, '')}"`;
 }
 
-export async function runOktaChecks(opts: OktaCheckOptions): Promise<CheckResult[]> {
+export function logsPath(appId: string, since: string): string {
+  return `/api/v1/logs?${new URLSearchParams({ since, filter: logsFilter(appId), limit: '1000', sortOrder: 'DESCENDING' }).toString()}`;
+}
+
+export interface OktaChecksOutcome {
+  readonly verdicts: CheckVerdict[];
+  /** What recent-success needs (run.ts combines it with Salesforce's re-authentication time). */
+  readonly findings?: ProvisioningFindings;
+  readonly unknownReason?: string;
+}
+
+export async function runOktaChecks(opts: OktaCheckOptions): Promise<OktaChecksOutcome> {
   const at = opts.now().toISOString();
   const api = new OktaApi({ ...opts, nowMs: () => opts.now().getTime() });
   const signedIn = await api.signIn();
   if (!signedIn.ok) {
     const found = oktaAppFoundVerdict(signedIn, at);
     const failures = authFailuresVerdict(undefined, signedIn.reason, at);
-    return [found, failures, pkceEnabledVerdict(failures, at)];
+    return { verdicts: [found, failures, pkceEnabledVerdict(failures, at)], unknownReason: signedIn.reason };
   }
 
   const appsRead = await api.getAll(appsPath(), 'okta.apps.read');
@@ -46,22 +70,28 @@ export async function runOktaChecks(opts: OktaCheckOptions): Promise<CheckResult
     : appsRead;
   const found = oktaAppFoundVerdict(apps, at);
 
-  let findings: AuthFailureFindings | undefined;
+  let findings: ProvisioningFindings | undefined;
   if (apps.ok && activeApps(apps.value).length > 0) {
     const since = new Date(opts.now().getTime() - LOG_WINDOW_DAYS * DAY_MS).toISOString();
-    const checked = activeApps(apps.value);
-    const all: AuthFailureEvent[] = [];
-    let failure: ReadResult<readonly AuthFailureEvent[]> | undefined;
-    for (const app of checked) {
+    const attribution = attributeInstances(apps.value, opts.orgHosts ?? []);
+    // Every active instance is read: this org's decide, the others are shown as information.
+    const all: ProvisioningEvent[] = [];
+    let failure: ReadResult<readonly ProvisioningEvent[]> | undefined;
+    for (const app of activeApps(apps.value)) {
       const logs = await api.getAll(logsPath(app.id, since), 'okta.logs.read');
       if (!logs.ok) {
         failure = logs;
         break;
       }
-      all.push(...parseAuthFailures(logs.value));
+      all.push(...parseProvisioningEvents(logs.value, app.id));
     }
-    findings = { appsChecked: checked, since, failures: failure ?? readOk(all) };
+    findings = { attribution, since, events: failure ?? readOk(all) };
   }
-  const failures = authFailuresVerdict(findings, apps.ok ? undefined : apps.reason, at);
-  return [found, failures, pkceEnabledVerdict(failures, at)];
+  const unknownReason = apps.ok ? undefined : apps.reason;
+  const failures = authFailuresVerdict(findings, unknownReason, at);
+  return {
+    verdicts: [found, failures, pkceEnabledVerdict(failures, at)],
+    ...(findings ? { findings } : {}),
+    ...(unknownReason ? { unknownReason } : {}),
+  };
 }

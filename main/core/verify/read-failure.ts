@@ -45,6 +45,8 @@ export function describeSalesforceFailure(
   what: string,
   permission: string,
   secrets: readonly (string | undefined)[],
+  /** The sign-in-again step for this org (sign-in-again.ts). */
+  again = 'sign in to Salesforce again',
 ): FailureDescription {
   if (isPilotError(e)) return { reason: `Could not read ${what}: ${e.message}` };
   const err = e as { name?: unknown; errorCode?: unknown; message?: unknown } | undefined;
@@ -53,12 +55,12 @@ export function describeSalesforceFailure(
   const message = typeof err?.message === 'string' ? err.message : '';
   if (ACCESS_CODES.has(code)) {
     return {
-      reason: `Salesforce refused to show ${what} (${code}): the signed-in user needs ${permission}.`,
+      reason: `Could not check: Salesforce refused to show ${what} (${code}); to allow the check, the signed-in user needs ${permission}.`,
       missing: permission,
     };
   }
   if (code === 'INVALID_SESSION_ID')
-    return { reason: `Salesforce rejected the session while reading ${what}; sign in to Salesforce again.` };
+    return { reason: `Could not check: Salesforce rejected the session while reading ${what} — ${again}.` };
   if (code === 'INVALID_TYPE' || code === 'INVALID_FIELD' || code === 'MALFORMED_QUERY') {
     return { reason: `${what} cannot be queried in this org (${code}).` };
   }

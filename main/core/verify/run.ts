@@ -7,14 +7,26 @@ import type { ChecklistSection } from '../checklist/types';
 import { toPilotError } from '../errors';
 import type { OrgSettings } from '../model';
 import type { Evidence as StoredEvidence, EvidenceOutcome } from '../storage/progress-store';
-import { runOktaChecks } from './okta-checks';
-import { authFailuresVerdict, oktaAppFoundVerdict, pkceEnabledVerdict } from './okta-verdicts';
-import { runSalesforceChecks } from './salesforce-checks';
+import { CHECK_CATALOG, isRequiredCheck } from './check-catalog';
+import { runOktaChecks, type OktaChecksOutcome } from './okta-checks';
 import {
+  authFailuresVerdict,
+  oktaAppFoundVerdict,
+  pkceEnabledVerdict,
+  recentSuccessVerdict,
+} from './okta-verdicts';
+import { runSalesforceChecks } from './salesforce-checks';
+import { loginCommand } from './sign-in-again';
+import {
+  capCodePoints,
+  MAX_EVIDENCE_CODE_POINTS,
+  MAX_SUMMARY_CODE_POINTS,
   readFailed,
   type CheckId,
   type CheckResult,
   type CheckStatus,
+  type CheckVerdict,
+  type EvidenceValue,
   type FetchFn,
   type TokenSource,
   type VerificationResult,
@@ -33,37 +45,104 @@ export interface RunVerificationOptions {
   readonly timeoutMs?: number;
 }
 
-function oktaNotConfigured(at: string): CheckResult[] {
-  const reason =
-    'Okta not configured for this org: add the Okta org URL and sign in to Okta to check the Okta steps.';
+function oktaNotConfigured(alias: string, at: string): OktaChecksOutcome {
+  const reason = `Could not check: Okta is not configured for this org; to allow the check, add the Okta org URL and client id (\`pkce-pilot org update ${alias} --okta-url … --okta-client-id …\`), then \`${loginCommand(alias, 'okta')}\`.`;
   const failures = authFailuresVerdict(undefined, reason, at);
-  return [oktaAppFoundVerdict(readFailed(reason), at), failures, pkceEnabledVerdict(failures, at)];
+  return {
+    verdicts: [oktaAppFoundVerdict(readFailed(reason), at), failures, pkceEnabledVerdict(failures, at)],
+    unknownReason: reason,
+  };
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).host.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This Salesforce org's hosts: the configured login URL and, when signed in, its instance and identity hosts. */
+async function salesforceHosts(opts: RunVerificationOptions): Promise<string[]> {
+  const hosts = [hostOf(opts.org?.salesforce.baseUrl)];
+  try {
+    const tokens = await opts.tokenService.getTokens(opts.alias, 'salesforce');
+    hosts.push(hostOf(tokens.instanceUrl), hostOf(tokens.identityUrl));
+  } catch {
+    // Not signed in: the configured login URL is all there is.
+  }
+  return [...new Set(hosts.filter((h): h is string => !!h))];
+}
+
+/** The time Okta's re-authentication was proven (salesforce.okta-app.tokens passed), if it was. */
+function reauthenticatedAt(checks: readonly CheckVerdict[]): string | undefined {
+  const tokens = checks.find((c) => c.id === 'salesforce.okta-app.tokens');
+  const created = tokens?.status === 'pass' ? tokens.evidence.values['lastCreated'] : undefined;
+  return typeof created === 'string' ? created : undefined;
+}
+
+function capValue(v: EvidenceValue): EvidenceValue {
+  if (typeof v === 'string') return capCodePoints(v, MAX_EVIDENCE_CODE_POINTS);
+  if (Array.isArray(v)) return v.slice(0, 50).map((x: string) => capCodePoints(x, MAX_EVIDENCE_CODE_POINTS));
+  return v;
+}
+
+/**
+ * The result as stored and printed: `required` from the catalogue, summaries and evidence strings capped
+ * by code points here, where results are built, so one server's long text never breaks a result.
+ */
+export function finalizeCheck(v: CheckVerdict): CheckResult {
+  return {
+    id: v.id,
+    status: v.status,
+    required: isRequiredCheck(v.id),
+    summary: capCodePoints(v.summary, MAX_SUMMARY_CODE_POINTS),
+    evidence: {
+      api: capCodePoints(v.evidence.api, MAX_EVIDENCE_CODE_POINTS),
+      at: v.evidence.at,
+      values: Object.fromEntries(Object.entries(v.evidence.values).map(([k, val]) => [k, capValue(val)])),
+    },
+  };
 }
 
 export async function runVerification(opts: RunVerificationOptions): Promise<VerificationResult> {
   const now = opts.now ?? (() => new Date());
   const checkedAt = now().toISOString();
   const timeout = opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {};
+  const oktaUrl = opts.org?.okta?.baseUrl;
   const [salesforce, okta] = await Promise.all([
     runSalesforceChecks({
       alias: opts.alias,
       tokenService: opts.tokenService,
-      now,
       http: opts.http,
+      now,
+      ...(oktaUrl ? { oktaUrl } : {}),
       ...timeout,
     }),
     opts.org && !opts.org.okta
-      ? Promise.resolve(oktaNotConfigured(checkedAt))
-      : runOktaChecks({
-          alias: opts.alias,
-          tokenService: opts.tokenService,
-          fetch: opts.http,
-          now,
-          ...(opts.sleep ? { sleep: opts.sleep } : {}),
-          ...timeout,
-        }),
+      ? Promise.resolve(oktaNotConfigured(opts.alias, checkedAt))
+      : salesforceHosts(opts).then((orgHosts) =>
+          runOktaChecks({
+            alias: opts.alias,
+            tokenService: opts.tokenService,
+            fetch: opts.http,
+            now,
+            orgHosts,
+            ...(opts.sleep ? { sleep: opts.sleep } : {}),
+            ...timeout,
+          }),
+        ),
   ]);
-  return { org: opts.alias, checkedAt, checks: [...salesforce, ...okta] };
+  const recent = recentSuccessVerdict(
+    okta.findings,
+    okta.unknownReason,
+    reauthenticatedAt(salesforce),
+    `pkce-pilot verify ${opts.alias}`,
+    now().toISOString(),
+  );
+  const [found, failures, pkceEnabled] = okta.verdicts;
+  const oktaChecks = [found, failures, recent, pkceEnabled].filter((c): c is CheckVerdict => !!c);
+  return { org: opts.alias, checkedAt, checks: [...salesforce, ...oktaChecks].map(finalizeCheck) };
 }
 
 export interface RunManyDeps {
@@ -78,16 +157,8 @@ export interface RunManyDeps {
   readonly concurrency?: number;
 }
 
-const ALL_CHECK_IDS: readonly CheckId[] = [
-  'salesforce.signin.pkce',
-  'salesforce.org.pkce-required',
-  'salesforce.okta-app.found',
-  'salesforce.okta-app.pkce-required',
-  'salesforce.okta-app.tokens',
-  'okta.salesforce-app.found',
-  'okta.provisioning.auth-failures',
-  'okta.provisioning.pkce-enabled',
-];
+/** Every check, in the order results list them. */
+export const ALL_CHECK_IDS: readonly CheckId[] = Object.keys(CHECK_CATALOG) as CheckId[];
 
 /** The result for an org that could not be verified at all: every check 'unknown' with the reason. */
 export function unverifiedResult(alias: string, e: unknown, at: string): VerificationResult {
@@ -96,12 +167,9 @@ export function unverifiedResult(alias: string, e: unknown, at: string): Verific
   return {
     org: alias,
     checkedAt: at,
-    checks: ALL_CHECK_IDS.map((id) => ({
-      id,
-      status: 'unknown' as const,
-      summary,
-      evidence: { api: 'none', at, values: {} },
-    })),
+    checks: ALL_CHECK_IDS.map((id) =>
+      finalizeCheck({ id, status: 'unknown', summary, evidence: { api: 'none', at, values: {} } }),
+    ),
     error: { code: err.code, message: err.message, hint: err.hint },
   };
 }
@@ -182,6 +250,27 @@ export interface ChecklistConflict {
   readonly conflict: string;
 }
 
+/**
+ * Items that say "as a System Administrator": PKCE Pilot's own sign-in ticks them only when the signed-in
+ * user's permissions (Modify All Data and Customize Application, read through PermissionSetAssignment)
+ * show it; otherwise the admin confirms them.
+ */
+const ADMIN_ITEMS: ReadonlySet<string> = new Set(['sf.log-in', 'prereq.salesforce-system-admin']);
+
+function adminShown(checks: readonly CheckResult[]): boolean {
+  const signin = checks.find((c) => c.id === 'salesforce.signin.pkce');
+  return signin?.status === 'pass' && signin.evidence.values['systemAdministrator'] === true;
+}
+
+function adminNotShown(evidence: StoredEvidence): StoredEvidence {
+  return {
+    ...evidence,
+    status: 'manual',
+    summary:
+      "PKCE Pilot signed in with PKCE, but the user's System Administrator permissions (Modify All Data and Customize Application) were not shown: confirm this step yourself.",
+  };
+}
+
 /** Each tickable item's combined verdict for one org's result (pure). */
 export function evidenceEntries(
   alias: string,
@@ -192,7 +281,11 @@ export function evidenceEntries(
   for (const item of allItems(sections)) {
     const checkIds = item.checkIds ?? [];
     if (!isTickable(item) || checkIds.length === 0) continue;
-    const evidence = itemEvidence(result.checks.filter((c) => checkIds.includes(c.id)));
+    const combined = itemEvidence(result.checks.filter((c) => checkIds.includes(c.id)));
+    const evidence =
+      combined && combined.status === 'pass' && ADMIN_ITEMS.has(item.id) && !adminShown(result.checks)
+        ? adminNotShown(combined)
+        : combined;
     if (evidence) entries.push({ alias, itemId: item.id, evidence });
   }
   return entries;

@@ -5,7 +5,7 @@
 import type { Connection } from 'jsforce';
 import { PilotError } from '../errors';
 import { describeSalesforceFailure } from './read-failure';
-import type { OAuthAppInfo, OAuthTokenRow } from './salesforce-verdicts';
+import type { AdminPermissions, OAuthAppInfo, OAuthTokenRow } from './salesforce-verdicts';
 import { readFailed, readOk, type ReadResult } from './types';
 
 /** readMetadata accepts at most 10 names per call (Metadata API limit). */
@@ -18,6 +18,8 @@ export interface ReadContext {
   /** See SalesforceSession.takeUnexpectedAnswer. */
   readonly takeUnexpectedAnswer?: () => string | undefined;
   readonly timeoutMs?: number;
+  /** The sign-in-again step naming this org's command (sign-in-again.ts). */
+  readonly again?: string;
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -78,7 +80,7 @@ async function guarded<T>(
   } catch (e) {
     const wrong = wrongAnswer();
     if (wrong) return wrong;
-    const d = describeSalesforceFailure(e, what, permission, ctx.secrets());
+    const d = describeSalesforceFailure(e, what, permission, ctx.secrets(), ctx.again);
     return readFailed(d.reason, d.missing);
   }
 }
@@ -105,9 +107,24 @@ export function readOrgOauthSettings(
   );
 }
 
-async function listNames(conn: Connection, type: string): Promise<string[]> {
-  const listed = asArray((await conn.metadata.list([{ type }])) as unknown as { fullName?: unknown }[]);
-  return listed.map((f) => str(f.fullName)).filter((n): n is string => !!n);
+interface ListedFile {
+  readonly fullName: string;
+  readonly lastModifiedDate?: string;
+}
+
+/** listMetadata's FileProperties: fullName and lastModifiedDate (Metadata API reference, FileProperties). */
+async function listFiles(conn: Connection, type: string): Promise<ListedFile[]> {
+  const listed = asArray(
+    (await conn.metadata.list([{ type }])) as unknown as { fullName?: unknown; lastModifiedDate?: unknown }[],
+  );
+  return listed.flatMap((f): ListedFile[] => {
+    const fullName = str(f.fullName);
+    if (!fullName) return [];
+    const modified = str(f.lastModifiedDate);
+    // Salesforce reports never-modified components with the epoch (1970-01-01): not a real date.
+    const usable = modified && Date.parse(modified) > 0 ? { lastModifiedDate: modified } : {};
+    return [{ fullName, ...usable }];
+  });
 }
 
 async function readInBatches(
@@ -134,17 +151,25 @@ export function readConnectedApps(ctx: ReadContext): Promise<ReadResult<OAuthApp
     'the Connected Apps',
     'the "View Setup and Configuration" and "Modify Metadata Through Metadata API Functions" permissions',
     async () => {
-      const names = await listNames(ctx.conn, 'ConnectedApp');
-      const records = await readInBatches(ctx.conn, 'ConnectedApp', names);
+      const files = await listFiles(ctx.conn, 'ConnectedApp');
+      const records = await readInBatches(
+        ctx.conn,
+        'ConnectedApp',
+        files.map((f) => f.fullName),
+      );
       return records.map((r): OAuthAppInfo => {
         const oauth = (r['oauthConfig'] ?? {}) as Record<string, unknown>;
         const pkce = str(oauth['isPkceRequired']);
+        const fullName = str(r['fullName']) ?? '';
+        const modified = files.find((f) => f.fullName === fullName)?.lastModifiedDate;
         return {
           kind: 'ConnectedApp',
-          fullName: str(r['fullName']) ?? '',
+          fullName,
+          // ConnectedApp.label is the name Setup shows, which OauthToken.AppName carries.
           ...(str(r['label']) ? { label: str(r['label']) } : {}),
           callbackUrls: splitUrls(oauth['callbackUrl']),
           ...(pkce !== undefined ? { isPkceRequired: pkce } : {}),
+          ...(modified ? { lastModifiedDate: modified } : {}),
         };
       });
     },
@@ -152,25 +177,116 @@ export function readConnectedApps(ctx: ReadContext): Promise<ReadResult<OAuthApp
 }
 
 /** External Client Apps' global OAuth settings (callback URLs, PKCE); gated by a dedicated permission. */
-export function readExternalClientApps(ctx: ReadContext): Promise<ReadResult<OAuthAppInfo[]>> {
+export interface EcaOauthInfo extends OAuthAppInfo {
+  /** ExtlClntAppGlobalOauthSettings.externalClientApplication: the ECA's API name. */
+  readonly ecaName?: string;
+}
+
+export function readExternalClientApps(ctx: ReadContext): Promise<ReadResult<EcaOauthInfo[]>> {
   return guarded(
     ctx,
     'the External Client App OAuth settings',
     'the "View all External Client App Settings" permission',
     async () => {
-      const names = await listNames(ctx.conn, 'ExtlClntAppGlobalOauthSettings');
-      const records = await readInBatches(ctx.conn, 'ExtlClntAppGlobalOauthSettings', names);
-      return records.map((r): OAuthAppInfo => {
+      const files = await listFiles(ctx.conn, 'ExtlClntAppGlobalOauthSettings');
+      const records = await readInBatches(
+        ctx.conn,
+        'ExtlClntAppGlobalOauthSettings',
+        files.map((f) => f.fullName),
+      );
+      return records.map((r): EcaOauthInfo => {
         const pkce = str(r['isPkceRequired']);
-        const label = str(r['externalClientApplication']) ?? str(r['label']);
+        const fullName = str(r['fullName']) ?? '';
+        // "Require PKCE" lives in these global OAuth settings, so their lastModifiedDate is the change's.
+        const modified = files.find((f) => f.fullName === fullName)?.lastModifiedDate;
+        const ecaName = str(r['externalClientApplication']);
+        // No label here: `externalClientApplication` is the ECA's API name, not the label OauthToken
+        // shows; readEcaLabels fills it in from the ExternalClientApplication header.
         return {
           kind: 'ExternalClientApp',
-          fullName: str(r['fullName']) ?? '',
-          ...(label ? { label } : {}),
+          fullName,
           callbackUrls: splitUrls(r['callbackUrl']),
           ...(pkce !== undefined ? { isPkceRequired: pkce } : {}),
+          ...(modified ? { lastModifiedDate: modified } : {}),
+          ...(ecaName ? { ecaName } : {}),
         };
       });
+    },
+  );
+}
+
+/**
+ * The labels of External Client Apps by API name, from the ExternalClientApplication header
+ * (Metadata API reference: ExternalClientApplication.label, API 59.0+).
+ */
+export function readEcaLabels(
+  ctx: ReadContext,
+  ecaNames: readonly string[],
+): Promise<ReadResult<ReadonlyMap<string, string>>> {
+  return guarded(
+    ctx,
+    'the External Client App names',
+    'the "View all External Client App Settings" permission',
+    async () => {
+      const records = await readInBatches(ctx.conn, 'ExternalClientApplication', ecaNames);
+      const labels = new Map<string, string>();
+      for (const r of records) {
+        const name = str(r['fullName']);
+        const label = str(r['label']);
+        if (name && label) labels.set(name, label);
+      }
+      return labels;
+    },
+  );
+}
+
+/** A Salesforce user id (15 or 18 characters); anything else is never put into SOQL. */
+export function isSalesforceId(value: string): boolean {
+  return /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value);
+}
+
+export function adminPermissionQuery(userId: string): string {
+  // Every profile has a profile-owned permission set, and PermissionSetAssignment lists it beside the
+  // assigned permission sets (Object Reference: PermissionSet, IsOwnedByProfile), so one query covers both.
+  return (
+    'SELECT PermissionSet.Name, PermissionSet.IsOwnedByProfile, PermissionSet.PermissionsModifyAllData, ' +
+    'PermissionSet.PermissionsCustomizeApplication FROM PermissionSetAssignment ' +
+    `WHERE AssigneeId = ${soqlString(userId)}`
+  );
+}
+
+/** Whether the signed-in user holds Modify All Data and Customize Application (profile or permission sets). */
+export function readAdminPermissions(
+  ctx: ReadContext,
+  userId: string,
+): Promise<ReadResult<AdminPermissions>> {
+  return guarded(
+    ctx,
+    "the signed-in user's permissions (PermissionSetAssignment)",
+    'the "View Setup and Configuration" permission',
+    async () => {
+      if (!isSalesforceId(userId))
+        throw new PilotError('bad-response', 'Salesforce returned an unexpected user id.', '');
+      const result = (await ctx.conn.query(adminPermissionQuery(userId))) as unknown as {
+        records?: unknown;
+      };
+      if (!result || !Array.isArray(result.records))
+        throw new PilotError('bad-response', 'Salesforce returned no records list for the permissions.', '');
+      let modifyAllData = false;
+      let customizeApplication = false;
+      const grantedBy: string[] = [];
+      for (const r of result.records as Record<string, unknown>[]) {
+        const ps = (r['PermissionSet'] ?? {}) as Record<string, unknown>;
+        const mad = ps['PermissionsModifyAllData'] === true;
+        const ca = ps['PermissionsCustomizeApplication'] === true;
+        modifyAllData ||= mad;
+        customizeApplication ||= ca;
+        if (mad || ca) {
+          const name = str(ps['Name']) ?? 'a permission set';
+          grantedBy.push(ps['IsOwnedByProfile'] === true ? `profile (${name})` : name);
+        }
+      }
+      return { modifyAllData, customizeApplication, grantedBy };
     },
   );
 }

@@ -1,15 +1,17 @@
 /**
- * Pure verdicts for the Salesforce checks: read values in, CheckResult out. No I/O here, so every
+ * Pure verdicts for the Salesforce checks: read values in, CheckVerdict out. No I/O here, so every
  * situation (PKCE on/off, app missing, unreadable metadata…) is unit-testable. A verdict is 'pass'
  * only when the values that prove it were actually read.
  */
-import type { CheckResult, Evidence, EvidenceValue, ReadResult } from './types';
-
-/** Okta's provisioning callback (Okta's Salesforce setup guide); matched as a substring, any host prefix. */
-export const OKTA_CALLBACK_MARKER = 'okta.com/admin/app/generic/oauth20redirect';
-
-/** How recent Okta's token activity must be to count as proof that provisioning works with PKCE. */
-export const TOKEN_RECENCY_DAYS = 7;
+import { isOktaCallbackUrl, OKTA_CALLBACK_EXAMPLE, oktaCallbackHosts } from './okta-callback';
+import {
+  readFailed,
+  readOk,
+  type CheckVerdict,
+  type Evidence,
+  type EvidenceValue,
+  type ReadResult,
+} from './types';
 
 /** What the sign-in tells us, without any secret. */
 export interface SignInFacts {
@@ -18,16 +20,36 @@ export interface SignInFacts {
   readonly username?: string;
   readonly issuedAt?: number;
   readonly loginHost?: string;
+  /**
+   * This run used the grant: the identity call (after at most one refresh) succeeded, or failed with
+   * the reason (revoked / expired grant). Undefined = not tried.
+   */
+  readonly grant?: ReadResult<{ readonly refreshed: boolean }>;
+  /** System Administrator permissions read from the user's permission set assignments (profile included). */
+  readonly admin?: ReadResult<AdminPermissions>;
+}
+
+export interface AdminPermissions {
+  readonly modifyAllData: boolean;
+  readonly customizeApplication: boolean;
+  /** Names of the permission sets (profile-owned included) that grant them. */
+  readonly grantedBy: readonly string[];
 }
 
 /** One OAuth client found in metadata (Connected App or External Client App global settings). */
 export interface OAuthAppInfo {
   readonly kind: 'ConnectedApp' | 'ExternalClientApp';
   readonly fullName: string;
+  /**
+   * The app's label as Setup shows it — the value OauthToken.AppName carries (OauthToken reference:
+   * "AppName: the label for the connected app"). Undefined when it could not be read.
+   */
   readonly label?: string;
   readonly callbackUrls: readonly string[];
   /** Metadata's string 'true'/'false' (jsforce does not cast unknown fields); undefined when absent. */
   readonly isPkceRequired?: string;
+  /** FileProperties.lastModifiedDate from listMetadata (Metadata API reference, FileProperties). */
+  readonly lastModifiedDate?: string;
 }
 
 export interface OAuthTokenRow {
@@ -49,42 +71,60 @@ export function metadataBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-export function isOktaProvisioningApp(app: OAuthAppInfo): boolean {
-  return app.callbackUrls.some((u) => u.toLowerCase().includes(OKTA_CALLBACK_MARKER));
+export function isOktaProvisioningApp(app: OAuthAppInfo, hosts: ReadonlySet<string>): boolean {
+  return app.callbackUrls.some((u) => isOktaCallbackUrl(u, hosts));
 }
 
 export function signInVerdict(
   facts: SignInFacts | undefined,
   at: string,
   notSignedInReason?: string,
-): CheckResult {
-  const api = 'PKCE Pilot sign-in (keychain)';
+): CheckVerdict {
+  const api = 'PKCE Pilot sign-in (keychain) + Salesforce identity URL';
+  const id = 'salesforce.signin.pkce' as const;
   if (!facts) {
     return {
-      id: 'salesforce.signin.pkce',
+      id,
       status: 'unknown',
       summary: notSignedInReason ?? 'Not signed in to Salesforce: sign in to this org first.',
       evidence: evidence(api, at),
     };
   }
+  const admin = facts.admin?.ok ? facts.admin.value : undefined;
   const values: Record<string, EvidenceValue> = {
     pkce: facts.pkce ?? null,
     username: facts.username ?? null,
     issuedAt: facts.issuedAt ? new Date(facts.issuedAt).toISOString() : null,
     loginHost: facts.loginHost ?? null,
+    grantUsed: facts.grant ? facts.grant.ok : null,
+    refreshed: facts.grant?.ok ? facts.grant.value.refreshed : null,
+    // true/false only when the permissions were read; null = not shown (the admin confirms it).
+    systemAdministrator: admin ? admin.modifyAllData && admin.customizeApplication : null,
+    adminPermissionsFrom: admin ? [...admin.grantedBy] : [],
   };
-  if (facts.pkce === 'S256' && facts.hasAccessToken) {
+  if (facts.pkce !== 'S256' || !facts.hasAccessToken) {
     return {
-      id: 'salesforce.signin.pkce',
-      status: 'pass',
-      summary: `Signed in with PKCE (S256)${facts.username ? ` as ${facts.username}` : ''}${facts.loginHost ? ` via ${facts.loginHost}` : ''}.`,
+      id,
+      status: 'fail',
+      summary: 'The stored Salesforce sign-in did not use PKCE S256 or has no access token: sign in again.',
       evidence: evidence(api, at, values),
     };
   }
+  if (!facts.grant) {
+    return {
+      id,
+      status: 'unknown',
+      summary: 'The stored sign-in used PKCE, but this run did not use it yet, so it is not proven to work.',
+      evidence: evidence(api, at, values),
+    };
+  }
+  if (!facts.grant.ok) {
+    return { id, status: 'unknown', summary: facts.grant.reason, evidence: evidence(api, at, values) };
+  }
   return {
-    id: 'salesforce.signin.pkce',
-    status: 'fail',
-    summary: 'The stored Salesforce sign-in did not use PKCE S256 or has no access token: sign in again.',
+    id,
+    status: 'pass',
+    summary: `Signed in with PKCE (S256)${facts.username ? ` as ${facts.username}` : ''}${facts.loginHost ? ` via ${facts.loginHost}` : ''}; Salesforce accepted the sign-in just now${facts.grant.value.refreshed ? ' (after a refresh)' : ''}.`,
     evidence: evidence(api, at, values),
   };
 }
@@ -92,7 +132,7 @@ export function signInVerdict(
 export function orgPkceVerdict(
   read: ReadResult<{ isPkceRequired?: unknown } | undefined>,
   at: string,
-): CheckResult {
+): CheckVerdict {
   const api = 'Metadata API readMetadata(OauthOidcSettings, OauthOidc)';
   const id = 'salesforce.org.pkce-required' as const;
   if (!read.ok) return { id, status: 'unknown', summary: read.reason, evidence: evidence(api, at) };
@@ -127,36 +167,54 @@ export function orgPkceVerdict(
 export interface AppDiscovery {
   readonly connectedApps: ReadResult<readonly OAuthAppInfo[]>;
   readonly externalClientApps: ReadResult<readonly OAuthAppInfo[]>;
+  /** Hosts Okta's callback may carry (okta-callback.ts); default: every Okta cell. */
+  readonly callbackHosts?: ReadonlySet<string>;
 }
 
 export function oktaAppsIn(discovery: AppDiscovery): OAuthAppInfo[] {
+  const hosts = discovery.callbackHosts ?? oktaCallbackHosts();
   const all = [
     ...(discovery.connectedApps.ok ? discovery.connectedApps.value : []),
     ...(discovery.externalClientApps.ok ? discovery.externalClientApps.value : []),
   ];
-  return all.filter(isOktaProvisioningApp);
+  return all.filter((a) => isOktaProvisioningApp(a, hosts));
 }
 
-function appName(app: OAuthAppInfo): string {
+function kindName(app: OAuthAppInfo): string {
+  return app.kind === 'ConnectedApp' ? 'Connected App' : 'External Client App';
+}
+
+export function appName(app: OAuthAppInfo): string {
   return app.label && app.label !== app.fullName ? `${app.label} (${app.fullName})` : app.fullName;
 }
 
-export function oktaAppFoundVerdict(discovery: AppDiscovery, at: string): CheckResult {
+function appNameWithKind(app: OAuthAppInfo): string {
+  return `${kindName(app)} ${appName(app)}`;
+}
+
+export function oktaAppFoundVerdict(discovery: AppDiscovery, at: string): CheckVerdict {
   const api = 'Metadata API listMetadata/readMetadata(ConnectedApp, ExtlClntAppGlobalOauthSettings)';
   const id = 'salesforce.okta-app.found' as const;
   const found = oktaAppsIn(discovery);
   const values: Record<string, EvidenceValue> = {
     apps: found.map(appName),
+    kinds: found.map(kindName),
     connectedAppsRead: discovery.connectedApps.ok ? discovery.connectedApps.value.length : null,
     externalClientAppsRead: discovery.externalClientApps.ok
       ? discovery.externalClientApps.value.length
       : null,
   };
   if (found.length > 0) {
+    const several = found.length > 1 ? `${found.length} apps carry Okta's callback URL: ` : '';
+    const unread = !discovery.connectedApps.ok
+      ? ' (Connected Apps could not be read, so there may be more)'
+      : !discovery.externalClientApps.ok
+        ? ' (External Client Apps could not be read, so there may be more)'
+        : '';
     return {
       id,
       status: 'pass',
-      summary: `Okta's provisioning app found: ${found.map(appName).join(', ')}.`,
+      summary: `Okta's provisioning app found: ${several}${found.map(appNameWithKind).join(', ')}${unread}.`,
       evidence: evidence(api, at, values),
     };
   }
@@ -178,12 +236,50 @@ export function oktaAppFoundVerdict(discovery: AppDiscovery, at: string): CheckR
   return {
     id,
     status: 'fail',
-    summary: `No app in this org uses Okta's callback URL (…${OKTA_CALLBACK_MARKER}): check that Okta provisions to this org.`,
+    summary: `No Connected App or External Client App in this org uses Okta's callback URL (${OKTA_CALLBACK_EXAMPLE}, or the one of your Okta cell): check that Okta provisions to this org.`,
     evidence: evidence(api, at, values),
   };
 }
 
-export function oktaAppPkceVerdict(discovery: AppDiscovery, at: string): CheckResult {
+/** What OauthToken shows for one of Okta's apps. */
+export interface AppTokenFacts {
+  readonly app: OAuthAppInfo;
+  /** Rows for the app's label; a failed read when the label or the query was not available. */
+  readonly rows: ReadResult<readonly OAuthTokenRow[]>;
+}
+
+/** Groups the OauthToken rows by app label; an app without a known label gets the reason instead. */
+export function tokensByApp(
+  apps: readonly OAuthAppInfo[],
+  read: ReadResult<readonly OAuthTokenRow[]> | undefined,
+): AppTokenFacts[] {
+  return apps.map((app): AppTokenFacts => {
+    if (!app.label)
+      return {
+        app,
+        rows: readFailed(
+          `the label of ${kindName(app)} ${app.fullName} could not be read, and OauthToken lists tokens by label only`,
+        ),
+      };
+    if (!read) return { app, rows: readFailed('OauthToken was not read') };
+    if (!read.ok) return { app, rows: read };
+    return { app, rows: readOk(read.value.filter((r) => r.appName === app.label)) };
+  });
+}
+
+function lastUseText(facts: AppTokenFacts | undefined): string {
+  if (!facts || !facts.rows.ok) return 'its token use could not be read';
+  const rows = facts.rows.value;
+  if (rows.length === 0) return 'it holds no token';
+  const used = latest(rows.map((r) => r.lastUsedDate));
+  return used ? `its tokens were last used ${used}` : 'its tokens were never used';
+}
+
+export function oktaAppPkceVerdict(
+  discovery: AppDiscovery,
+  at: string,
+  tokens: readonly AppTokenFacts[] = [],
+): CheckVerdict {
   const api =
     'Metadata API readMetadata(ConnectedApp oauthConfig / ExtlClntAppGlobalOauthSettings).isPkceRequired';
   const id = 'salesforce.okta-app.pkce-required' as const;
@@ -191,6 +287,7 @@ export function oktaAppPkceVerdict(discovery: AppDiscovery, at: string): CheckRe
   const values: Record<string, EvidenceValue> = {
     apps: found.map(appName),
     isPkceRequired: found.map((a) => `${a.fullName}=${a.isPkceRequired ?? 'absent'}`),
+    lastTokenUse: tokens.map((t) => `${t.app.fullName}: ${lastUseText(t)}`),
   };
   if (found.length === 0) {
     const why =
@@ -201,10 +298,16 @@ export function oktaAppPkceVerdict(discovery: AppDiscovery, at: string): CheckRe
   }
   const notRequired = found.filter((a) => metadataBoolean(a.isPkceRequired) === false);
   if (notRequired.length > 0) {
+    const tokenOf = (a: OAuthAppInfo) => tokens.find((t) => t.app === a);
+    const named = notRequired.map((a) => `${appNameWithKind(a)} (${lastUseText(tokenOf(a))})`).join('; ');
+    const several =
+      found.length > 1
+        ? ` ${found.length} apps carry Okta's callback; every one must require PKCE — any Okta org still provisioning through one without it breaks; if it is unused, remove it.`
+        : '';
     return {
       id,
       status: 'fail',
-      summary: `"Require PKCE" is off on ${notRequired.map(appName).join(', ')}: edit the app, check Require PKCE and save.`,
+      summary: `"Require PKCE" is off on ${named}: edit the app, check Require PKCE and save.${several}`,
       evidence: evidence(api, at, values),
     };
   }
@@ -213,21 +316,27 @@ export function oktaAppPkceVerdict(discovery: AppDiscovery, at: string): CheckRe
     return {
       id,
       status: 'unknown',
-      summary: `Salesforce did not report "Require PKCE" for ${unread.map(appName).join(', ')}: confirm it in App Manager.`,
+      summary: `Salesforce did not report "Require PKCE" for ${unread.map(appNameWithKind).join(', ')}: confirm it in App Manager.`,
+      evidence: evidence(api, at, values),
+    };
+  }
+  if (!discovery.connectedApps.ok || !discovery.externalClientApps.ok) {
+    return {
+      id,
+      status: 'unknown',
+      summary: `"Require PKCE" is on for ${found.map(appNameWithKind).join(', ')}, but ${!discovery.connectedApps.ok ? 'Connected Apps' : 'External Client Apps'} could not be read, so another app with Okta's callback may not require it.`,
       evidence: evidence(api, at, values),
     };
   }
   return {
     id,
     status: 'pass',
-    summary: `"Require PKCE" is on for ${found.map(appName).join(', ')}.`,
+    summary: `"Require PKCE" is on for ${found.length > 1 ? `all ${found.length} apps with Okta's callback: ` : ''}${found.map(appNameWithKind).join(', ')}.`,
     evidence: evidence(api, at, values),
   };
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function latest(dates: readonly (string | null)[]): string | undefined {
+function latest(dates: readonly (string | null | undefined)[]): string | undefined {
   let best: string | undefined;
   let bestMs = -Infinity;
   for (const d of dates) {
@@ -240,24 +349,65 @@ function latest(dates: readonly (string | null)[]): string | undefined {
   return best;
 }
 
+/** One app's answer to "did Okta get a token after the app was last changed?". */
+type AppProof =
+  | { readonly kind: 'proven'; readonly created: string; readonly lastUsed?: string }
+  | { readonly kind: 'stale'; readonly created: string; readonly changed: string; readonly lastUsed?: string }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+function proofFor(facts: AppTokenFacts): AppProof {
+  if (!facts.rows.ok) return { kind: 'unknown', reason: facts.rows.reason };
+  const rows = facts.rows.value;
+  if (rows.length === 0) return { kind: 'none' };
+  const created = latest(rows.map((r) => r.createdDate));
+  const lastUsed = latest(rows.map((r) => r.lastUsedDate));
+  const used = lastUsed ? { lastUsed } : {};
+  if (!created) return { kind: 'unknown', reason: 'the token rows carry no readable CreatedDate' };
+  const changedMs = facts.app.lastModifiedDate ? Date.parse(facts.app.lastModifiedDate) : NaN;
+  if (Number.isNaN(changedMs))
+    return {
+      kind: 'unknown',
+      reason: `Salesforce did not say when ${appName(facts.app)} was last changed (listMetadata lastModifiedDate), so the newest token (created ${created}) cannot be placed before or after the PKCE change`,
+    };
+  const changed = new Date(changedMs).toISOString();
+  return Date.parse(created) > changedMs
+    ? { kind: 'proven', created, ...used }
+    : { kind: 'stale', created, changed, ...used };
+}
+
+function proofText(facts: AppTokenFacts, proof: AppProof): string {
+  const name = appName(facts.app);
+  const used = (p: { lastUsed?: string }) => (p.lastUsed ? `, last used ${p.lastUsed}` : ', never used');
+  switch (proof.kind) {
+    case 'proven':
+      return `${name}: Okta got a token ${proof.created}, after the app was last changed ${facts.app.lastModifiedDate ?? ''}${used(proof)}`;
+    case 'stale':
+      return `${name}: Okta's newest token was created ${proof.created}, before the app was last changed ${proof.changed}${used(proof)}`;
+    case 'none':
+      return `${name}: no token`;
+    case 'unknown':
+      return `${name}: ${proof.reason}`;
+  }
+}
+
 /**
- * Rule (documented in DEVELOPERS-facing comment and the summary): Salesforce checks PKCE only when a
- * token is *issued*, and no API says when "Require PKCE" was switched on. So a token proves the
- * migration only when (1) the app requires PKCE now, (2) a token for it was created within the last
- * TOKEN_RECENCY_DAYS (Okta re-authenticated recently — with PKCE required, that sign-in must have used
- * PKCE) and (3) a token was used within the same window (provisioning runs). No token at all while
- * the app exists → fail (Okta must re-authenticate). Everything else → unknown with the reason.
+ * Rule: Salesforce checks PKCE only when a token is *issued*, and a refresh token from before the change
+ * keeps working. So a token proves Okta re-authenticated under "Require PKCE" only when it was created
+ * after the app was last changed (FileProperties.lastModifiedDate from listMetadata). Pass: the app check
+ * passed and at least one of Okta's apps holds such a token. Fail: every app was fully read and none
+ * holds a token created after its change (none at all, or only older ones). Unknown otherwise, with the
+ * dates in the evidence.
  */
 export function oktaTokensVerdict(
-  appPkce: CheckResult,
-  apps: readonly OAuthAppInfo[],
-  read: ReadResult<readonly OAuthTokenRow[]> | undefined,
-  nowMs: number,
+  appPkce: CheckVerdict,
+  tokens: readonly AppTokenFacts[],
   at: string,
-): CheckResult {
-  const api = 'SOQL OauthToken (AppName, UserId, CreatedDate, LastUsedDate, UseCount)';
+): CheckVerdict {
+  const api =
+    'SOQL OauthToken (AppName = app label; CreatedDate, LastUsedDate, UseCount) vs listMetadata lastModifiedDate';
   const id = 'salesforce.okta-app.tokens' as const;
-  if (apps.length === 0 || !read) {
+  if (tokens.length === 0) {
     return {
       id,
       status: 'unknown',
@@ -265,58 +415,53 @@ export function oktaTokensVerdict(
       evidence: evidence(api, at),
     };
   }
-  if (!read.ok) return { id, status: 'unknown', summary: read.reason, evidence: evidence(api, at) };
-  const rows = read.value;
-  const lastCreated = latest(rows.map((r) => r.createdDate));
-  const lastUsed = latest(rows.map((r) => r.lastUsedDate));
+  const proofs = tokens.map((t) => ({ facts: t, proof: proofFor(t) }));
+  const allRows = tokens.flatMap((t) => (t.rows.ok ? t.rows.value : []));
   const values: Record<string, EvidenceValue> = {
-    tokens: rows.length,
-    lastCreated: lastCreated ?? null,
-    lastUsed: lastUsed ?? null,
-    users: [...new Set(rows.map((r) => r.userId))],
-    useCount: rows.reduce((n, r) => n + (r.useCount ?? 0), 0),
+    apps: tokens.map((t) => appName(t.app)),
+    appLastModified: tokens.map((t) => `${t.app.fullName}=${t.app.lastModifiedDate ?? 'unknown'}`),
+    tokens: allRows.length,
+    lastCreated: latest(allRows.map((r) => r.createdDate)) ?? null,
+    lastUsed: latest(allRows.map((r) => r.lastUsedDate)) ?? null,
+    users: [...new Set(allRows.map((r) => r.userId))],
+    useCount: allRows.reduce((n, r) => n + (r.useCount ?? 0), 0),
+    perApp: proofs.map((p) => proofText(p.facts, p.proof)),
     appRequiresPkce: appPkce.status === 'pass',
   };
-  if (rows.length === 0) {
+  const facts = proofs.map((p) => proofText(p.facts, p.proof)).join('; ');
+  const proven = proofs.filter((p) => p.proof.kind === 'proven');
+  const unknown = proofs.filter((p) => p.proof.kind === 'unknown');
+  if (proven.length > 0 && appPkce.status === 'pass') {
     return {
       id,
-      status: 'fail',
-      summary:
-        'Okta holds no token for its Salesforce app: in Okta, re-authenticate with Salesforce.com, click Allow and save.',
+      status: 'pass',
+      summary: `Okta re-authenticated after "Require PKCE" was set — ${facts}.`,
       evidence: evidence(api, at, values),
     };
   }
-  const cutoff = nowMs - TOKEN_RECENCY_DAYS * DAY_MS;
-  const createdRecently = lastCreated !== undefined && Date.parse(lastCreated) >= cutoff;
-  const usedRecently = lastUsed !== undefined && Date.parse(lastUsed) >= cutoff;
-  if (appPkce.status !== 'pass') {
-    return {
-      id,
-      status: 'unknown',
-      summary: "Okta's app does not (provably) require PKCE yet, so its tokens do not show a PKCE sign-in.",
-      evidence: evidence(api, at, values),
-    };
-  }
-  if (!createdRecently) {
+  if (proven.length > 0) {
     return {
       id,
       status: 'unknown',
-      summary: `Okta's newest token is older than ${TOKEN_RECENCY_DAYS} days, so it may predate "Require PKCE": re-authenticate in Okta if you have not since.`,
+      summary: `Okta got a new token (${facts}), but Okta's app does not (provably) require PKCE, so the token does not show a PKCE sign-in.`,
       evidence: evidence(api, at, values),
     };
   }
-  if (!usedRecently) {
+  if (unknown.length > 0) {
     return {
       id,
       status: 'unknown',
-      summary: `Okta re-authenticated (token created ${lastCreated}) but has not used it within ${TOKEN_RECENCY_DAYS} days: provision a test user to confirm.`,
+      summary: `Could not tell whether Okta re-authenticated after the change — ${facts}.`,
       evidence: evidence(api, at, values),
     };
   }
+  const anyToken = proofs.some((p) => p.proof.kind === 'stale');
   return {
     id,
-    status: 'pass',
-    summary: `Okta re-authenticated with PKCE required (token created ${lastCreated}) and used it ${lastUsed}.`,
+    status: 'fail',
+    summary: anyToken
+      ? `Okta has not re-authenticated since the app was last changed — ${facts}: in Okta, re-authenticate with Salesforce.com, click Allow and save.`
+      : 'Okta holds no token for its Salesforce app: in Okta, re-authenticate with Salesforce.com, click Allow and save.',
     evidence: evidence(api, at, values),
   };
 }

@@ -135,19 +135,75 @@ export function adviceForError(text: string): Advice | undefined {
   return hit ? { explanation: hit.explanation, itemId: hit.itemId } : undefined;
 }
 
-/** Advice for a check that did not pass; undefined for a pass. A known error in the summary wins. */
-export function adviceForCheck(check: CheckResult): Advice | undefined {
+/**
+ * What would let an unknown check run: the permission, scope or step. `<alias>` is replaced by the
+ * org's alias where it is known.
+ */
+export const ALLOW_CHECK: Readonly<Record<CheckId, string>> = {
+  'salesforce.signin.pkce':
+    'sign in to Salesforce again (`pkce-pilot login <alias>`, or "Sign in to Salesforce" in the app)',
+  'salesforce.org.pkce-required':
+    'sign in as a user with the "View Setup and Configuration" and "Modify Metadata Through Metadata API Functions" permissions (API 59.0 or later)',
+  'salesforce.okta-app.found':
+    'sign in as a user with "View Setup and Configuration", "Modify Metadata Through Metadata API Functions" and "View all External Client App Settings"',
+  'salesforce.okta-app.pkce-required':
+    'sign in as a user with "Modify Metadata Through Metadata API Functions" and "View all External Client App Settings", or confirm "Require PKCE" on Okta\'s app in App Manager yourself',
+  'salesforce.okta-app.tokens':
+    'sign in as a user with "Customize Application" (it shows every user\'s OauthToken rows) and the metadata permissions that show the app\'s label and last change',
+  'okta.salesforce-app.found':
+    "grant okta.apps.read on PKCE Pilot's Okta app and sign in to Okta as an App, Read-only or Super Administrator (`pkce-pilot login <alias> --okta`)",
+  'okta.provisioning.auth-failures':
+    "grant okta.logs.read on PKCE Pilot's Okta app, sign in to Okta (`pkce-pilot login <alias> --okta`), and make sure the Salesforce app's login URL in Okta names this org",
+  'okta.provisioning.recent-success':
+    'push a test update from Okta (edit a test user assigned to the Salesforce app), then re-run `pkce-pilot verify <alias>`',
+  'okta.provisioning.pkce-enabled': 'confirm "PKCE Enabled" in Okta yourself — no API shows it',
+};
+
+function withAlias(text: string, alias: string | undefined): string {
+  return alias ? text.split('<alias>').join(alias) : text;
+}
+
+/**
+ * What an unknown check means, never stated as a failure: "Could not check: <reason>; to allow the
+ * check: <step>". A summary that already says both is used as it is.
+ */
+export function couldNotCheckText(check: CheckResult, alias?: string): string {
+  const reason = check.summary.replace(/^could not check:\s*/i, '').replace(/[.\s]+$/, '');
+  if (
+    /^could not check:/i.test(check.summary) &&
+    /to allow the check|sign in again|pkce-pilot /i.test(check.summary)
+  )
+    return check.summary;
+  return `Could not check: ${reason}; to allow the check: ${withAlias(ALLOW_CHECK[check.id], alias)}.`;
+}
+
+/**
+ * Advice for a check that did not pass; undefined for a pass. For a failing check a known error in its
+ * summary or evidence wins; an unknown check only ever gets "could not check" (it proved nothing
+ * failed), pointing at the step the known error names when there is one.
+ */
+export function adviceForCheck(check: CheckResult, alias?: string): Advice | undefined {
   if (check.status === 'pass') return undefined;
   const evidenceText = Object.values(check.evidence.values)
     .flat()
     .filter((v) => typeof v === 'string')
     .join(' ');
-  return adviceForError(`${check.summary} ${evidenceText}`) ?? CHECK_ADVICE[check.id];
+  const known = adviceForError(`${check.summary} ${evidenceText}`);
+  if (check.status === 'unknown') {
+    return {
+      explanation: couldNotCheckText(check, alias),
+      itemId: known?.itemId ?? CHECK_ADVICE[check.id].itemId,
+    };
+  }
+  return known ?? CHECK_ADVICE[check.id];
 }
 
-export function troubleshoot(checks: readonly CheckResult[]): (Advice & { readonly checkId: CheckId })[] {
+export function troubleshoot(
+  checks: readonly CheckResult[],
+  alias?: string,
+): (Advice & { readonly checkId: CheckId })[] {
   return checks.flatMap((c) => {
-    const advice = adviceForCheck(c);
+    const advice = adviceForCheck(c, alias);
     return advice ? [{ ...advice, checkId: c.id }] : [];
   });
 }

@@ -22,12 +22,21 @@ export interface Evidence {
   readonly at: string;
 }
 
-export interface CheckResult {
+/** A verdict as the check functions build it; runVerification adds `required` from the catalogue. */
+export interface CheckVerdict {
   readonly id: CheckId;
   readonly status: CheckStatus;
   /** One plain line: what was found (and, unless pass, what to do). */
   readonly summary: string;
   readonly evidence: Evidence;
+}
+
+export interface CheckResult extends CheckVerdict {
+  /**
+   * From check-catalog.ts: a required check's fail makes `verify` exit 1; an optional one's never does.
+   * runVerification always sets it; only results stored before it existed lack it (see checkIsRequired).
+   */
+  readonly required?: boolean;
 }
 
 export interface VerificationResult {
@@ -63,4 +72,15 @@ export function readOk<T>(value: T): ReadResult<T> {
 
 export function readFailed<T>(reason: string, missing?: string): ReadResult<T> {
   return missing ? { ok: false, reason, missing } : { ok: false, reason };
+}
+
+/** Longest summary kept (code points): long server text must never break a result's shape (IPC allows 2,000). */
+export const MAX_SUMMARY_CODE_POINTS = 600;
+/** Longest evidence string kept (code points). */
+export const MAX_EVIDENCE_CODE_POINTS = 300;
+
+/** Cuts text to `max` code points (never inside a surrogate pair), marking the cut with "…". */
+export function capCodePoints(text: string, max: number): string {
+  const points = Array.from(text);
+  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
 }
