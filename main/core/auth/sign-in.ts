@@ -163,7 +163,17 @@ export class SignInService {
           this.#emit({ alias, provider, phase: 'error', message: e.message });
       },
     );
-    return { authorizationUrl, done };
+    // A loopback sign-in is finished once the browser has its page and the listener is closed, not when
+    // the tokens are stored: resolving earlier let the CLI print its result while the listener (and the
+    // browser's connection) still held the process open. Failures settle at once, as before.
+    const closed = listener?.closed;
+    const finished = closed
+      ? done.then(async (status) => {
+          await closed;
+          return status;
+        })
+      : done;
+    return { authorizationUrl, done: finished };
   }
 
   /** Entry point for custom-scheme redirects handed over by the OS (open-url, second-instance argv). */
