@@ -3,6 +3,9 @@
  * hyperfine. Runs are sequential; output is collected (the commands print) but never logged here.
  */
 import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { msSince } from './timing';
 
 export interface TimedRun {
@@ -10,6 +13,10 @@ export interface TimedRun {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** ms from spawn until stderr first contained `spec.stderrMark` (undefined when it never did). */
+  readonly markMs?: number;
+  /** Peak resident set size of the child in KiB, when `spec.measureRss` was set. */
+  readonly peakRssKiB?: number;
 }
 
 export interface ProcessSpec {
@@ -17,21 +24,35 @@ export interface ProcessSpec {
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** Text whose first appearance on stderr is timed (e.g. the CLI's "Signed in" result line). */
+  readonly stderrMark?: string;
+  /** Report the child's peak RSS (a preload writes process.resourceUsage().maxRSS at exit). */
+  readonly measureRss?: boolean;
 }
+
+const RSS_PRELOAD = path.join(__dirname, 'peak-rss.cjs');
 
 /**
  * Spawns `node <args>` and resolves when it has exited and its output is drained. When `onFirstLine` is
  * given it is called with the first stdout line (e.g. `login --no-open`'s authorization URL) while the
  * clock runs, and the run fails if it throws.
  */
-export function timeNodeProcess(
+export async function timeNodeProcess(
   spec: ProcessSpec,
   onFirstLine?: (line: string) => Promise<void>,
 ): Promise<TimedRun> {
-  return new Promise((resolve, reject) => {
+  const rssFile = spec.measureRss
+    ? path.join(os.tmpdir(), `pkce-pilot-bench-rss-${process.pid}-${Date.now()}-${Math.random()}`)
+    : undefined;
+  const args = rssFile ? ['--require', RSS_PRELOAD, ...spec.args] : [...spec.args];
+  const env = rssFile
+    ? { ...process.env, ...spec.env, BENCH_PEAK_RSS_FILE: rssFile }
+    : { ...process.env, ...spec.env };
+  const timed = new Promise<TimedRun>((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...spec.args], {
-      env: { ...process.env, ...spec.env },
+    let markMs: number | undefined;
+    const child = spawn(process.execPath, args, {
+      env,
       cwd: spec.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -51,16 +72,28 @@ export function timeNodeProcess(
         });
       }
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (spec.stderrMark && markMs === undefined && stderr.includes(spec.stderrMark))
+        markMs = msSince(start);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = msSince(start);
       void driving.then(() => {
         if (driverError) reject(driverError instanceof Error ? driverError : new Error(String(driverError)));
-        else resolve({ ms, code, stdout, stderr });
+        else resolve({ ms, code, stdout, stderr, ...(markMs !== undefined ? { markMs } : {}) });
       });
     });
   });
+  if (!rssFile) return timed;
+  try {
+    const run = await timed;
+    const kib = Number(await readFile(rssFile, 'utf8').catch(() => 'NaN'));
+    return Number.isFinite(kib) ? { ...run, peakRssKiB: kib } : run;
+  } finally {
+    await rm(rssFile, { force: true });
+  }
 }
 
 /** Like timeNodeProcess, but a non-zero exit is an error naming the command (output tail included). */

@@ -1,16 +1,25 @@
 /**
  * Baseline for the sign-in budget: the least a PKCE client can do — no validation beyond state, no
- * keychain, no error guidance. Same requests as `pkce-pilot login --no-open`: prints the authorization
- * URL, receives the loopback redirect, exchanges the code (RFC 7636 §4.5) and GETs the identity URL.
- * Usage: node bench/raw-pkce-client.mjs <authorizeUrl> <tokenUrl> <clientId> <port> <scope>
+ * error guidance. Same requests as `pkce-pilot login --no-open`: prints the authorization URL, receives
+ * the loopback redirect, exchanges the code (RFC 7636 §4.5), GETs the identity URL and writes the same
+ * token set to the OS keychain with the same library (keytar), then exits.
+ * Usage: node bench/raw-pkce-client.mjs <authorizeUrl> <tokenUrl> <clientId> <port> <scope> <keychainAccount>
  * Prints only the authorization URL (which holds the challenge, never the verifier) and nothing else.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import keytar from 'keytar';
 
-const [authorizeUrl, tokenUrl, clientId, port, scope] = process.argv.slice(2);
-if (!authorizeUrl || !tokenUrl || !clientId || !port || !scope) {
-  process.stderr.write('usage: raw-pkce-client.mjs <authorizeUrl> <tokenUrl> <clientId> <port> <scope>\n');
+// The same V8 setting as the CLI (main/cli/index.ts): without it both would wait at exit for V8 to
+// finish optimising fetch's WebAssembly HTTP parser, and the ratio would compare that stall, not work.
+setFlagsFromString('--liftoff-only');
+
+const [authorizeUrl, tokenUrl, clientId, port, scope, account] = process.argv.slice(2);
+if (!authorizeUrl || !tokenUrl || !clientId || !port || !scope || !account) {
+  process.stderr.write(
+    'usage: raw-pkce-client.mjs <authorizeUrl> <tokenUrl> <clientId> <port> <scope> <keychainAccount>\n',
+  );
   process.exit(2);
 }
 
@@ -56,6 +65,21 @@ async function finish(code) {
   if (!identity.ok) fail(`identity URL answered ${identity.status}`);
   const who = await identity.json();
   if (typeof who.username !== 'string') fail('identity document has no username');
+  // The same fields PKCE Pilot keeps, in one keychain item.
+  const stored = {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    tokenType: tokens.token_type,
+    instanceUrl: tokens.instance_url,
+    identityUrl: tokens.id,
+    issuedAt: Number(tokens.issued_at ?? Date.now()),
+    scope: tokens.scope,
+    pkce: 'S256',
+    username: who.username,
+    userId: who.user_id,
+    orgId: who.organization_id,
+  };
+  await keytar.setPassword('pkce-pilot-bench-raw', account, JSON.stringify(stored));
 }
 
 const server = createServer((req, res) => {

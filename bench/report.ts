@@ -7,8 +7,10 @@ import { round, type Summary } from './stats';
 export interface MeasuredSide {
   /** What was run, e.g. "`node bin/pkce-pilot.js --help`". */
   readonly label: string;
-  readonly unit: 'ms' | 'KB';
+  readonly unit: 'ms' | 'KB' | 'MiB';
   readonly summary: Summary;
+  /** Peak resident memory of the measured process over the same runs, when recorded. */
+  readonly rssMiB?: Summary;
 }
 
 export interface BudgetResult {
@@ -35,15 +37,24 @@ export interface BenchReport {
     readonly platform: string;
     readonly cpus: number;
     readonly cpuModel: string;
+    /** os.loadavg() (1, 5, 15 min) when the bench started and when it ended: the machine may be shared. */
+    readonly loadAverage?: { readonly start: readonly number[]; readonly end: readonly number[] };
   };
   readonly budgets: readonly BudgetResult[];
   readonly allPassed: boolean;
 }
 
-function fmt(side: MeasuredSide): string {
-  const s = side.summary;
+function fmtSummary(s: Summary, unit: string): string {
   const spread = s.runs > 1 ? ` (${round(s.min, 1)}–${round(s.max, 1)}, n=${s.runs})` : '';
-  return `${round(s.median, 1)} ${side.unit}${spread}`;
+  return `${round(s.median, 1)} ${unit}${spread}`;
+}
+
+function fmt(side: MeasuredSide): string {
+  return fmtSummary(side.summary, side.unit);
+}
+
+function rssText(b: BudgetResult): string {
+  return b.subject.rssMiB ? fmtSummary(b.subject.rssMiB, 'MiB') : '—';
 }
 
 function valueText(b: BudgetResult): string {
@@ -61,14 +72,15 @@ function cell(text: string): string {
 
 export function renderMarkdown(report: BenchReport): string {
   const lines = [
-    '| Budget | Measured (median) | Baseline (median) | Value | Limit | Result |',
-    '|---|---|---|---|---|---|',
+    '| Budget | Measured (median) | Baseline (median) | Peak RSS (median) | Value | Limit | Result |',
+    '|---|---|---|---|---|---|---|',
     ...report.budgets
       .map((b) =>
         [
           cell(b.title),
           cell(`${b.subject.label}: ${fmt(b.subject)}`),
           cell(b.baseline ? `${b.baseline.label}: ${fmt(b.baseline)}` : '—'),
+          rssText(b),
           valueText(b),
           limitText(b),
           b.pass ? 'pass' : '**FAIL**',
@@ -80,8 +92,11 @@ export function renderMarkdown(report: BenchReport): string {
     (b) => `- **${b.title}**: ${b.definition}${(b.notes ?? []).map((n) => ` ${n}`).join('')}`,
   );
   const m = report.machine;
+  const load = m.loadAverage
+    ? ` Load average (1/5/15 min) ${m.loadAverage.start.join(' / ')} at the start, ${m.loadAverage.end.join(' / ')} at the end.`
+    : '';
   return [
-    `Measured ${report.generatedAt} on Node ${m.node}, ${m.platform}, ${m.cpus}× ${m.cpuModel}. Medians of the kept runs (warm-ups discarded); ranges are min–max.`,
+    `Measured ${report.generatedAt} on Node ${m.node}, ${m.platform}, ${m.cpus}× ${m.cpuModel}.${load} Medians of the kept runs (warm-ups discarded); ranges are min–max.`,
     '',
     ...lines,
     '',
@@ -103,6 +118,15 @@ export function renderJson(report: BenchReport): string {
     runs: s.summary.runs,
     warmups: s.summary.warmups,
     samples: s.summary.values.map((v) => round(v, 3)),
+    ...(s.rssMiB
+      ? {
+          peakRssMiB: {
+            median: round(s.rssMiB.median, 1),
+            min: round(s.rssMiB.min, 1),
+            max: round(s.rssMiB.max, 1),
+          },
+        }
+      : {}),
   });
   return `${JSON.stringify(
     {

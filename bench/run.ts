@@ -3,7 +3,9 @@
  * budgets of "Measured trust and speed". Writes bench/results.md and bench/results.json, prints the
  * table, and exits 1 when a budget is exceeded (2 when the bench itself could not run).
  * Runs under scripts/with-keyring.sh: the CLI's sign-ins write to a real (throwaway) gnome-keyring.
- * Flags: --skip-build (measure the existing out/), --runs <n> (kept runs for the fast measurements).
+ * Flags: --skip-build (measure the existing out/), --runs <n> (kept runs for the fast measurements; the
+ * verify rows keep at most 7), --only <group,…> (renderer, cli, signin, verify: measure only those and
+ * leave the results files alone).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,24 +18,43 @@ import { launchChromium, measureReady } from './page-ready';
 import { measureRendererPayload, type Payload } from './payload';
 import { timeNodeProcessOk } from './processes';
 import { renderJson, renderMarkdown, type BenchReport, type BudgetResult, type MeasuredSide } from './report';
-import { CLI_BIN, PROJECT_ROOT, addOrg, startBenchSalesforce } from './salesforce-fixture';
+import { CLI_BIN, PROJECT_ROOT, addOrg } from './salesforce-fixture';
 import { benchSignIn } from './sign-in-bench';
 import { ratio, round, summarize, withinBudget, type Sample } from './stats';
 import { repeatInterleaved, type RepeatOptions } from './timing';
-import { ORG_COUNTS, benchVerify, prepareVerifyHomes } from './verify-bench';
+import {
+  ORG_COUNTS,
+  aliasOf,
+  benchVerify,
+  copySignIns,
+  prepareVerifyHomes,
+  signInSeed,
+  writeOrgs,
+} from './verify-bench';
+import { VERIFY_EXPECTED, startVerifyWorld, type VerifyWorld } from './verify-world';
 
-const BUDGETS = { payloadKb: 100, readyRatio: 1.5, cliRatio: 3, signInRatio: 1.3, verifyRatio: 3 } as const;
+const BUDGETS = {
+  payloadKb: 100,
+  readyRatio: 1.5,
+  helpRatio: 3,
+  dataCommandRatio: 2,
+  signInRatio: 1.2,
+  exitLagMs: 20,
+  verifyRatio: 3,
+  verifyRssMiB: 160,
+} as const;
 const LOGIN_PORT = 7391;
 const RAW_CLIENT_PORT = 7392;
-const SETUP_PORTS = [7400, 7401];
+const SETUP_PORT = 7400;
 const VERIFY_LATENCY_MS = 100;
+const COLD_START_ORGS = 10;
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-function side(label: string, unit: 'ms' | 'KB', sample: Sample): MeasuredSide {
-  return { label, unit, summary: summarize(sample) };
+function side(label: string, unit: 'ms' | 'KB' | 'MiB', sample: Sample, rss?: Sample): MeasuredSide {
+  return { label, unit, summary: summarize(sample), ...(rss ? { rssMiB: summarize(rss) } : {}) };
 }
 
 function ratioBudget(
@@ -60,6 +81,28 @@ function ratioBudget(
   };
 }
 
+function absoluteBudget(
+  id: string,
+  title: string,
+  definition: string,
+  subject: MeasuredSide,
+  limit: number,
+  notes?: string[],
+): BudgetResult {
+  const value = subject.summary.median;
+  return {
+    id,
+    title,
+    definition,
+    subject,
+    kind: 'absolute',
+    value,
+    limit,
+    pass: withinBudget(value, limit),
+    ...(notes ? { notes } : {}),
+  };
+}
+
 function build(): void {
   log('building with electron-vite …');
   const result = spawnSync(
@@ -73,34 +116,71 @@ function build(): void {
     );
 }
 
-async function cliColdStart(home: string, options: RepeatOptions): Promise<BudgetResult[]> {
+/**
+ * Cold starts: `--help` in an empty data folder, and the commands that open data (`org list`,
+ * `status <alias>`, `checklist <alias>`) in a data folder with 10 signed-in orgs whose tokens are in the
+ * real (throwaway) keychain — `status` reads its keychain item through D-Bus.
+ */
+async function cliColdStart(
+  world: VerifyWorld,
+  workDir: string,
+  seed: { salesforce: string; okta: string },
+  options: RepeatOptions,
+): Promise<BudgetResult[]> {
   log('CLI cold start …');
-  const env = { PKCE_PILOT_HOME: home };
-  const run = (args: string[]) => async () => (await timeNodeProcessOk({ args, env, cwd: PROJECT_ROOT })).ms;
-  const [bare, help, checklist] = await repeatInterleaved(options, [
-    run(['-e', '0']),
-    run([CLI_BIN, '--help']),
-    run([CLI_BIN, 'checklist', '--json']),
+  const empty = await mkdtemp(path.join(workDir, 'cli-empty-'));
+  const data = await mkdtemp(path.join(workDir, 'cli-data-'));
+  await writeOrgs(world, data, COLD_START_ORGS, SETUP_PORT);
+  await copySignIns(seed, COLD_START_ORGS);
+  const alias = aliasOf(COLD_START_ORGS - 1);
+  const run = (args: string[], home: string, check?: (stdout: string) => boolean) => async () => {
+    const r = await timeNodeProcessOk({ args, env: { PKCE_PILOT_HOME: home }, cwd: PROJECT_ROOT });
+    if (check && !check(r.stdout)) throw new Error(`\`${args.join(' ')}\` printed something unexpected`);
+    return r.ms;
+  };
+  const [bare, help, orgList, status, checklist] = await repeatInterleaved(options, [
+    run(['-e', '0'], empty),
+    run([CLI_BIN, '--help'], empty),
+    run([CLI_BIN, 'org', 'list'], data, (out) => out.includes(alias)),
+    run([CLI_BIN, 'status', alias], data, (out) => out.includes('signed in as')),
+    run([CLI_BIN, 'checklist', alias], data, (out) => out.length > 200),
   ]);
   const baseline = side('`node -e 0`', 'ms', bare as Sample);
   const definition =
-    'wall time from spawn to exit of a fresh `node` process (process.hrtime, sequential runs, order alternated each round).';
+    'wall time from spawn to exit of a fresh `node` process (process.hrtime); each round runs every command of this group once, the order reversed every other round.';
+  const dataDefinition = `${definition} Data folder with ${COLD_START_ORGS} orgs (Salesforce and Okta configured), each signed in with its tokens in the real keychain (gnome-keyring over D-Bus); \`status\` reads both of its keychain items.`;
   return [
     ratioBudget(
       'cli.help',
       'CLI cold start: `--help`',
-      definition,
+      `${definition} Empty data folder.`,
       side('`node bin/pkce-pilot.js --help`', 'ms', help as Sample),
       baseline,
-      BUDGETS.cliRatio,
+      BUDGETS.helpRatio,
+    ),
+    ratioBudget(
+      'cli.org-list',
+      'CLI cold start: `org list` (10 orgs)',
+      dataDefinition,
+      side('`pkce-pilot org list`', 'ms', orgList as Sample),
+      baseline,
+      BUDGETS.dataCommandRatio,
+    ),
+    ratioBudget(
+      'cli.status',
+      'CLI cold start: `status <alias>` (keychain read)',
+      dataDefinition,
+      side('`pkce-pilot status <alias>`', 'ms', status as Sample),
+      baseline,
+      BUDGETS.dataCommandRatio,
     ),
     ratioBudget(
       'cli.checklist',
-      'CLI cold start: `checklist --json`',
-      definition,
-      side('`node bin/pkce-pilot.js checklist --json`', 'ms', checklist as Sample),
+      'CLI cold start: `checklist <alias>` (10 orgs)',
+      dataDefinition,
+      side('`pkce-pilot checklist <alias>`', 'ms', checklist as Sample),
       baseline,
-      BUDGETS.cliRatio,
+      BUDGETS.dataCommandRatio,
     ),
   ];
 }
@@ -161,7 +241,7 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
       ratioBudget(
         'renderer.ready',
         'Checklist ready to use (Chromium)',
-        'ms from navigation start until the first checklist checkbox (`li[data-item-id] input[type=checkbox]`) is in the DOM, enabled and laid out (non-empty box), seen by a MutationObserver installed before any page script; fresh browser context per load. The app runs behind the web test bridge (real core, stores and keychain: app.info, orgs.list, checklist.get) in a process of its own, as the app main process is; the baseline is a one-checkbox React 19 app built by Vite the same way and served by the same server code in its own process.',
+        'ms from navigation start until the first checklist checkbox (`li[data-item-id] input[type=checkbox]`) is in the DOM, enabled and laid out (non-empty box), seen by a MutationObserver installed before any page script; fresh browser context per load. The app runs behind the web test bridge (real core and stores; its first request, app.start, reads app info, the org list and the checklist — no keychain call) in a process of its own, as the app main process is; the baseline is a one-checkbox React 19 app built by Vite the same way and served by the same server code in its own process.',
         side('PKCE Pilot renderer', 'ms', appSample as Sample),
         side('bare React 19 page', 'ms', bareSample as Sample),
         BUDGETS.readyRatio,
@@ -174,77 +254,116 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
   }
 }
 
-async function networkBudgets(
+async function signInBudgets(
+  world: VerifyWorld,
   workDir: string,
   fast: RepeatOptions,
+): Promise<BudgetResult[]> {
+  log('CLI sign-in vs raw PKCE client …');
+  const loginHome = await mkdtemp(path.join(workDir, 'login-'));
+  await addOrg(loginHome, 'bench-login', world, LOGIN_PORT);
+  const signIn = await benchSignIn(world, loginHome, 'bench-login', RAW_CLIENT_PORT, fast);
+  return [
+    ratioBudget(
+      'signin.cli',
+      'One full CLI sign-in',
+      'wall time from spawn to process exit of `node bin/pkce-pilot.js login <alias> --no-open` while the bench plays the browser with fetch: authorization URL → automatic consent → loopback callback; the CLI then exchanges the code, GETs the identity URL, writes the tokens to the OS keychain (gnome-keyring via scripts/with-keyring.sh), answers the browser and exits. Baseline: bench/raw-pkce-client.mjs doing the same requests with bare fetch and the same keychain write (keytar), driven the same way, ending with process.exit. Rounds alternate which client goes first.',
+      side('`pkce-pilot login --no-open`', 'ms', signIn.cli),
+      side('raw-fetch PKCE client + keychain write', 'ms', signIn.raw),
+      BUDGETS.signInRatio,
+    ),
+    absoluteBudget(
+      'signin.exit',
+      'CLI sign-in: exit after its result',
+      'ms from the moment the "Signed in to …" line reached the bench (stderr pipe) until the CLI process had exited and its pipes closed; the CLI ends on its own (no process.exit), so this is everything it still does after telling the admin.',
+      side('after "Signed in" → exit', 'ms', signIn.exitLag),
+      BUDGETS.exitLagMs,
+    ),
+  ];
+}
+
+async function verifyBudgets(
+  world: VerifyWorld,
+  workDir: string,
+  seed: { salesforce: string; okta: string },
   slow: RepeatOptions,
 ): Promise<BudgetResult[]> {
-  const server = await startBenchSalesforce([LOGIN_PORT, RAW_CLIENT_PORT, ...SETUP_PORTS]);
-  try {
-    log('CLI sign-in vs raw PKCE client …');
-    const loginHome = await mkdtemp(path.join(workDir, 'login-'));
-    await addOrg(loginHome, 'bench-login', server, LOGIN_PORT);
-    const signIn = await benchSignIn(server, loginHome, 'bench-login', RAW_CLIENT_PORT, fast);
-
-    log(`signing in ${Math.max(...ORG_COUNTS)} orgs for verify (setup, untimed) …`);
-    const homes = await prepareVerifyHomes(server, workDir, SETUP_PORTS);
-    log(`verify --all over ${ORG_COUNTS.join(', ')} orgs with ${VERIFY_LATENCY_MS} ms latency …`);
-    const verify = await benchVerify(server, homes, VERIFY_LATENCY_MS, slow);
-    const one = side('`verify --all` (1 org)', 'ms', verify.get(1) as Sample);
-    const verifyDefinition = `wall time of \`node bin/pkce-pilot.js verify --all --json\` (process start to exit) against the local Salesforce server answering every request after ${VERIFY_LATENCY_MS} ms; each org is signed in (own keychain item), has no Okta org configured, and gets all 5 Salesforce reads. Each run checks every org was really verified.`;
-    return [
-      ratioBudget(
-        'signin.cli',
-        'One full CLI sign-in',
-        'wall time of `node bin/pkce-pilot.js login <alias> --no-open` (spawn to exit) while the bench plays the browser with fetch: authorization URL → automatic consent → loopback callback; then the CLI exchanges the code, GETs the identity URL and writes the tokens to the OS keychain (gnome-keyring via scripts/with-keyring.sh — part of what users get). Baseline: bench/raw-pkce-client.mjs doing the same requests with bare fetch and no keychain, driven the same way.',
-        side('`pkce-pilot login --no-open`', 'ms', signIn.cli),
-        side('raw-fetch PKCE client', 'ms', signIn.raw),
-        BUDGETS.signInRatio,
-      ),
-      ratioBudget(
-        'verify.10',
-        '`verify --all`: 10 orgs vs 1',
-        verifyDefinition,
-        side('`verify --all` (10 orgs)', 'ms', verify.get(10) as Sample),
-        one,
-        BUDGETS.verifyRatio,
-      ),
-      ratioBudget(
-        'verify.50',
-        '`verify --all`: 50 orgs vs 1',
-        verifyDefinition,
-        side('`verify --all` (50 orgs)', 'ms', verify.get(50) as Sample),
-        one,
-        BUDGETS.verifyRatio,
-      ),
-    ];
-  } finally {
-    await server.close();
-  }
+  log(`writing ${Math.max(...ORG_COUNTS)} orgs for verify (setup, untimed) …`);
+  const homes = await prepareVerifyHomes(world, workDir, SETUP_PORT, seed);
+  log(`verify --all over ${ORG_COUNTS.join(', ')} orgs (interleaved) with ${VERIFY_LATENCY_MS} ms latency …`);
+  const verify = await benchVerify(world, homes, VERIFY_LATENCY_MS, slow);
+  const sideOf = (count: number) =>
+    side(
+      `\`verify --all\` (${count} org${count === 1 ? '' : 's'})`,
+      'ms',
+      verify.ms.get(count) as Sample,
+      verify.rssMiB.get(count) as Sample,
+    );
+  const one = sideOf(1);
+  const perOrg = VERIFY_EXPECTED.requestsPerOrg;
+  const definition = `wall time of \`node bin/pkce-pilot.js verify --all --json\` (spawn to exit) against the local Salesforce and Okta servers, each answering every request after ${VERIFY_LATENCY_MS} ms. Every org has Salesforce and Okta configured and signed in (own keychain items) in a world where every check can pass (bench/verify-world.ts); each run is checked: every check's status as VERIFY_EXPECTED says and exactly ${perOrg.salesforce} Salesforce + ${perOrg.okta} Okta API requests per org, or the bench fails. Each round runs 1, 10, 50 and 200 orgs once, the order reversed every other round. Peak RSS: the process's maxRSS.`;
+  const notes = [
+    `Most Okta API requests in flight at once during these runs: ${verify.oktaPeakConcurrency} (all orgs share one Okta host here).`,
+  ];
+  const rows = ORG_COUNTS.filter((c) => c !== 1).map((count) =>
+    ratioBudget(
+      `verify.${count}`,
+      `\`verify --all\`: ${count} orgs vs 1`,
+      definition,
+      sideOf(count),
+      one,
+      BUDGETS.verifyRatio,
+      count === Math.max(...ORG_COUNTS) ? notes : undefined,
+    ),
+  );
+  const biggest = Math.max(...ORG_COUNTS);
+  rows.push(
+    absoluteBudget(
+      `verify.${biggest}.rss`,
+      `\`verify --all\`: peak memory, ${biggest} orgs`,
+      'process.resourceUsage().maxRSS of the same runs, written by a preloaded hook at exit; 1 MiB = 1024 KiB.',
+      side(`\`verify --all\` (${biggest} orgs) peak RSS`, 'MiB', verify.rssMiB.get(biggest) as Sample),
+      BUDGETS.verifyRssMiB,
+    ),
+  );
+  return rows;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { 'skip-build': { type: 'boolean' }, runs: { type: 'string' } },
+    options: { 'skip-build': { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' } },
     strict: true,
   });
-  const runs = values.runs ? Number(values.runs) : 11;
+  const runs = values.runs ? Number(values.runs) : 15;
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number.');
   if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
     throw new Error(
       'No D-Bus session: run the bench with `npm run bench` (it starts a throwaway keyring via scripts/with-keyring.sh).',
     );
   }
+  const loadStart = os.loadavg();
   if (!values['skip-build']) build();
 
   const fast: RepeatOptions = { warmups: 2, runs };
-  const slow: RepeatOptions = { warmups: 1, runs: Math.max(1, Math.min(runs, 5)) };
+  const slow: RepeatOptions = { warmups: 1, runs: Math.max(1, Math.min(runs, 7)) };
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'pkce-pilot-bench-'));
+  const world = await startVerifyWorld({ callbackPorts: [LOGIN_PORT, RAW_CLIENT_PORT, SETUP_PORT] });
   try {
+    log('signing in the seed org (Salesforce and Okta; untimed) …');
+    const seed = await signInSeed(
+      world,
+      await mkdtemp(path.join(workDir, 'seed-')),
+      'bench-seed',
+      SETUP_PORT,
+    );
+    // --only renderer|cli|signin|verify measures one group (while working on it); results files are
+    // then left alone, since they must always hold a full run.
+    const want = (group: string) => !values.only || values.only.split(',').includes(group);
     const budgets = [
-      ...(await rendererBudgets(workDir, fast)),
-      ...(await cliColdStart(await mkdtemp(path.join(workDir, 'cli-')), fast)),
-      ...(await networkBudgets(workDir, fast, slow)),
+      ...(want('renderer') ? await rendererBudgets(workDir, fast) : []),
+      ...(want('cli') ? await cliColdStart(world, workDir, seed, fast) : []),
+      ...(want('signin') ? await signInBudgets(world, workDir, fast) : []),
+      ...(want('verify') ? await verifyBudgets(world, workDir, seed, slow) : []),
     ];
     const cpus = os.cpus();
     const report: BenchReport = {
@@ -254,16 +373,20 @@ async function main(): Promise<number> {
         platform: `${process.platform}-${process.arch}`,
         cpus: cpus.length,
         cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+        loadAverage: { start: loadStart.map((l) => round(l, 2)), end: os.loadavg().map((l) => round(l, 2)) },
       },
       budgets,
       allPassed: budgets.every((b) => b.pass),
     };
     const markdown = renderMarkdown(report);
-    await writeFile(path.join(PROJECT_ROOT, 'bench/results.md'), markdown);
-    await writeFile(path.join(PROJECT_ROOT, 'bench/results.json'), renderJson(report));
+    if (!values.only) {
+      await writeFile(path.join(PROJECT_ROOT, 'bench/results.md'), markdown);
+      await writeFile(path.join(PROJECT_ROOT, 'bench/results.json'), renderJson(report));
+    }
     process.stdout.write(markdown);
     return report.allPassed ? 0 : 1;
   } finally {
+    await world.close();
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -1,93 +1,163 @@
 /**
- * `pkce-pilot verify --all --json` over 1, 10 and 50 signed-in orgs against the local Salesforce with
- * 100 ms added to every answer. Setup (untimed): each org is added with `org add` and signed in once with
- * `login` (one keychain item per alias); the 1- and 10-org data folders hold the first aliases of the
- * 50, so they reuse those keychain items. Okta is not configured on these orgs: the Okta checks report
- * "not configured" without network, and the time is Salesforce's reads (5 requests per org).
+ * `pkce-pilot verify --all --json` over 1, 10, 50 and 200 signed-in orgs of the bench world
+ * (bench/verify-world.ts: every check can pass, every read runs) with 100 ms added to every answer.
+ *
+ * Setup (untimed): one org is added and signed in through the CLI, to Salesforce and to Okta; its two
+ * keychain items are then copied to every bench alias (one item per alias and provider, as real sign-ins
+ * would leave), and the orgs are written with the core's OrgStore (the same code `org add` runs, without
+ * 261 process starts). The 1-, 10- and 50-org data folders hold the first aliases of the 200.
+ * Timed: each round runs every org count once, the order alternating round by round.
  */
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
-import type { SalesforceTestServer } from '../test/servers/salesforce-server';
+import keytar from 'keytar';
+import { buildOrgSettings } from '../main/core/org-input';
+import { ensureDataFolder } from '../main/core/storage/data-folder';
+import { OrgStore } from '../main/core/storage/org-store';
+import { SERVICE } from '../main/core/storage/secret-store';
 import { addOrg, loginWithCli, runCli } from './salesforce-fixture';
-import { repeat, type RepeatOptions } from './timing';
+import { repeatInterleaved, type RepeatOptions } from './timing';
 import type { Sample } from './stats';
+import {
+  OKTA_CLIENT_ID,
+  SALESFORCE_CLIENT_ID,
+  verifyRunProblems,
+  type VerifiedOrgJson,
+  type VerifyWorld,
+} from './verify-world';
 
-export const ORG_COUNTS = [1, 10, 50] as const;
+export const ORG_COUNTS = [1, 10, 50, 200] as const;
 
 export function aliasOf(i: number): string {
-  return `bench-org-${String(i).padStart(2, '0')}`;
+  return `bench-org-${String(i).padStart(3, '0')}`;
 }
 
-export interface VerifyHomes {
-  /** Data folder per org count. */
-  readonly homes: ReadonlyMap<number, string>;
+/** Data folder per org count. */
+export type VerifyHomes = ReadonlyMap<number, string>;
+
+/** Signs one org in through the CLI (Salesforce and Okta) and returns its two keychain items. */
+export async function signInSeed(
+  world: VerifyWorld,
+  home: string,
+  alias: string,
+  port: number,
+): Promise<{ salesforce: string; okta: string }> {
+  await addOrg(home, alias, world, port, true);
+  await loginWithCli(home, alias);
+  await loginWithCli(home, alias, true);
+  const salesforce = await keytar.getPassword(SERVICE, `${alias}/salesforce`);
+  const okta = await keytar.getPassword(SERVICE, `${alias}/okta`);
+  if (!salesforce || !okta) throw new Error(`the seed sign-ins of ${alias} left no keychain items`);
+  return { salesforce, okta };
 }
 
-/** Adds and signs in max(ORG_COUNTS) orgs; `ports` are loopback ports registered on the client, one per parallel sign-in. */
+/** Writes `count` orgs of the world into `home`, all with Okta configured. */
+export async function writeOrgs(
+  world: VerifyWorld,
+  home: string,
+  count: number,
+  port: number,
+): Promise<void> {
+  await ensureDataFolder(home);
+  const store = new OrgStore(home);
+  for (let i = 0; i < count; i++)
+    await store.add(
+      buildOrgSettings({
+        alias: aliasOf(i),
+        salesforceLoginUrl: world.salesforce.url,
+        clientId: SALESFORCE_CLIENT_ID,
+        port,
+        oktaOrgUrl: world.okta.url,
+        oktaClientId: OKTA_CLIENT_ID,
+      }),
+    );
+}
+
+/** Stores a signed-in token set for every alias (both providers). */
+export async function copySignIns(items: { salesforce: string; okta: string }, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await keytar.setPassword(SERVICE, `${aliasOf(i)}/salesforce`, items.salesforce);
+    await keytar.setPassword(SERVICE, `${aliasOf(i)}/okta`, items.okta);
+  }
+}
+
 export async function prepareVerifyHomes(
-  server: SalesforceTestServer,
+  world: VerifyWorld,
   workDir: string,
-  ports: readonly number[],
+  port: number,
+  items: { salesforce: string; okta: string },
 ): Promise<VerifyHomes> {
   const homes = new Map<number, string>();
-  for (const count of ORG_COUNTS) homes.set(count, await mkdtemp(path.join(workDir, `verify-${count}-`)));
-  const max = Math.max(...ORG_COUNTS);
-  const indexes = Array.from({ length: max }, (_, i) => i);
-  const biggest = homes.get(max) as string;
-  // Adds run one at a time: concurrent `org add` processes on one data folder can lose an update
-  // (read-modify-write of orgs.json). Sign-ins only touch the keychain, so they run in parallel, each
-  // worker on its own registered loopback port (the org's port decides where the CLI listens).
-  const portOf = (i: number) => ports[i % ports.length] as number;
-  for (const i of indexes)
-    for (const count of ORG_COUNTS)
-      if (i < count) await addOrg(homes.get(count) as string, aliasOf(i), server, portOf(i));
-  const bySlot = ports.map((_, slot) => indexes.filter((i) => i % ports.length === slot));
-  await Promise.all(
-    bySlot.map(async (mine) => {
-      for (const i of mine) await loginWithCli(biggest, aliasOf(i));
-    }),
-  );
-  return { homes };
-}
-
-interface VerifyJson {
-  org: string;
-  error?: unknown;
-  checks: { id: string; status: string }[];
-}
-
-/** One timed `verify --all --json`; checks that every org was really verified (signed in, reads done). */
-export async function timeVerifyAll(home: string, expectedOrgs: number): Promise<number> {
-  // Exit 1 means "a check failed", which is a verdict, not a bench failure; the JSON is checked instead.
-  const run = await runCli(['verify', '--all', '--json'], home, undefined, [0, 1]);
-  const results = JSON.parse(run.stdout) as VerifyJson[];
-  if (results.length !== expectedOrgs)
-    throw new Error(`verify --all returned ${results.length} results for ${expectedOrgs} orgs`);
-  for (const r of results) {
-    const signIn = r.checks.find((c) => c.id === 'salesforce.signin.pkce');
-    const orgPkce = r.checks.find((c) => c.id === 'salesforce.org.pkce-required');
-    if (r.error || signIn?.status !== 'pass' || orgPkce?.status !== 'pass') {
-      throw new Error(
-        `verify did not reach Salesforce for ${r.org}: sign-in ${signIn?.status}, org PKCE ${orgPkce?.status}`,
-      );
-    }
+  for (const count of ORG_COUNTS) {
+    const home = await mkdtemp(path.join(workDir, `verify-${count}-`));
+    await writeOrgs(world, home, count, port);
+    homes.set(count, home);
   }
-  return run.ms;
+  await copySignIns(items, Math.max(...ORG_COUNTS));
+  return homes;
+}
+
+export interface VerifyRun {
+  readonly ms: number;
+  readonly peakRssKiB: number;
+}
+
+/**
+ * One timed `verify --all --json`; throws unless every org was verified completely: each check's status
+ * as VERIFY_EXPECTED says and exactly its requests per org (a skipped read fails the bench).
+ */
+export async function timeVerifyAll(world: VerifyWorld, home: string, count: number): Promise<VerifyRun> {
+  const before = world.requestCounts();
+  const tokensBefore = world.tokenRequests();
+  // Exit 1 means "a check failed", which is a verdict, not a bench failure; the JSON is checked instead.
+  const run = await runCli(['verify', '--all', '--json'], home, undefined, [0, 1], [], undefined, true);
+  const after = world.requestCounts();
+  const problems = verifyRunProblems({
+    results: JSON.parse(run.stdout) as VerifiedOrgJson[],
+    expectedOrgs: Array.from({ length: count }, (_, i) => aliasOf(i)),
+    requests: { salesforce: after.salesforce - before.salesforce, okta: after.okta - before.okta },
+    tokenRequests: world.tokenRequests() - tokensBefore,
+  });
+  if (problems.length > 0)
+    throw new Error(
+      `verify --all over ${count} org(s) did not verify completely:\n  ${problems.join('\n  ')}`,
+    );
+  if (run.peakRssKiB === undefined) throw new Error('the peak RSS of verify was not recorded');
+  return { ms: run.ms, peakRssKiB: run.peakRssKiB };
+}
+
+export interface VerifySamples {
+  readonly ms: ReadonlyMap<number, Sample>;
+  /** Peak RSS in MiB per org count. */
+  readonly rssMiB: ReadonlyMap<number, Sample>;
+  /** Most Okta requests in flight at once over all runs. */
+  readonly oktaPeakConcurrency: number;
 }
 
 export async function benchVerify(
-  server: SalesforceTestServer,
+  world: VerifyWorld,
   homes: VerifyHomes,
   latencyMs: number,
   options: RepeatOptions,
-): Promise<Map<number, Sample>> {
-  server.setLatency(latencyMs);
+): Promise<VerifySamples> {
+  world.setLatency(latencyMs);
+  world.resetOktaPeak();
+  const rss = new Map<number, number[]>(ORG_COUNTS.map((c) => [c, []]));
   try {
-    const out = new Map<number, Sample>();
-    for (const count of ORG_COUNTS)
-      out.set(count, await repeat(options, () => timeVerifyAll(homes.homes.get(count) as string, count)));
-    return out;
+    const samples = await repeatInterleaved(
+      options,
+      ORG_COUNTS.map((count) => async (round: number) => {
+        const run = await timeVerifyAll(world, homes.get(count) as string, count);
+        if (round >= options.warmups) rss.get(count)?.push(run.peakRssKiB / 1024);
+        return run.ms;
+      }),
+    );
+    return {
+      ms: new Map(ORG_COUNTS.map((c, i) => [c, samples[i] as Sample])),
+      rssMiB: new Map(ORG_COUNTS.map((c) => [c, { values: rss.get(c) ?? [], warmups: options.warmups }])),
+      oktaPeakConcurrency: world.oktaPeakConcurrency(),
+    };
   } finally {
-    server.setLatency(0);
+    world.setLatency(0);
   }
 }

@@ -1,10 +1,11 @@
 import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SalesforceTestServer } from '../../test/servers/salesforce-server';
 import { timeNodeProcess, timeNodeProcessOk } from '../processes';
-import { CLIENT_ID, PROJECT_ROOT, playBrowser, startBenchSalesforce } from '../salesforce-fixture';
+import { PROJECT_ROOT, playBrowser } from '../salesforce-fixture';
+import { SALESFORCE_CLIENT_ID as CLIENT_ID, startVerifyWorld, type VerifyWorld } from '../verify-world';
 
 const RAW_CLIENT = path.join(PROJECT_ROOT, 'bench/raw-pkce-client.mjs');
 const PORT = 7393;
@@ -44,34 +45,42 @@ describe('timeNodeProcess', () => {
 });
 
 describe('raw PKCE client against the Salesforce test server', () => {
-  let server: SalesforceTestServer;
+  let world: VerifyWorld;
   beforeAll(async () => {
-    server = await startBenchSalesforce([PORT]);
+    world = await startVerifyWorld({ callbackPorts: [PORT] });
   });
   afterAll(async () => {
-    await server.close();
+    await world.close();
   });
+  const server = () => world.salesforce;
 
   const args = () => [
     RAW_CLIENT,
-    `${server.url}/services/oauth2/authorize`,
-    `${server.url}/services/oauth2/token`,
+    `${server().url}/services/oauth2/authorize`,
+    `${server().url}/services/oauth2/token`,
     CLIENT_ID,
     String(PORT),
     'api refresh_token id',
+    'drivers-test/salesforce',
   ];
 
   it('does a full PKCE sign-in (S256, token exchange, identity GET) when the bench plays the browser', async () => {
-    const before = server.tokenRequestCount('authorization_code');
+    const before = server().tokenRequestCount('authorization_code');
     const run = await timeNodeProcessOk({ args: args() }, playBrowser);
-    expect(server.tokenRequestCount('authorization_code')).toBe(before + 1);
+    expect(server().tokenRequestCount('authorization_code')).toBe(before + 1);
     const printed = new URL(run.stdout.trim());
     expect(printed.searchParams.get('code_challenge_method')).toBe('S256');
     expect(printed.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(printed.searchParams.has('code_verifier')).toBe(false);
     // It printed the URL and nothing else: no token or code in its output.
-    for (const secret of server.issuedTokens()) expect(run.stdout + run.stderr).not.toContain(secret);
-    expect(server.leaks).toEqual([]);
+    for (const secret of server().issuedTokens()) expect(run.stdout + run.stderr).not.toContain(secret);
+    expect(server().leaks).toEqual([]);
+    // It did the same keychain write as the CLI (so the sign-in ratio compares like with like).
+    const stored = JSON.parse(
+      (await keytar.getPassword('pkce-pilot-bench-raw', 'drivers-test/salesforce')) ?? '{}',
+    );
+    expect(stored).toMatchObject({ pkce: 'S256', username: 'admin@acme.test' });
+    await keytar.deletePassword('pkce-pilot-bench-raw', 'drivers-test/salesforce');
   });
 
   it('exits non-zero when the server refuses the exchange (so a broken baseline cannot pass as fast)', async () => {

@@ -4,7 +4,13 @@ import { summarize } from '../stats';
 
 const report: BenchReport = {
   generatedAt: '2026-01-01T00:00:00.000Z',
-  machine: { node: '20.20.2', platform: 'linux-x64', cpus: 2, cpuModel: 'Test CPU' },
+  machine: {
+    node: '20.20.2',
+    platform: 'linux-x64',
+    cpus: 2,
+    cpuModel: 'Test CPU',
+    loadAverage: { start: [1.5, 1.2, 1], end: [2.25, 1.5, 1.1] },
+  },
   allPassed: false,
   budgets: [
     {
@@ -21,7 +27,12 @@ const report: BenchReport = {
       id: 'cli.help',
       title: 'CLI `--help`',
       definition: 'spawn to exit.',
-      subject: { label: 'help', unit: 'ms', summary: summarize({ values: [300, 310, 290], warmups: 2 }) },
+      subject: {
+        label: 'help',
+        unit: 'ms',
+        summary: summarize({ values: [300, 310, 290], warmups: 2 }),
+        rssMiB: summarize({ values: [60, 62, 61], warmups: 2 }),
+      },
       baseline: {
         label: 'node -e 0',
         unit: 'ms',
@@ -39,9 +50,17 @@ describe('renderMarkdown', () => {
   const md = renderMarkdown(report);
   const rows = md.split('\n').filter((l) => l.startsWith('| '));
 
-  it('has a header and one row per budget, each with six cells', () => {
+  it('has a header and one row per budget, each with seven cells', () => {
     expect(rows).toHaveLength(3);
-    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(6);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(7);
+  });
+  it('shows peak memory where it was measured, and the load average at start and end', () => {
+    expect(rows[0]).toContain('Peak RSS');
+    expect(rows[1]).toContain('| — |');
+    expect(rows[2]).toContain('61 MiB (60–62, n=3)');
+    expect(md).toContain(
+      'Load average (1/5/15 min) 1.5 / 1.2 / 1 at the start, 2.25 / 1.5 / 1.1 at the end.',
+    );
   });
   it('shows medians with ranges, ratios, limits and verdicts', () => {
     expect(rows[1]).toContain('74.8 KB');

@@ -216,7 +216,14 @@ export class SignInService {
           this.#emit({ alias, provider, phase: 'error', message: e.message });
       },
     );
-    return { authorizationUrl, startUrl, redirectUri, done, ...(openError ? { openError } : {}) };
+    // A sign-in is finished once the browser has its page and the listener is closed (settle closes it),
+    // not when the tokens are stored: resolving earlier let the CLI print its result while the listener
+    // (and the browser's connection) still held the process open. Failures settle at once, as before.
+    const finished = done.then(async (status) => {
+      await listener.closed;
+      return status;
+    });
+    return { authorizationUrl, startUrl, redirectUri, done: finished, ...(openError ? { openError } : {}) };
   }
 
   /** Entry point for custom-scheme redirects handed over by the OS (open-url, second-instance argv). */

@@ -1,0 +1,270 @@
+/**
+ * The world `verify` is timed in: a Salesforce org and an Okta org where every check can pass, so every
+ * read runs and the bench can tell when one is skipped. Salesforce: org-wide PKCE on, Okta's provisioning
+ * Connected App carrying Okta's real callback URL with "Require PKCE" ticked, and recent OauthToken use
+ * by that app. Okta: one active Salesforce app with provisioning features, a successful push in the
+ * System Log and no authentication failures.
+ *
+ * VERIFY_EXPECTED below is the one place that says what a verified org looks like (statuses and request
+ * counts). When verification gains or drops a check or a read, change it there.
+ */
+import type { SalesforceTestServer } from '../test/servers/salesforce-server';
+import { startSalesforceServer } from '../test/servers/salesforce-server';
+import { createSalesforceApi, createSalesforceApiState } from '../test/servers/salesforce-api';
+import { startOktaServer, type OktaTestServer } from '../test/servers/okta-server';
+import { createOktaApi, createOktaApiState } from '../test/servers/okta-api';
+import type { ApiHandler } from '../test/servers/oauth-test-server';
+
+/** Okta's provisioning callback as Salesforce's ConnectedApp metadata carries it (Okta's setup guide). */
+export const OKTA_PROVISIONING_CALLBACK = 'https://system-admin.okta.com/admin/app/generic/oauth20redirect';
+export const SALESFORCE_CLIENT_ID = '3MVG9PkcePilotBench';
+export const OKTA_CLIENT_ID = '0oaPkcePilotBench';
+export const AUTO_LOGIN = 'admin@acme.test';
+const OKTA_APP_ID = '0oaSalesforceProv1';
+const DAY = 86_400_000;
+
+/**
+ * What `verify` must report for every org of the bench world, and how many HTTP requests one org costs.
+ * - Salesforce (5): readMetadata OauthOidcSettings, listMetadata ConnectedApp, readMetadata of the
+ *   Connected Apps listed, listMetadata ExternalClientApplication (none here, so no read follows), and
+ *   the SOQL on OauthToken, which only runs once Okta's app was found: a callback the verifier does not
+ *   recognise shows up as one request short (and as failed checks).
+ * - Okta (2): GET /api/v1/apps, then GET /api/v1/logs for the one active app.
+ * `okta.provisioning.pkce-enabled` is 'manual' by design: no API exposes that checkbox.
+ * Lead: when checks are added (e.g. okta.provisioning.recent-success, a SOQL permission read), add
+ * their expected status here and raise the matching request count; the bench fails loudly until both
+ * agree with what `verify` really does.
+ */
+export const VERIFY_EXPECTED = {
+  requestsPerOrg: { salesforce: 5, okta: 2 },
+  statuses: {
+    'salesforce.signin.pkce': 'pass',
+    'salesforce.org.pkce-required': 'pass',
+    'salesforce.okta-app.found': 'pass',
+    'salesforce.okta-app.pkce-required': 'pass',
+    'salesforce.okta-app.tokens': 'pass',
+    'okta.salesforce-app.found': 'pass',
+    'okta.provisioning.auth-failures': 'pass',
+    'okta.provisioning.pkce-enabled': 'manual',
+  },
+} as const satisfies {
+  requestsPerOrg: { salesforce: number; okta: number };
+  statuses: Record<string, 'pass' | 'fail' | 'unknown' | 'manual'>;
+};
+
+export interface VerifyWorldOptions {
+  /** Callback URL of Okta's Connected App in Salesforce; default Okta's real one. */
+  readonly oktaCallback?: string;
+  /** Loopback ports the sign-ins may use (registered on both clients). */
+  readonly callbackPorts: readonly number[];
+}
+
+export interface VerifyWorld {
+  readonly salesforce: SalesforceTestServer;
+  readonly okta: OktaTestServer;
+  /** API requests answered so far (Salesforce's and Okta's data APIs, not sign-in endpoints). */
+  requestCounts(): { salesforce: number; okta: number };
+  /** Requests the whole run sent to the token endpoints (a refresh during verify would show here). */
+  tokenRequests(): number;
+  /**
+   * Most Okta API requests that arrived within one server latency of each other since the last reset: with
+   * a fixed latency that is how many were in flight at once (Okta limits concurrency per org).
+   */
+  oktaPeakConcurrency(): number;
+  resetOktaPeak(): void;
+  setLatency(ms: number): void;
+  /** Changes the callback URL of Okta's Connected App in Salesforce (for tests of the bench's own checks). */
+  setOktaCallback(url: string): void;
+  close(): Promise<void>;
+}
+
+export function loopbackCallback(port: number): string {
+  return `http://127.0.0.1:${port}/oauth/callback`;
+}
+
+function counted(
+  inner: ApiHandler,
+  count: { n: number },
+  addHeaders?: (res: import('node:http').ServerResponse) => void,
+): ApiHandler {
+  return async (req, res, auth) => {
+    addHeaders?.(res);
+    const handled = await inner(req, res, auth);
+    if (handled) count.n++;
+    return handled;
+  };
+}
+
+/** Pure: the largest number of arrival times (ms, ascending) that fall within one `windowMs`. */
+export function peakWithin(arrivals: readonly number[], windowMs: number): number {
+  let peak = 0;
+  let first = 0;
+  for (let last = 0; last < arrivals.length; last++) {
+    while ((arrivals[last] as number) - (arrivals[first] as number) >= windowMs) first++;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
+}
+
+export async function startVerifyWorld(options: VerifyWorldOptions): Promise<VerifyWorld> {
+  const now = Date.now();
+  const sfState = createSalesforceApiState({
+    orgPkceRequired: true,
+    connectedApps: [
+      {
+        fullName: 'Workbench',
+        label: 'Workbench',
+        callbackUrl: 'https://workbench.example.com/callback',
+        isPkceRequired: false,
+      },
+      {
+        fullName: 'Okta_Provisioning',
+        label: 'Okta Provisioning',
+        callbackUrl: options.oktaCallback ?? OKTA_PROVISIONING_CALLBACK,
+        isPkceRequired: true,
+      },
+    ],
+    oauthTokens: [
+      {
+        AppName: 'Okta Provisioning',
+        UserId: '005000000000001AAA',
+        CreatedDate: new Date(now - 2 * DAY).toISOString(),
+        LastUsedDate: new Date(now - 3_600_000).toISOString(),
+        UseCount: 42,
+      },
+    ],
+  });
+  const oktaState = createOktaApiState({
+    apps: [
+      {
+        id: OKTA_APP_ID,
+        name: 'salesforce',
+        label: 'Salesforce.com',
+        status: 'ACTIVE',
+        instanceType: 'PRODUCTION',
+        features: ['PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION', 'REACTIVATE_USERS'],
+      },
+    ],
+    logs: [
+      {
+        uuid: 'bench-push-1',
+        published: new Date(now - 3_600_000).toISOString(),
+        eventType: 'application.provision.user.push',
+        displayMessage: 'Push user to application',
+        outcome: { result: 'SUCCESS' },
+        targetIds: [OKTA_APP_ID],
+      },
+    ],
+  });
+  const sfCount = { n: 0 };
+  const oktaCount = { n: 0 };
+  let latencyMs = 0;
+  let oktaLogFrom = 0;
+  // Okta reports its per-minute budget on every answer (Okta rate-limit docs); the bench's numbers
+  // are generous so no 429 happens, but the client sees the headers it must respect.
+  const rateHeaders = (res: import('node:http').ServerResponse) => {
+    res.setHeader('X-Rate-Limit-Limit', '1200');
+    res.setHeader('X-Rate-Limit-Remaining', '1199');
+    res.setHeader('X-Rate-Limit-Reset', String(Math.ceil(Date.now() / 60_000) * 60));
+  };
+  const salesforce = await startSalesforceServer({
+    autoConsent: true,
+    autoLogin: AUTO_LOGIN,
+    apiHandler: counted(createSalesforceApi(sfState), sfCount),
+  });
+  const okta = await startOktaServer({
+    autoConsent: true,
+    autoLogin: AUTO_LOGIN,
+    apiHandler: counted(createOktaApi(oktaState), oktaCount, rateHeaders),
+  });
+  const redirectUris = options.callbackPorts.map(loopbackCallback);
+  await salesforce.registerClient({ clientId: SALESFORCE_CLIENT_ID, redirectUris, pkceRequired: true });
+  await okta.registerClient({ clientId: OKTA_CLIENT_ID, redirectUris, pkceRequired: true });
+  return {
+    salesforce,
+    okta,
+    requestCounts: () => ({ salesforce: sfCount.n, okta: oktaCount.n }),
+    tokenRequests: () => salesforce.tokenRequestCount() + okta.tokenRequestCount(),
+    oktaPeakConcurrency: () =>
+      peakWithin(
+        okta.requests
+          .slice(oktaLogFrom)
+          .filter((r) => r.path.startsWith('/api/v1/'))
+          .map((r) => r.at),
+        Math.max(1, latencyMs),
+      ),
+    resetOktaPeak: () => {
+      oktaLogFrom = okta.requests.length;
+    },
+    setOktaCallback: (url) => {
+      const app = sfState.connectedApps.find((a) => a.fullName === 'Okta_Provisioning');
+      if (app) app.callbackUrl = url;
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+      salesforce.setLatency(ms);
+      okta.setLatency(ms);
+    },
+    close: async () => {
+      await salesforce.close();
+      await okta.close();
+    },
+  };
+}
+
+export interface VerifiedOrgJson {
+  readonly org: string;
+  readonly error?: unknown;
+  readonly checks: readonly { id: string; status: string }[];
+}
+
+export interface VerifyRunFacts {
+  readonly results: readonly VerifiedOrgJson[];
+  readonly expectedOrgs: readonly string[];
+  /** API requests the run caused, by server. */
+  readonly requests: { salesforce: number; okta: number };
+  /** Token-endpoint requests the run caused (refreshes); none are expected. */
+  readonly tokenRequests: number;
+}
+
+/**
+ * Pure: everything that is wrong with one `verify --all --json` run of the bench world, as plain
+ * sentences (empty when the run verified every org completely). The bench throws on any problem.
+ */
+export function verifyRunProblems(facts: VerifyRunFacts, expected = VERIFY_EXPECTED): string[] {
+  const problems: string[] = [];
+  const byOrg = new Map(facts.results.map((r) => [r.org, r]));
+  const missing = facts.expectedOrgs.filter((a) => !byOrg.has(a));
+  if (missing.length > 0 || facts.results.length !== facts.expectedOrgs.length)
+    problems.push(
+      `verify returned ${facts.results.length} results for ${facts.expectedOrgs.length} orgs (missing: ${missing.slice(0, 5).join(', ') || 'none'})`,
+    );
+  const wanted = Object.entries(expected.statuses);
+  for (const r of facts.results) {
+    if (r.error) problems.push(`${r.org}: not verified at all (${JSON.stringify(r.error).slice(0, 200)})`);
+    const got = new Map(r.checks.map((c) => [c.id, c.status]));
+    const wrong = wanted
+      .filter(([id, status]) => got.get(id) !== status)
+      .map(([id, status]) => `${id} ${got.get(id) ?? 'absent'} (expected ${status})`);
+    const extra = [...got.keys()].filter((id) => !(id in expected.statuses));
+    if (wrong.length > 0) problems.push(`${r.org}: ${wrong.join('; ')}`);
+    if (extra.length > 0)
+      problems.push(
+        `${r.org}: checks the bench does not know (add them to VERIFY_EXPECTED): ${extra.join(', ')}`,
+      );
+    if (problems.length > 20) break;
+  }
+  const n = facts.expectedOrgs.length;
+  for (const server of ['salesforce', 'okta'] as const) {
+    const want = expected.requestsPerOrg[server] * n;
+    if (facts.requests[server] !== want)
+      problems.push(
+        `${server}: ${facts.requests[server]} API requests for ${n} org(s), expected ${want} (${expected.requestsPerOrg[server]} per org) — a read was skipped or added`,
+      );
+  }
+  if (facts.tokenRequests !== 0)
+    problems.push(
+      `${facts.tokenRequests} token request(s) during verify: a token was refreshed, so the run timed more than the reads`,
+    );
+  return problems;
+}
