@@ -8,7 +8,7 @@ import type { AppEvent } from '../../preload/contract';
 import { createAppApi, signInEventToAppEvent, type AppApiDeps } from '../core/app-api';
 import { allowedExternalHosts } from '../core/deep-links';
 import type { OrgSettings } from '../core/model';
-import { createCoreServices } from '../core/services';
+import { createCoreServices, VERIFY_CONCURRENCY } from '../core/services';
 import { createChromiumHttpClient } from './chromium-http';
 import { createLinkOpener, createSignInPageOpener } from './external-links';
 import { renderHtmlToPdf } from './pdf-export';
@@ -61,6 +61,8 @@ export async function createAppServices(options: AppServicesOptions) {
     signIn: core.signIn,
     removeOrg: core.removeOrg,
     verify: core.verifyOne,
+    latestVerification: (alias) => core.verifications.latest(alias),
+    verifyConcurrency: VERIFY_CONCURRENCY,
     dataNotices: core.dataNotices,
     openExternal: openLink,
     emit: options.emit,

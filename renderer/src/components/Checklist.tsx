@@ -2,28 +2,20 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ChecklistViewDto, LinkTargetDto } from '../../../preload/contract';
 import { call } from '../api';
 import { formatTime, useOnline } from '../hooks';
+import { LINK_LABELS } from '../labels';
 import { ErrorNote } from './ErrorNote';
 
 type ItemView = ChecklistViewDto['sections'][number]['items'][number];
-
-const LINK_LABELS: Record<LinkTargetDto, string> = {
-  'salesforce.setup': 'Open Salesforce Setup',
-  'salesforce.app-manager': 'Open App Manager',
-  'salesforce.external-client-apps': 'Open External Client App Manager',
-  'salesforce.oauth-oidc-settings': 'Open OAuth and OpenID Connect Settings',
-  'okta.applications': 'Open Okta Applications',
-  'okta.salesforce-provisioning': 'Open the Okta Salesforce app',
-  'okta.tasks': 'Open Okta Tasks',
-  'okta.workflows-connections': 'Open Workflows Connections',
-};
 
 interface Props {
   view: ChecklistViewDto;
   hasOkta: boolean;
   onChange: (view: ChecklistViewDto) => void;
+  /** The status board step that covers an item, for a link back to it. */
+  boardStepFor?: (itemId: string) => string | undefined;
 }
 
-export function Checklist({ view, hasOkta, onChange }: Props) {
+export function Checklist({ view, hasOkta, onChange, boardStepFor }: Props) {
   const [error, setError] = useState<unknown>();
   const nextRef = useRef<HTMLElement>(null);
   const headRef = useRef<HTMLDivElement>(null);
@@ -86,6 +78,7 @@ export function Checklist({ view, hasOkta, onChange }: Props) {
                 hasOkta={hasOkta}
                 onChange={onChange}
                 onError={setError}
+                boardStep={boardStepFor?.(item.id)}
                 {...(item.isNext ? { focusRef: nextRef } : {})}
               />
             ))}
@@ -127,9 +120,10 @@ interface ItemProps {
   onChange: (view: ChecklistViewDto) => void;
   onError: (e: unknown) => void;
   focusRef?: React.RefObject<HTMLElement | null>;
+  boardStep?: string | undefined;
 }
 
-function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) {
+function Item({ alias, item, hasOkta, onChange, onError, focusRef, boardStep }: ItemProps) {
   const id = useId();
   const online = useOnline();
   const [editing, setEditing] = useState(false);
@@ -236,6 +230,22 @@ function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) 
                     ? 'needs you'
                     : 'could not tell'}
               : {p.evidence.summary} <span className="when">({formatTime(p.evidence.at)})</span>
+              {boardStep && (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    className="link-button small"
+                    onClick={() => {
+                      const el = document.getElementById(`board-step-${boardStep}`);
+                      el?.focus({ preventScroll: true });
+                      el?.scrollIntoView({ block: 'center' });
+                    }}
+                  >
+                    Back to status
+                  </button>
+                </>
+              )}
             </p>
           )}
           {item.conflict === 'check-failed' && (
