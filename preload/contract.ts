@@ -151,6 +151,70 @@ export const verificationResultSchema = z.object({
   ),
 });
 
+// ---- the org status board and the fleet ----------------------------------------------------------
+
+const stepStateSchema = z.enum([
+  'verified',
+  'failing',
+  'could-not-check',
+  'confirm-yourself',
+  'not-set',
+  'not-checked',
+  'checking',
+]);
+const boardStepIdSchema = z.enum(['salesforce-app', 'okta-pkce', 'provisioning', 'workflows', 'org-wide']);
+export const boardSchema = z.object({
+  steps: z
+    .array(
+      z.object({
+        id: boardStepIdSchema,
+        title: text(300),
+        state: stepStateSchema,
+        optional: z.boolean(),
+        detail: text(2500),
+        checks: z
+          .array(
+            z.object({
+              id: text(100),
+              title: text(300),
+              required: z.boolean(),
+              status: evidenceStatusSchema,
+              summary: text(2000),
+              api: text(300),
+              at: isoSchema,
+              values: z.record(z.string().max(100), evidenceValueSchema),
+            }),
+          )
+          .max(20),
+        itemIds: z.array(text(100)).max(10),
+        link: linkTargetSchema,
+        confirmedAt: isoSchema.optional(),
+      }),
+    )
+    .max(10),
+  next: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('checking') }),
+    z.object({ kind: z.literal('sign-in'), provider: providerSchema }),
+    z.object({ kind: z.literal('add-okta') }),
+    z.object({ kind: z.literal('run-checks'), again: z.boolean() }),
+    z.object({ kind: z.literal('open-link'), target: linkTargetSchema, stepId: boardStepIdSchema }),
+    z.object({ kind: z.literal('done') }),
+  ]),
+  checkedAt: isoSchema.optional(),
+  stale: z.enum(['old', 'changed']).optional(),
+  error: text(2000).optional(),
+});
+
+const environmentSchema = z.enum(['production', 'sandbox', 'scratch', 'developer', 'local']);
+export const fleetRowSchema = z.object({
+  alias: aliasSchema,
+  environment: environmentSchema,
+  salesforceUrl: text(2048),
+  hasOkta: z.boolean(),
+  board: boardSchema,
+});
+const fleetReportFormatSchema = z.enum(['md', 'html', 'csv', 'json']);
+
 export const appInfoSchema = z.object({
   name: text(100),
   version: text(50),
@@ -164,7 +228,13 @@ export const appInfoSchema = z.object({
     oktaRedirectUris: z.array(text(2048)),
     oktaScopes: text(300),
   }),
-  features: z.object({ verify: z.boolean(), reports: z.array(z.enum(['md', 'html', 'json', 'pdf'])) }),
+  features: z.object({
+    verify: z.boolean(),
+    reports: z.array(z.enum(['md', 'html', 'json', 'pdf'])),
+    fleetReports: z.array(fleetReportFormatSchema),
+    /** Orgs "Check all" verifies at the same time: the same number as `pkce-pilot verify --all`. */
+    verifyConcurrency: z.number().int().min(1).max(64),
+  }),
   /** Data files that could not be read and were kept aside (never silently reset): plain sentences. */
   notices: z.array(text(1000)).max(20),
 });
@@ -233,6 +303,22 @@ export const apiContract = {
     output: z.object({ statuses: z.array(signInStatusSchema) }),
   },
   'verify.run': { input: z.object({ alias: aliasSchema }).strict(), output: verificationResultSchema },
+  /** The org's status board from the last verification (restored after a restart), progress and sign-ins. */
+  'board.get': { input: z.object({ alias: aliasSchema }).strict(), output: boardSchema },
+  /** Every org with its board, without sign-in state (that needs the keychain: fleet.signInStatus). */
+  'fleet.list': { input: empty, output: z.object({ orgs: z.array(fleetRowSchema).max(1000) }) },
+  'fleet.signInStatus': {
+    input: empty,
+    output: z.object({
+      orgs: z
+        .array(z.object({ alias: aliasSchema, salesforce: z.boolean(), okta: z.boolean().optional() }))
+        .max(1000),
+    }),
+  },
+  'report.exportFleet': {
+    input: z.object({ format: fleetReportFormatSchema }).strict(),
+    output: z.object({ path: text(4096), format: fleetReportFormatSchema }),
+  },
   'report.export': {
     input: z.object({ alias: aliasSchema, format: z.enum(['md', 'html', 'json', 'pdf']) }).strict(),
     output: z.object({ path: text(4096), format: z.enum(['md', 'html', 'json', 'pdf']) }),
@@ -306,3 +392,7 @@ export type VerificationResultDto = z.output<typeof verificationResultSchema>;
 export type SignInStatusDto = z.output<typeof signInStatusSchema>;
 export type AppInfo = z.output<typeof appInfoSchema>;
 export type LinkTargetDto = z.output<typeof linkTargetSchema>;
+export type BoardDto = z.output<typeof boardSchema>;
+export type BoardStepDto = BoardDto['steps'][number];
+export type FleetRowDto = z.output<typeof fleetRowSchema>;
+export type FleetReportFormat = z.output<typeof fleetReportFormatSchema>;

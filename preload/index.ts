@@ -29,6 +29,10 @@ const METHODS = {
   'signIn.signOut': true,
   'signIn.status': true,
   'verify.run': true,
+  'board.get': true,
+  'fleet.list': true,
+  'fleet.signInStatus': true,
+  'report.exportFleet': true,
   'report.export': true,
   'links.open': true,
 } as const satisfies Record<ApiMethod, true>;

@@ -8,7 +8,7 @@ import type { AppEvent } from '../../preload/contract';
 import { createAppApi, signInEventToAppEvent, type AppApiDeps } from '../core/app-api';
 import { allowedExternalHosts } from '../core/deep-links';
 import type { OrgSettings } from '../core/model';
-import { createCoreServices } from '../core/services';
+import { createCoreServices, VERIFY_CONCURRENCY } from '../core/services';
 import { createChromiumFetch } from './chromium-fetch';
 import { createChromiumHttpClient } from './chromium-http';
 import { createLinkOpener, createSignInPageOpener } from './external-links';
@@ -63,6 +63,8 @@ export async function createAppServices(options: AppServicesOptions) {
     removeOrg: core.removeOrg,
     updateOrg: core.updateOrg,
     verify: core.verifyOne,
+    latestVerification: (alias) => core.verifications.latest(alias),
+    verifyConcurrency: VERIFY_CONCURRENCY,
     dataNotices: core.dataNotices,
     openExternal: openLink,
     emit: options.emit,

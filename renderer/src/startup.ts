@@ -51,3 +51,23 @@ export function rememberOrg(alias: string): void {
     // Storage may be unavailable; remembering the last org shown is only a convenience.
   }
 }
+
+const HOME_KEY = 'pkce-pilot.home';
+
+/** Whether the admin was last on the view of all orgs (the home view). */
+export function rememberedHome(): boolean {
+  try {
+    return localStorage.getItem(HOME_KEY) === 'fleet';
+  } catch {
+    return false;
+  }
+}
+
+export function rememberHome(home: boolean): void {
+  try {
+    if (home) localStorage.setItem(HOME_KEY, 'fleet');
+    else localStorage.removeItem(HOME_KEY);
+  } catch {
+    // Only a convenience, as above.
+  }
+}

@@ -60,6 +60,10 @@ const validInputs: { readonly [M in ApiMethod]: fc.Arbitrary<Record<string, unkn
   'signIn.signOut': fc.record({ alias, provider }),
   'signIn.status': fc.record({ alias }),
   'verify.run': fc.record({ alias }),
+  'board.get': fc.record({ alias }),
+  'fleet.list': fc.constant({}),
+  'fleet.signInStatus': fc.constant({}),
+  'report.exportFleet': fc.record({ format: fc.constantFrom('md', 'html', 'csv', 'json') }),
   'report.export': fc.record({ alias, format: fc.constantFrom('md', 'html', 'json', 'pdf') }),
   'links.open': fc.record({ alias, target: linkTarget }),
 };

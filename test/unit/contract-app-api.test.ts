@@ -199,7 +199,7 @@ describe('createAppApi over real stores', () => {
     await expect(api['verify.run']({ alias: 'acme' })).rejects.toThrow(/not available/);
     await expect(api['report.export']({ alias: 'acme', format: 'pdf' })).rejects.toThrow(/not available/);
     const info = await api['app.info']({});
-    expect(info.features).toEqual({ verify: false, reports: [] });
+    expect(info.features).toEqual({ verify: false, reports: [], fleetReports: [], verifyConcurrency: 32 });
     expect(info.deadline.text).toBe('Salesforce has enforced PKCE for 10 days (since 25 June 2026).');
     expect(apiContract['app.info'].output.safeParse(info).success).toBe(true);
   });

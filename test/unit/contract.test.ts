@@ -34,7 +34,11 @@ describe('IPC contract', () => {
         'signIn.signOut',
         'signIn.status',
         'verify.run',
+        'board.get',
+        'fleet.list',
+        'fleet.signInStatus',
         'report.export',
+        'report.exportFleet',
         'links.open',
       ].sort(),
     );

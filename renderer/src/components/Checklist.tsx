@@ -2,46 +2,51 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ChecklistViewDto, LinkTargetDto } from '../../../preload/contract';
 import { call } from '../api';
 import { formatTime, useOnline } from '../hooks';
+import { LINK_LABELS } from '../labels';
 import { ErrorNote } from './ErrorNote';
 
 type ItemView = ChecklistViewDto['sections'][number]['items'][number];
-
-const LINK_LABELS: Record<LinkTargetDto, string> = {
-  'salesforce.setup': 'Open Salesforce Setup',
-  'salesforce.app-manager': 'Open App Manager',
-  'salesforce.external-client-apps': 'Open External Client App Manager',
-  'salesforce.oauth-oidc-settings': 'Open OAuth and OpenID Connect Settings',
-  'okta.applications': 'Open Okta Applications',
-  'okta.salesforce-provisioning': 'Open the Okta Salesforce app',
-  'okta.tasks': 'Open Okta Tasks',
-  'okta.workflows-connections': 'Open Workflows Connections',
-};
 
 interface Props {
   view: ChecklistViewDto;
   hasOkta: boolean;
   onChange: (view: ChecklistViewDto) => void;
+  /** The status board step that covers an item, for a link back to it. */
+  boardStepFor?: (itemId: string) => string | undefined;
 }
 
-export function Checklist({ view, hasOkta, onChange }: Props) {
+export function Checklist({ view, hasOkta, onChange, boardStepFor }: Props) {
   const [error, setError] = useState<unknown>();
   const nextRef = useRef<HTMLElement>(null);
+  const headRef = useRef<HTMLDivElement>(null);
   const next = view.sections.flatMap((s) => s.items).find((i) => i.id === view.nextItemId);
 
   return (
     <section aria-labelledby="checklist-title" className="checklist">
-      <div className="checklist-head">
-        <h2 id="checklist-title">Migration checklist</h2>
-        <div className="progress-line">
-          <label htmlFor="overall-progress">
-            {view.summary.done} of {view.summary.total} steps done ({view.summary.percent}%)
-          </label>
-          <progress id="overall-progress" max={view.summary.total} value={view.summary.done} />
+      <div className="checklist-head" ref={headRef}>
+        <div className="checklist-head-row">
+          <h2 id="checklist-title">Migration checklist</h2>
+          <div className="progress-line">
+            <label htmlFor="overall-progress">
+              {view.summary.done} of {view.summary.total} steps done ({view.summary.percent}%)
+            </label>
+            <progress id="overall-progress" max={view.summary.total} value={view.summary.done} />
+          </div>
         </div>
         {next ? (
           <p className="next-step">
-            Next step: <strong>{next.title}</strong>{' '}
-            <button type="button" className="link-button" onClick={() => nextRef.current?.focus()}>
+            <span className="next-label">Next step:</span>{' '}
+            <strong className="next-title" title={next.title}>
+              {next.title}
+            </strong>{' '}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                const target = nextRef.current;
+                if (target) revealBelow(target, headRef.current);
+              }}
+            >
               Go to it
             </button>
           </p>
@@ -73,6 +78,7 @@ export function Checklist({ view, hasOkta, onChange }: Props) {
                 hasOkta={hasOkta}
                 onChange={onChange}
                 onError={setError}
+                boardStep={boardStepFor?.(item.id)}
                 {...(item.isNext ? { focusRef: nextRef } : {})}
               />
             ))}
@@ -83,6 +89,30 @@ export function Checklist({ view, hasOkta, onChange }: Props) {
   );
 }
 
+/**
+ * Focuses a step and scrolls its whole row into view below the sticky checklist header (which a plain
+ * scrollIntoView or scroll-margin guess would let cover it). Measured, not assumed: the header's height
+ * changes with the window width and the next step's title.
+ */
+export function revealBelow(target: HTMLElement, header: HTMLElement | null): void {
+  target.focus({ preventScroll: true });
+  const row = target.closest('li') ?? target;
+  const scroller = row.closest<HTMLElement>('.content');
+  if (!scroller) return row.scrollIntoView({ block: 'center' });
+  // Two passes: the header only reaches its stuck position once the list has scrolled.
+  for (let pass = 0; pass < 2; pass += 1) {
+    const view = scroller.getBoundingClientRect();
+    const top = Math.max(view.top, header?.getBoundingClientRect().bottom ?? view.top) + 8;
+    const rect = row.getBoundingClientRect();
+    const room = view.bottom - top;
+    // Row top just under the header; a row taller than the room still starts there.
+    const delta =
+      rect.height <= room ? rect.top - top - Math.max(0, (room - rect.height) / 3) : rect.top - top;
+    if (Math.abs(delta) < 1) break;
+    scroller.scrollTop += delta;
+  }
+}
+
 interface ItemProps {
   alias: string;
   item: ItemView;
@@ -90,9 +120,10 @@ interface ItemProps {
   onChange: (view: ChecklistViewDto) => void;
   onError: (e: unknown) => void;
   focusRef?: React.RefObject<HTMLElement | null>;
+  boardStep?: string | undefined;
 }
 
-function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) {
+function Item({ alias, item, hasOkta, onChange, onError, focusRef, boardStep }: ItemProps) {
   const id = useId();
   const online = useOnline();
   const [editing, setEditing] = useState(false);
@@ -199,6 +230,22 @@ function Item({ alias, item, hasOkta, onChange, onError, focusRef }: ItemProps) 
                     ? 'needs you'
                     : 'could not tell'}
               : {p.evidence.summary} <span className="when">({formatTime(p.evidence.at)})</span>
+              {boardStep && (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    className="link-button small"
+                    onClick={() => {
+                      const el = document.getElementById(`board-step-${boardStep}`);
+                      el?.focus({ preventScroll: true });
+                      el?.scrollIntoView({ block: 'center' });
+                    }}
+                  >
+                    Back to status
+                  </button>
+                </>
+              )}
             </p>
           )}
           {item.conflict === 'check-failed' && (

@@ -122,13 +122,16 @@ test("deep-link buttons open this org's Setup pages; offline, network features s
 
   await page.context().setOffline(true);
   await expect(page.getByText('Offline — sign-in, checks and links need a connection')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Sign in to Salesforce' })).toBeDisabled();
+  const signIn = page.getByRole('region', { name: 'Sign-in' });
+  await expect(signIn.getByRole('button', { name: 'Sign in to Salesforce' })).toBeDisabled();
+  // The status board's next action needs the network too.
+  await expect(page.getByTestId('board-next')).toBeDisabled();
   await expect(page.getByText('You are offline. Signing in needs a network connection.')).toBeVisible();
   await expect(
     itemRow(page, 'sf.open-app-manager').getByRole('button', { name: 'Open App Manager' }),
   ).toBeDisabled();
   await page.context().setOffline(false);
-  await expect(page.getByRole('button', { name: 'Sign in to Salesforce' })).toBeEnabled();
+  await expect(signIn.getByRole('button', { name: 'Sign in to Salesforce' })).toBeEnabled();
 });
 
 test('exports a report of the checklist', async ({ app }) => {
@@ -148,5 +151,5 @@ test('exports a report of the checklist', async ({ app }) => {
   expect(text).toMatch(/- \[x\] Under API .*Require Proof Key for Code Exchange/);
   expect(text).toMatch(/- \[ \] Log in to Salesforce as a System Administrator/);
   // Verification runs through the same core as the CLI: the checks panel offers it.
-  await expect(page.getByRole('button', { name: 'Run checks' })).toBeEnabled();
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Run checks' })).toBeEnabled();
 });

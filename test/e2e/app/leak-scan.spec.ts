@@ -89,10 +89,13 @@ test('after sign-in, checks and report exports, no issued token is in the DOM, s
   await expect(panel).toContainText(/Salesforce: Signed in as admin@acme\.test/);
   await systemBrowser.close();
 
-  await page.getByRole('button', { name: 'Run checks' }).click();
-  const results = page.locator('ul.results');
-  await expect(results).toContainText('salesforce.signin.pkce');
-  await expect(results.locator('li', { hasText: 'salesforce.org.pkce-required' })).toContainText('Pass');
+  await page.getByRole('banner').getByRole('button', { name: 'Run checks' }).click();
+  const board = page.getByRole('region', { name: 'Status' });
+  await expect(board).toContainText(/Last checked just now/);
+  const orgWide = board.locator('#board-step-org-wide');
+  await orgWide.getByText('Evidence').click();
+  await expect(orgWide).toContainText('salesforce.org.pkce-required');
+  await expect(orgWide.getByText('Verified', { exact: true })).toBeVisible();
 
   for (const label of ['Markdown', 'HTML', 'JSON']) {
     await page.getByRole('button', { name: `Export ${label}` }).click();

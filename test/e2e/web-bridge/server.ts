@@ -13,7 +13,7 @@ import { createAppApi, signInEventToAppEvent } from '../../../main/core/app-api'
 import { PilotError, toPilotError } from '../../../main/core/errors';
 import { createHttpClient } from '../../../main/core/http';
 import type { VerificationResult } from '../../../main/core/verify/types';
-import { createCoreServices } from '../../../main/core/services';
+import { createCoreServices, VERIFY_CONCURRENCY } from '../../../main/core/services';
 import {
   API_METHODS,
   apiContract,
@@ -149,6 +149,8 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     removeOrg: core.removeOrg,
     updateOrg: core.updateOrg,
     verify: options.verify ?? core.verifyOne,
+    latestVerification: (alias) => core.verifications.latest(alias),
+    verifyConcurrency: VERIFY_CONCURRENCY,
     dataNotices: core.dataNotices,
     openExternal: async (url) => void externalOpens.push(url),
     emit,

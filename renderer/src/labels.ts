@@ -1,0 +1,63 @@
+/** Words the screens share: console pages, step states, next actions. Plain names only, never ids. */
+import type { BoardDto, BoardStepDto, LinkTargetDto } from '../../preload/contract';
+
+export const LINK_LABELS: Record<LinkTargetDto, string> = {
+  'salesforce.setup': 'Open Salesforce Setup',
+  'salesforce.app-manager': 'Open App Manager',
+  'salesforce.external-client-apps': 'Open External Client App Manager',
+  'salesforce.oauth-oidc-settings': 'Open OAuth and OpenID Connect Settings',
+  'okta.applications': 'Open Okta Applications',
+  'okta.salesforce-provisioning': 'Open the Okta Salesforce app',
+  'okta.tasks': 'Open Okta Tasks',
+  'okta.workflows-connections': 'Open Workflows Connections',
+};
+
+export const STATE_LABELS: Record<BoardStepDto['state'], string> = {
+  verified: 'Verified',
+  failing: 'Failing',
+  'could-not-check': 'Could not check',
+  'confirm-yourself': 'Confirm yourself',
+  'not-set': 'Not set',
+  'not-checked': 'Not checked',
+  checking: 'Checking…',
+};
+
+/** Compact badge text for the fleet view. */
+export const STATE_SHORT: Record<BoardStepDto['state'], string> = {
+  verified: '✓',
+  failing: '✕',
+  'could-not-check': '?',
+  'confirm-yourself': '!',
+  'not-set': '–',
+  'not-checked': '·',
+  checking: '…',
+};
+
+export const CHECK_STATUS_LABELS = {
+  pass: 'Passed',
+  fail: 'Failed',
+  unknown: 'Could not tell',
+  manual: 'Confirm yourself',
+} as const;
+
+export function nextActionLabel(next: BoardDto['next']): string {
+  switch (next.kind) {
+    case 'checking':
+      return 'Checking…';
+    case 'sign-in':
+      return `Sign in to ${next.provider === 'okta' ? 'Okta' : 'Salesforce'}`;
+    case 'add-okta':
+      return 'Add Okta settings';
+    case 'run-checks':
+      return next.again ? 'Run checks again' : 'Run checks';
+    case 'open-link':
+      return LINK_LABELS[next.target];
+    case 'done':
+      return 'Export a report';
+  }
+}
+
+/** True when the org needs the admin (anything but "all done" or "checking"). */
+export function needsAction(board: BoardDto): boolean {
+  return board.next.kind !== 'done' && board.next.kind !== 'checking';
+}
