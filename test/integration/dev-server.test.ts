@@ -6,7 +6,7 @@
  * ports and unknown situations get plain usage errors, SIGTERM stops it. Run inside with-keyring.sh.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -139,7 +139,11 @@ describe('scripts/dev-server.ts', () => {
   it('--help lists every situation', async () => {
     const run = await runScript(['--help']).done;
     expect(run.code).toBe(0);
-    for (const s of SITUATIONS) expect(run.stdout).toContain(`  ${s.name} `);
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const s of SITUATIONS) {
+      expect(run.stdout).toContain(`  ${s.name} `);
+      expect(readme, 'README "Try it" names every situation').toContain(`\`${s.name}\``);
+    }
   }, 30_000);
 
   it('listens on the loopback ports it is given, prints the commands to paste, stops on SIGTERM', async () => {
