@@ -6,12 +6,13 @@
  * ports and unknown situations get plain usage errors, SIGTERM stops it. Run inside with-keyring.sh.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../main/cli/io';
 import { runCli } from '../../main/cli/run';
+import { startBridgeServer } from '../../main/dev/web-bridge';
 import { SITUATIONS, type Situation } from '../../scripts/trial/situations';
 import { startTrialOrg } from '../../scripts/trial/trial-org';
 import { freePort } from '../helpers/free-port';
@@ -139,7 +140,11 @@ describe('scripts/dev-server.ts', () => {
   it('--help lists every situation', async () => {
     const run = await runScript(['--help']).done;
     expect(run.code).toBe(0);
-    for (const s of SITUATIONS) expect(run.stdout).toContain(`  ${s.name} `);
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const s of SITUATIONS) {
+      expect(run.stdout).toContain(`  ${s.name} `);
+      expect(readme, 'README "Try it" names every situation').toContain(`\`${s.name}\``);
+    }
   }, 30_000);
 
   it('listens on the loopback ports it is given, prints the commands to paste, stops on SIGTERM', async () => {
@@ -186,5 +191,68 @@ describe('scripts/dev-server.ts', () => {
     const run = await runScript(['--situation', 'step1-mising']).done;
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Did you mean step1-missing?');
+  }, 60_000);
+});
+
+describe.skipIf(!hasKeyring)('trial server, verified through the app (web bridge, real core)', () => {
+  it('"step2-missing": the app signs in to both orgs, verify shows the failure, the report carries it', async () => {
+    const situation = SITUATIONS.find((s) => s.name === 'step2-missing') as Situation;
+    const trial = await startTrialOrg({ situation });
+    const home = mkdtempSync(path.join(tmpdir(), 'pkce-trial-app-'));
+    const bridge = await startBridgeServer({ home });
+    const call = async (method: string, input: unknown) => {
+      const res = await fetch(`${bridge.url}__bridge/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      const answer = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+      if (!answer.ok) throw new Error(`${method}: ${answer.error?.message}`);
+      return answer.value as Record<string, unknown>;
+    };
+    try {
+      await call('orgs.add', {
+        alias: trial.alias,
+        salesforceLoginUrl: trial.salesforce.url,
+        clientId: 'pkce-pilot-trial',
+        redirect: 'loopback',
+        port: await freePort(),
+        oktaOrgUrl: trial.okta.url,
+        oktaClientId: 'pkce-pilot-trial-okta',
+      });
+      for (const provider of ['salesforce', 'okta']) {
+        const opened = bridge.nextBrowserOpen();
+        await call('signIn.start', { alias: trial.alias, provider });
+        const callback = await completeAuthorizationWithFetch(await opened, { login: 'admin@acme.test' });
+        await fetch(callback);
+        const deadline = Date.now() + 10_000;
+        let signedIn = false;
+        while (!signedIn && Date.now() < deadline) {
+          const { statuses } = (await call('signIn.status', { alias: trial.alias })) as {
+            statuses: { provider: string; signedIn: boolean }[];
+          };
+          signedIn = statuses.some((s) => s.provider === provider && s.signedIn);
+          if (!signedIn) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(signedIn, `${provider} sign-in in the app`).toBe(true);
+      }
+      const result = (await call('verify.run', { alias: trial.alias })) as {
+        checks: { id: string; status: string; summary: string }[];
+      };
+      const statuses = Object.fromEntries(result.checks.map((c) => [c.id, c.status]));
+      for (const [id, outcome] of Object.entries(situation.expect)) expect(statuses[id], id).toBe(outcome);
+      const exported = (await call('report.export', { alias: trial.alias, format: 'html' })) as {
+        path: string;
+      };
+      const html = readFileSync(exported.path, 'utf8');
+      expect(html).toContain(trial.alias);
+      // The failing check's own words reach the report (its first words carry no HTML-escaped characters).
+      const failing = result.checks.find((c) => c.id === 'okta.provisioning.auth-failures');
+      expect(html).toContain(String(failing?.summary).split(' ').slice(0, 4).join(' '));
+    } finally {
+      await bridge.close();
+      await trial.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   }, 60_000);
 });
