@@ -65,7 +65,7 @@ export type RegistrationPlan =
     };
 
 /** File name of the app's desktop file installed by the deb (package.json desktopName). */
-export const PACKAGE_DESKTOP_FILE = 'pkce-pilot.desktop';
+export const PACKAGE_DESKTOP_FILE = 'com.pkcepilot.app.desktop';
 
 /**
  * One Exec argument, quoted per the Desktop Entry Specification ("The Exec key"): inside double

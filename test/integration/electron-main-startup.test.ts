@@ -106,7 +106,7 @@ describe('out/main/index.js under a stand-in electron', () => {
   it('packaged deb on Linux: app protocol page, no developer menu or DevTools, scheme left to the package', async () => {
     const dirs = path.join(tmp, 'deb/xdg-dirs/applications');
     await mkdir(dirs, { recursive: true });
-    await writeFile(path.join(dirs, 'pkce-pilot.desktop'), '[Desktop Entry]\n');
+    await writeFile(path.join(dirs, 'com.pkcepilot.app.desktop'), '[Desktop Entry]\n');
     const record = await start('deb', {
       STUB_PACKAGED: '1',
       PKCE_PILOT_HOME: path.join(tmp, 'deb-home'),

@@ -192,7 +192,7 @@ describe('applyRegistrationPlan (Linux user desktop file, for real)', () => {
   it('finds a package-installed desktop file through XDG_DATA_DIRS', async () => {
     await mkdir(path.join(home, 'share/applications'), { recursive: true });
     expect(await packageDesktopFileInstalled({ XDG_DATA_DIRS: `${home}/none:${home}/share` })).toBe(false);
-    await writeFile(path.join(home, 'share/applications/pkce-pilot.desktop'), '[Desktop Entry]\n');
+    await writeFile(path.join(home, 'share/applications/com.pkcepilot.app.desktop'), '[Desktop Entry]\n');
     expect(await packageDesktopFileInstalled({ XDG_DATA_DIRS: `${home}/none:${home}/share` })).toBe(true);
   });
 });
