@@ -98,6 +98,8 @@ interface LinuxTargetsSeen {
   readonly debArgs?: string[];
   /** The desktop file the deb would install. */
   readonly debDesktop?: string;
+  /** The deb's post-install script. */
+  readonly debAfterInstall?: string;
   /** The AppImage's desktop entry and its file name. */
   readonly appImageDesktop?: string;
   readonly appImageDesktopFile?: string;
@@ -152,6 +154,7 @@ describe('linux build (unpacked dir, deb and AppImage up to their tools) with a 
           if (Array.isArray(options)) {
             seen.debArgs = options[0];
             seen.debDesktop = fs.readFileSync(options[1], 'utf8');
+            seen.debAfterInstall = fs.readFileSync(options[0][options[0].indexOf('--after-install') + 1], 'utf8');
           } else if (options && typeof options.desktop === 'string') {
             seen.appImageDesktop = options.desktop;
             seen.appImageDesktopFile = options.desktopFileName;
@@ -229,6 +232,8 @@ describe('linux build (unpacked dir, deb and AppImage up to their tools) with a 
     expect(entry['MimeType']?.split(';')).toContain('x-scheme-handler/com.pkcepilot.app');
     expect(entry['Exec']).toMatch(/^"?\/opt\/PKCE Pilot\/pkce-pilot"? %U$/);
     expect(entry['StartupWMClass']).toBe('com.pkcepilot.app');
+    // The desktop database is refreshed on install, so x-scheme-handler resolves to the new file.
+    expect(seen.debAfterInstall).toContain('update-desktop-database /usr/share/applications');
   });
 
   it('the AppImage carries the same desktop entry (its runtime registration is the app’s job)', () => {
