@@ -44,7 +44,8 @@ async function start(name: string, env: Record<string, string>, argv: string[] =
       ...childEnv,
       STUB_RECORD: recordFile,
       STUB_DEFAULT_USERDATA: path.join(dir, 'default-userdata'),
-      // xdg-mime writes mimeapps.list under XDG_CONFIG_HOME: keep it in the test folder too.
+      // xdg-mime writes mimeapps.list under XDG_CONFIG_HOME (or HOME): keep both in the test folder.
+      HOME: dir,
       XDG_DATA_HOME: path.join(dir, 'xdg-data'),
       XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
       XDG_DATA_DIRS: path.join(dir, 'xdg-dirs'),
