@@ -3,7 +3,9 @@
  *
  * The page is served from memory by a protocol handler on a private, in-memory session (a partition
  * without the `persist:` prefix), not from a `data:` URL: Chromium caps URLs at 2 MB, which a report
- * of a large org passes, and the report never touches the disk. Each page is served once.
+ * of a large org passes, and the report never touches the disk. Each page is served once. A window
+ * on its own partition needs the handler registered on that session ("Using protocol with a custom
+ * partition or session", https://www.electronjs.org/docs/latest/api/protocol).
  */
 import { randomUUID } from 'node:crypto';
 import { session, type Session } from 'electron';

@@ -6,7 +6,8 @@
  * - Windows: `app.setAsDefaultProtocolClient` writes HKCU\Software\Classes\<scheme> (the NSIS
  *   uninstaller removes it again, build/installer.nsh).
  * - macOS: the bundle's Info.plist CFBundleURLTypes (electron-builder `protocols`) declares the
- *   scheme; setAsDefaultProtocolClient makes this copy the default handler.
+ *   scheme; setAsDefaultProtocolClient (LSSetDefaultHandlerForURLScheme, Electron 45 docs: only
+ *   schemes the Info.plist declares) makes this copy the default handler.
  * - Linux: Electron's setAsDefaultProtocolClient runs `xdg-settings set default-url-scheme-handler
  *   <scheme> $CHROME_DESKTOP` synchronously on the main thread, naming a desktop file that may not
  *   exist. Never used here:
@@ -65,7 +66,7 @@ export type RegistrationPlan =
     };
 
 /** File name of the app's desktop file installed by the deb (package.json desktopName). */
-export const PACKAGE_DESKTOP_FILE = 'pkce-pilot.desktop';
+export const PACKAGE_DESKTOP_FILE = 'com.pkcepilot.app.desktop';
 
 /**
  * One Exec argument, quoted per the Desktop Entry Specification ("The Exec key"): inside double

@@ -6,6 +6,7 @@
  * delivering a redirect, Chromium rendering) is left to the electron Playwright project.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,7 +44,10 @@ async function start(name: string, env: Record<string, string>, argv: string[] =
       ...childEnv,
       STUB_RECORD: recordFile,
       STUB_DEFAULT_USERDATA: path.join(dir, 'default-userdata'),
+      // xdg-mime writes mimeapps.list under XDG_CONFIG_HOME (or HOME): keep both in the test folder.
+      HOME: dir,
       XDG_DATA_HOME: path.join(dir, 'xdg-data'),
+      XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
       XDG_DATA_DIRS: path.join(dir, 'xdg-dirs'),
       // No session bus: the keychain is never reached at start-up.
       DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
@@ -101,12 +105,17 @@ describe('out/main/index.js under a stand-in electron', () => {
     );
     expect(desktop).toContain('MimeType=x-scheme-handler/com.pkcepilot.app.dev;');
     expect(desktop).toContain(`"${process.execPath}" "${root}" %u`);
+    // xdg-utils (a dependency of Chromium's packages) made it the default, in the test's own config.
+    if (existsSync('/usr/bin/xdg-mime')) {
+      const mimeapps = await readFile(path.join(tmp, 'dev/xdg-config/mimeapps.list'), 'utf8');
+      expect(mimeapps).toContain('x-scheme-handler/com.pkcepilot.app.dev=pkce-pilot-dev.desktop');
+    }
   });
 
   it('packaged deb on Linux: app protocol page, no developer menu or DevTools, scheme left to the package', async () => {
     const dirs = path.join(tmp, 'deb/xdg-dirs/applications');
     await mkdir(dirs, { recursive: true });
-    await writeFile(path.join(dirs, 'pkce-pilot.desktop'), '[Desktop Entry]\n');
+    await writeFile(path.join(dirs, 'com.pkcepilot.app.desktop'), '[Desktop Entry]\n');
     const record = await start('deb', {
       STUB_PACKAGED: '1',
       PKCE_PILOT_HOME: path.join(tmp, 'deb-home'),

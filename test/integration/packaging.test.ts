@@ -71,8 +71,9 @@ describe('electron-builder.yml', () => {
     // deb: homepage + maintainer (or author email); fpm refuses to start without them.
     expect(pkg.homepage).toMatch(/^https:\/\//);
     expect(config.linux?.maintainer ?? pkg.author?.email).toMatch(/<?[^@\s]+@[^@\s]+>?/);
-    // Electron reads desktopName for CHROME_DESKTOP; the installed file must carry the same name.
-    expect(pkg.desktopName).toBe(`${String(config.linux?.executableName)}.desktop`);
+    // Electron reads desktopName for CHROME_DESKTOP and the app id; the installed file must carry the
+    // same name, a reverse-DNS id (Electron 45 app.setDesktopName docs) — the app id.
+    expect(pkg.desktopName).toBe(`${String(config.appId)}.desktop`);
     expect(config.linux?.syncDesktopName).toBe(true);
     // macOS: unsigned arm64 builds with flipped fuses need a fresh ad-hoc signature to launch.
     expect(config.electronFuses?.resetAdHocDarwinSignature).toBe(true);
@@ -97,6 +98,8 @@ interface LinuxTargetsSeen {
   readonly debArgs?: string[];
   /** The desktop file the deb would install. */
   readonly debDesktop?: string;
+  /** The deb's post-install script. */
+  readonly debAfterInstall?: string;
   /** The AppImage's desktop entry and its file name. */
   readonly appImageDesktop?: string;
   readonly appImageDesktopFile?: string;
@@ -151,6 +154,7 @@ describe('linux build (unpacked dir, deb and AppImage up to their tools) with a 
           if (Array.isArray(options)) {
             seen.debArgs = options[0];
             seen.debDesktop = fs.readFileSync(options[1], 'utf8');
+            seen.debAfterInstall = fs.readFileSync(options[0][options[0].indexOf('--after-install') + 1], 'utf8');
           } else if (options && typeof options.desktop === 'string') {
             seen.appImageDesktop = options.desktop;
             seen.appImageDesktopFile = options.desktopFileName;
@@ -210,7 +214,7 @@ describe('linux build (unpacked dir, deb and AppImage up to their tools) with a 
     }
   });
 
-  it('the deb installs pkce-pilot.desktop with the sign-in scheme, icon and package metadata', () => {
+  it('the deb installs com.pkcepilot.app.desktop with the sign-in scheme, icon and package metadata', () => {
     const args = seen.debArgs ?? [];
     const arg = (name: string) => args[args.indexOf(name) + 1];
     expect(arg('--name')).toBe('pkce-pilot');
@@ -218,18 +222,22 @@ describe('linux build (unpacked dir, deb and AppImage up to their tools) with a 
     expect(arg('--url')).toMatch(/^https:\/\//);
     expect(args).toContain('--license');
     // The desktop file lands under the name Electron announces (desktopName → CHROME_DESKTOP).
-    expect(args.filter((a) => a.endsWith('=/usr/share/applications/pkce-pilot.desktop'))).toHaveLength(1);
+    expect(args.filter((a) => a.endsWith('=/usr/share/applications/com.pkcepilot.app.desktop'))).toHaveLength(
+      1,
+    );
     // The app's own icon (not Electron's default) in the hicolor theme.
     const icon = args.find((a) => /=\/usr\/share\/icons\/hicolor\/512x512\/apps\/pkce-pilot\.png$/.test(a));
     expect(icon?.split('=')[0]).toBe(path.join(root, 'assets/icon.png'));
     const entry = desktopKeys(seen.debDesktop ?? '');
     expect(entry['MimeType']?.split(';')).toContain('x-scheme-handler/com.pkcepilot.app');
     expect(entry['Exec']).toMatch(/^"?\/opt\/PKCE Pilot\/pkce-pilot"? %U$/);
-    expect(entry['StartupWMClass']).toBe('pkce-pilot');
+    expect(entry['StartupWMClass']).toBe('com.pkcepilot.app');
+    // The desktop database is refreshed on install, so x-scheme-handler resolves to the new file.
+    expect(seen.debAfterInstall).toContain('update-desktop-database /usr/share/applications');
   });
 
   it('the AppImage carries the same desktop entry (its runtime registration is the app’s job)', () => {
-    expect(seen.appImageDesktopFile).toBe('pkce-pilot.desktop');
+    expect(seen.appImageDesktopFile).toBe('com.pkcepilot.app.desktop');
     const entry = desktopKeys(seen.appImageDesktop ?? '');
     expect(entry['MimeType']?.split(';')).toContain('x-scheme-handler/com.pkcepilot.app');
     expect(entry['Exec']).toMatch(/^AppRun .*%U$/);

@@ -2,7 +2,10 @@
  * The scheme registration decision per platform and package type (scheme-registration.ts), and the
  * Linux user desktop file carried out for real in a temporary XDG_DATA_HOME (scheme-registrar.ts).
  */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -189,10 +192,35 @@ describe('applyRegistrationPlan (Linux user desktop file, for real)', () => {
     expect(calls).toEqual([['com.pkcepilot.app.dev', dev.executable, ['/repo']]]);
   });
 
+  // xdg-utils comes with Chromium's packages (chromium-common depends on it), so CI has it too.
+  it.skipIf(!existsSync('/usr/bin/xdg-mime'))(
+    'xdg-mime really takes the file as the scheme’s default handler (isolated XDG folders)',
+    async () => {
+      const env = {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: home,
+        XDG_DATA_HOME: path.join(home, 'data'),
+        XDG_CONFIG_HOME: path.join(home, 'config'),
+        XDG_DATA_DIRS: path.join(home, 'none'),
+      };
+      const plan = schemeRegistrationPlan(facts({ env: { APPIMAGE: '/opt/x.AppImage', ...env } }));
+      const xdg = promisify(execFile);
+      await applyRegistrationPlan(plan, {
+        app: { setAsDefaultProtocolClient: () => true },
+        run: async (file, args) => void (await xdg(file, [...args], { env })),
+        log: () => undefined,
+      });
+      const { stdout } = await xdg('xdg-mime', ['query', 'default', 'x-scheme-handler/com.pkcepilot.app'], {
+        env,
+      });
+      expect(stdout.trim()).toBe('pkce-pilot-appimage.desktop');
+    },
+  );
+
   it('finds a package-installed desktop file through XDG_DATA_DIRS', async () => {
     await mkdir(path.join(home, 'share/applications'), { recursive: true });
     expect(await packageDesktopFileInstalled({ XDG_DATA_DIRS: `${home}/none:${home}/share` })).toBe(false);
-    await writeFile(path.join(home, 'share/applications/pkce-pilot.desktop'), '[Desktop Entry]\n');
+    await writeFile(path.join(home, 'share/applications/com.pkcepilot.app.desktop'), '[Desktop Entry]\n');
     expect(await packageDesktopFileInstalled({ XDG_DATA_DIRS: `${home}/none:${home}/share` })).toBe(true);
   });
 });

@@ -49,6 +49,9 @@ export function electronSkipReason(): string | undefined {
  * The app's environment: its own data folder (own single-instance lock, stores and settings per
  * test), and Electron's security warnings ON — Electron disables them for ANY non-empty
  * ELECTRON_DISABLE_SECURITY_WARNINGS (even 'false'), so the variable is removed, not set.
+ * On Linux a development run registers its redirect scheme with a user desktop file and xdg-mime
+ * (main/electron/scheme-registration.ts): the XDG folders point into the test's data folder, so a
+ * test run never changes the developer's own handlers.
  */
 export function launchEnv(dataFolder: string): Record<string, string> {
   const env: Record<string, string> = {};
@@ -56,6 +59,8 @@ export function launchEnv(dataFolder: string): Record<string, string> {
     if (value !== undefined && name !== 'ELECTRON_DISABLE_SECURITY_WARNINGS') env[name] = value;
   }
   env['PKCE_PILOT_HOME'] = dataFolder;
+  env['XDG_DATA_HOME'] = path.join(dataFolder, 'xdg-data');
+  env['XDG_CONFIG_HOME'] = path.join(dataFolder, 'xdg-config');
   return env;
 }
 
