@@ -136,7 +136,7 @@ export function isProvisioningSuccess(e: ProvisioningEvent): boolean {
 export function isCredentialFailure(e: ProvisioningEvent): boolean {
   if (e.eventType === 'application.integration.authentication_failure') return true;
   const text = `${e.displayMessage ?? ''} ${e.reason ?? ''}`;
-  return /credentials used to connect to the API were invalid|invalid_grant|invalid_client|expired access\/refresh token|authenticat|unauthori[sz]ed|OAuth/i.test(
+  return /credentials used to connect to the API were invalid|credential|invalid_grant|invalid_client|expired access\/refresh token|authenticat|unauthori[sz]ed|OAuth/i.test(
     text,
   );
 }
@@ -304,7 +304,7 @@ export function authFailuresVerdict(
       status: 'unknown',
       summary:
         appsUnknownReason ??
-        'Could not check: Okta has no active Salesforce app instance to read the System Log for.',
+        'Could not check: Okta has no active Salesforce app instance to read the System Log for; to allow the check, activate the Salesforce app that provisions this org (see "Salesforce app found in Okta").',
       evidence: ev(LOGS_API, at),
     };
   const { attribution, since } = findings;
@@ -380,7 +380,7 @@ export function recentSuccessVerdict(
       status: 'unknown',
       summary:
         unknownReason ??
-        'Could not check: Okta has no active Salesforce app instance to read the System Log for.',
+        'Could not check: Okta has no active Salesforce app instance to read the System Log for; to allow the check, activate the Salesforce app that provisions this org (see "Salesforce app found in Okta").',
       evidence: ev(api, at),
     };
   if (!findings.events.ok)
