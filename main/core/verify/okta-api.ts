@@ -63,6 +63,10 @@ export class OktaApi {
     try {
       this.tokens = await this.opts.tokenService.getTokens(this.opts.alias, 'okta');
     } catch (e) {
+      if (isPilotError(e) && e.code === 'keychain-unavailable')
+        return readFailed(
+          `Could not check: the system keychain that holds the Okta sign-in is not reachable (${e.message}) — ${e.hint} Then run \`pkce-pilot status ${this.opts.alias}\`.`,
+        );
       return readFailed(
         `Could not check: Okta not configured or not signed in${isPilotError(e) ? ` (${e.message})` : ''} — ${signInAgain(this.opts.alias, 'okta')}.`,
       );
