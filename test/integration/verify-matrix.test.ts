@@ -941,8 +941,12 @@ describe('verification matrix: real orgs (issue 14)', () => {
     const recent = check(result, 'okta.provisioning.recent-success');
     expect(recent.status).toBe('pass');
     expect(recent.summary).toContain(must(oktaState.current.logs[1]).published);
-    // The failure still counts for the failures check (no pass with a failure in the window).
+    // The failure still counts for the failures check (no pass with a failure in the window), and the
+    // summary says a later push went through.
     expect(check(result, 'okta.provisioning.auth-failures').status).toBe('fail');
+    expect(check(result, 'okta.provisioning.auth-failures').summary).toMatch(
+      /A later provisioning succeeded/,
+    );
   });
 
   // Salesforce: a revoked refresh token makes the token endpoint answer invalid_grant (OAuth 2.0 RFC

@@ -19,8 +19,9 @@ export const verify: CliCommand = {
   details: [
     'Exit code: 1 when a required check fails, 0 otherwise. Optional checks (marked "optional", such as',
     'the org-wide "Require PKCE" setting) never change the exit code.',
-    '--strict  exit 1 also when a required check is not proven (unknown, or manual and not yet ticked',
-    '          by you in the checklist), e.g. in a pipeline that must see proof of every step.',
+    '--strict  exit 1 also when a required check is not proven: unknown, or manual (the "PKCE Enabled"',
+    "          box, which no API shows) and not yet ticked by you in the app's checklist. For pipelines",
+    '          that must see proof of every step.',
     '--json    each check carries "required": true|false beside its status.',
     'Orgs in --all run in parallel (32 at a time).',
   ].join('\n'),

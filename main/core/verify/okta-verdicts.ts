@@ -351,10 +351,18 @@ export function authFailuresVerdict(
     credential.length > 0
       ? ` ${credential.length} of them are credential/authorization failures — the broken-connection symptom: re-authenticate with Salesforce.com in Okta (Provisioning > Integration > Edit), then retry the failed tasks.`
       : ' Open the failed tasks in Okta (Dashboard > Tasks) for details, fix the cause and retry them.';
+  const laterSuccess = latestOf(
+    eventsOf(all, attribution.mine)
+      .filter(isProvisioningSuccess)
+      .filter((e) => Date.parse(e.published) > Date.parse(latest.published)),
+  );
+  const later = laterSuccess
+    ? ` A later provisioning succeeded (${laterSuccess.published}), so these may predate the fix: retry the failed tasks in Okta (Dashboard > Tasks) so none is left behind.`
+    : '';
   return {
     id,
     status: 'fail',
-    summary: `${failures.length} provisioning error(s) for ${who} since ${since}, latest ${latest.published} (${latest.eventType})${detail ? ` — ${detail}` : ''}.${symptom}${othersInfo(all, attribution)}`,
+    summary: `${failures.length} provisioning error(s) for ${who} since ${since}, latest ${latest.published} (${latest.eventType})${detail ? ` — ${detail}` : ''}.${symptom}${later}${othersInfo(all, attribution)}`,
     evidence: ev(LOGS_API, at, values),
   };
 }
