@@ -113,3 +113,25 @@ describe('troubleshooting never states a failure for an unknown check', () => {
     expect(adviceForCheck({ ...c, status: 'fail' })?.explanation).toMatch(/Okta can no longer sign in/);
   });
 });
+
+describe('stored results keep `required`', () => {
+  it("the latest result read back carries each check's required flag", async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { VerificationStore } = await import('../../main/core/verify/verification-store');
+    const dir = await mkdtemp(path.join(tmpdir(), 'verify-store-'));
+    try {
+      const store = new VerificationStore(dir);
+      const result = unverifiedResult('acme', new Error('x'), AT);
+      await store.save([result]);
+      const back = await store.latest('acme');
+      expect(back?.checks.map((c) => [c.id, c.required])).toEqual(
+        result.checks.map((c) => [c.id, c.required]),
+      );
+      expect(back?.checks.find((c) => c.id === 'salesforce.org.pkce-required')?.required).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
