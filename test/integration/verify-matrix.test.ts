@@ -3,15 +3,24 @@
  * fake data APIs, real PKCE sign-ins through the engine's token client, the real TokenService (with
  * rotation) over an in-memory vault, jsforce for Salesforce reads and fetch for Okta.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
 import type { ProviderId, TokenSet } from '../../main/core/model';
+import { SecretStore } from '../../main/core/storage/secret-store';
+import { runCliProcess } from '../helpers/cli-process';
 import { codeChallengeS256, createCodeVerifier, createState } from '../../main/core/auth/pkce';
 import { endpointsFor } from '../../main/core/auth/providers';
 import { exchangeCode, refreshTokens } from '../../main/core/auth/token-client';
 import { TokenService, type TokenVault } from '../../main/core/auth/token-service';
 import { buildReport, renderReport } from '../../main/core/report';
-import { runVerification } from '../../main/core/verify/run';
+import { evidenceEntries, runVerification } from '../../main/core/verify/run';
+import { adviceForCheck } from '../../main/core/verify/troubleshooting';
+import { verifyExitCode } from '../../main/core/verify/exit-code';
+import { verificationResultSchema } from '../../preload/contract';
+import type { OrgSettings } from '../../main/core/model';
 import type { CheckResult, VerificationResult } from '../../main/core/verify/types';
 import { createOktaApi, createOktaApiState, type OktaApiState } from '../servers/okta-api';
 import { startOktaServer, type OktaTestServer } from '../servers/okta-server';
@@ -137,7 +146,10 @@ async function setUp(opts: { okta?: boolean; oktaScope?: string; oktaClient?: st
 }
 
 const sleeps: number[] = [];
-async function verify(setup: Setup, extra: { timeoutMs?: number } = {}): Promise<VerificationResult> {
+async function verify(
+  setup: Setup,
+  extra: { timeoutMs?: number; org?: OrgSettings } = {},
+): Promise<VerificationResult> {
   const result = await runVerification({
     alias: ALIAS,
     tokenService: setup.service,
@@ -150,7 +162,31 @@ async function verify(setup: Setup, extra: { timeoutMs?: number } = {}): Promise
   });
   assertNoUnprovenPass(result);
   assertNoSecrets(result, setup);
+  assertNextStepForUnknowns(result);
+  // The shape the app's IPC contract accepts, whatever the servers said (summaries capped where built).
+  expect(() => verificationResultSchema.parse(result)).not.toThrow();
   return result;
+}
+
+/** What an unknown check must name: the step, permission or scope that lets it run. */
+const NEXT_STEP =
+  /to allow the check|sign in again|pkce-pilot (login|verify)|push a test update|confirm .*(yourself|in App Manager)|try again|verify again|re-authenticate/i;
+
+/** Every unknown says what to do next, in its summary and in its troubleshooting text. */
+function assertNextStepForUnknowns(result: VerificationResult): void {
+  for (const c of result.checks) {
+    if (c.status !== 'unknown') continue;
+    expect(c.summary, `${c.id} unknown without a next step`).toMatch(NEXT_STEP);
+    const advice = adviceForCheck(c, result.org);
+    expect(advice?.explanation, `${c.id} advice`).toMatch(
+      /^Could not check: .*(to allow the check|sign in again|try again)/i,
+    );
+  }
+}
+
+/** "No fail for a done step": none of these checks may fail in a world where their step is done. */
+function assertNoFail(result: VerificationResult, ids: readonly CheckResult['id'][]): void {
+  for (const id of ids) expect(check(result, id).status, `${id} failed for a done step`).not.toBe('fail');
 }
 
 function check(result: VerificationResult, id: CheckResult['id']): CheckResult {
@@ -317,7 +353,17 @@ beforeEach(() => {
 describe('verification matrix (end to end)', () => {
   it('everything migrated: every provable check passes, the Okta checkbox stays manual', async () => {
     const setup = await setUp();
+    const sfBefore = sf.requests.length;
+    const oktaBefore = okta.requests.length;
     const result = await verify(setup);
+    // The whole cost of one org's verify in a world where everything passes (bench budgets rest on it):
+    // Salesforce: identity URL, readMetadata(OauthOidc), listMetadata + readMetadata(ConnectedApp),
+    // listMetadata(ExtlClntAppGlobalOauthSettings), SOQL OauthToken, SOQL PermissionSetAssignment;
+    // Okta: apps, System Log for the one active instance.
+    const sfRequests = sf.requests.slice(sfBefore).map((r) => `${r.method} ${r.path}`);
+    const oktaRequests = okta.requests.slice(oktaBefore).map((r) => `${r.method} ${r.path}`);
+    expect(sfRequests.length, sfRequests.join('\n')).toBe(7);
+    expect(oktaRequests, oktaRequests.join('\n')).toEqual(['GET /api/v1/apps', 'GET /api/v1/logs']);
     expect(statuses(result)).toEqual({
       'salesforce.signin.pkce': 'pass',
       'salesforce.org.pkce-required': 'pass',
@@ -655,3 +701,437 @@ describe('verification matrix (end to end)', () => {
     assertNoUnprovenPass(result);
   });
 });
+
+/**
+ * Issue 14: orgs shaped like real customers'. Each fixture cites the documentation it follows.
+ */
+describe('verification matrix: real orgs (issue 14)', () => {
+  const REQUIRED_DONE: CheckResult['id'][] = [
+    'salesforce.signin.pkce',
+    'salesforce.okta-app.found',
+    'salesforce.okta-app.pkce-required',
+    'salesforce.okta-app.tokens',
+    'okta.salesforce-app.found',
+    'okta.provisioning.auth-failures',
+  ];
+  const orgWith = (okta?: string): OrgSettings => ({
+    alias: ALIAS,
+    salesforce: { baseUrl: sf.url, clientId: SF_CLIENT, redirect: 'loopback', port: 7171 },
+    ...(okta
+      ? { okta: { baseUrl: okta, clientId: OKTA_CLIENT, redirect: 'loopback' as const, port: 7171 } }
+      : {}),
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+  });
+  const oktaApp = () => must(sfState.current.connectedApps[1]);
+
+  // Okta's callback is https://system-admin.<okta domain>/admin/app/generic/oauth20redirect (Okta's
+  // Salesforce provisioning guide); each cell has its own domain. Callback URLs: one per line (Salesforce
+  // Help, "Create a Connected App": Callback URL).
+  it.each([
+    ['okta-emea.com', 'https://system-admin.okta-emea.com/admin/app/generic/oauth20redirect'],
+    ['oktapreview.com', 'https://system-admin.oktapreview.com/admin/app/generic/oauth20redirect'],
+    ['okta-gov.com', 'https://system-admin.okta-gov.com/admin/app/generic/oauth20redirect'],
+    ['okta.mil', 'https://system-admin.okta.mil/admin/app/generic/oauth20redirect'],
+    ['upper case, trailing slash', 'https://System-Admin.OKTA.com/admin/app/generic/oauth20redirect/'],
+  ])('Okta cell %s: the app is found and judged, no fail for a done step', async (_cell, url) => {
+    oktaApp().callbackUrl = `https://login.example.com/cb\n${url}\nmyapp://callback`;
+    const result = await verify(await setUp());
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('pass');
+    assertNoFail(result, REQUIRED_DONE);
+    expect(verifyExitCode([result])).toBe(0);
+  });
+
+  it("look-alike callbacks are not Okta's; the org's own (white-labelled) Okta domain is, when configured", async () => {
+    oktaApp().callbackUrl = [
+      'https://evil.example/system-admin.okta.com/admin/app/generic/oauth20redirect',
+      'https://system-admin.okta.com.evil.example/admin/app/generic/oauth20redirect',
+    ].join('\n');
+    const setup = await setUp();
+    let result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('fail');
+    expect(verifyExitCode([result])).toBe(1);
+
+    oktaApp().callbackUrl = 'https://system-admin.idp.acme.example/admin/app/generic/oauth20redirect';
+    result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('fail');
+    result = await verify(setup, { org: orgWith('https://login.idp.acme.example') });
+    expect(check(result, 'salesforce.okta-app.found').status).toBe('pass');
+  });
+
+  // Okta's current guide creates an External Client App; older setups keep a Connected App. OauthToken
+  // .AppName is the app's label (Object Reference: OauthToken); the ECA label lives on the
+  // ExternalClientApplication header (Metadata API: ExternalClientApplication.label).
+  it('a Connected App and an External Client App both carry the callback: each judged, the one without PKCE named', async () => {
+    const now = Date.now();
+    sfState.current.externalClientApps = [
+      {
+        fullName: 'Okta_New_glbloauth',
+        externalClientApplication: 'Okta_New',
+        label: 'Okta Provisioning (new)',
+        callbackUrl: OKTA_CALLBACK,
+        isPkceRequired: false,
+        lastModifiedDate: new Date(now - 30 * DAY).toISOString(),
+      },
+    ];
+    sfState.current.oauthTokens.push({
+      AppName: 'Okta Provisioning (new)',
+      UserId: '005000000000009AAA',
+      CreatedDate: new Date(now - 20 * DAY).toISOString(),
+      LastUsedDate: new Date(now - 19 * DAY).toISOString(),
+      UseCount: 3,
+    });
+    const setup = await setUp();
+    let result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.found').summary).toMatch(/2 apps carry Okta's callback/);
+    const pkce = check(result, 'salesforce.okta-app.pkce-required');
+    expect(pkce.status).toBe('fail');
+    expect(pkce.summary).toContain('External Client App Okta Provisioning (new) (Okta_New_glbloauth)');
+    expect(pkce.summary).toMatch(/last used .*Z/);
+    expect(pkce.summary).toMatch(/if it is unused, remove it/);
+    expect(pkce.summary).not.toContain('Connected App Okta Provisioning (Okta_Provisioning)');
+    expect(verifyExitCode([result])).toBe(1);
+
+    must(sfState.current.externalClientApps[0]).isPkceRequired = true;
+    result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.pkce-required').status).toBe('pass');
+    expect(check(result, 'salesforce.okta-app.pkce-required').summary).toMatch(/all 2 apps/);
+  });
+
+  it('ECA tokens are found by the label read from the ECA header; header unreadable → unknown, never "no token"', async () => {
+    const now = Date.now();
+    sfState.current.connectedApps = sfState.current.connectedApps.slice(0, 1);
+    sfState.current.externalClientApps = [
+      {
+        fullName: 'Okta_ECA_glbloauth',
+        externalClientApplication: 'Okta_ECA',
+        label: 'Okta Salesforce Provisioning',
+        callbackUrl: OKTA_CALLBACK,
+        isPkceRequired: true,
+        lastModifiedDate: new Date(now - 3 * DAY).toISOString(),
+      },
+    ];
+    must(sfState.current.oauthTokens[0]).AppName = 'Okta Salesforce Provisioning';
+    const setup = await setUp();
+    let result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('pass');
+    expect(sfState.current.calls).toContain('readMetadata:ExternalClientApplication:1');
+
+    sfState.current.faults.ecaHeaders = {
+      code: 'INSUFFICIENT_ACCESS',
+      message: 'insufficient access rights',
+    };
+    result = await verify(setup);
+    const tokens = check(result, 'salesforce.okta-app.tokens');
+    expect(tokens.status).toBe('unknown');
+    expect(tokens.summary).toMatch(/label .* could not be read/);
+  });
+
+  // FileProperties.lastModifiedDate (Metadata API: listMetadata) dates the app's last change; a token
+  // (OauthToken.CreatedDate) older than that change predates "Require PKCE".
+  it("Okta's app edited after its last token: no pass; both dates named; a newer token passes", async () => {
+    const now = Date.now();
+    oktaApp().lastModifiedDate = new Date(now - DAY).toISOString();
+    const setup = await setUp();
+    let result = await verify(setup);
+    const tokens = check(result, 'salesforce.okta-app.tokens');
+    expect(tokens.status).toBe('fail');
+    expect(tokens.summary).toContain(oktaApp().lastModifiedDate as string);
+    expect(tokens.summary).toContain(must(sfState.current.oauthTokens[0]).CreatedDate);
+    expect(tokens.summary).toMatch(/re-authenticate with Salesforce\.com/);
+    // recent-success measures from the re-authentication it can prove: none proven → from the last failure.
+    expect(check(result, 'okta.provisioning.recent-success').evidence.values.reauthenticatedAt).toBeNull();
+
+    sfState.current.oauthTokens.push({
+      AppName: 'Okta Provisioning',
+      UserId: '005000000000001AAA',
+      CreatedDate: new Date(now - 3_600_000 * 2).toISOString(),
+      LastUsedDate: new Date(now - 3_600_000).toISOString(),
+      UseCount: 5,
+    });
+    result = await verify(setup);
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('pass');
+  });
+
+  // Okta help "Provisioning integration error events": errors arrive under push/profile/deactivate and
+  // integration types with outcome.result FAILURE, not only application.integration.authentication_failure.
+  it.each([
+    [
+      'application.provision.user.push',
+      'The credentials used to connect to the API were invalid; please check your configuration',
+      1,
+    ],
+    ['application.provision.user.push_profile', 'invalid_grant: expired access/refresh token', 1],
+    ['application.provision.user.deactivate', 'Required field missing: LastName', 0],
+    ['application.integration.general_failure', 'Unexpected error from Salesforce', 0],
+    ['application.configuration.update', 'Could not validate the credentials', 1],
+  ])('failure under %s → fail, classified', async (eventType, reason, credential) => {
+    oktaState.current.logs = [
+      provisionEvent('0oaSF1', 2 * 3_600_000, 'f1', eventType, 'FAILURE', reason),
+      provisionEvent('0oaSF1', 3 * 3_600_000, 'ok0', 'application.provision.user.push', 'SUCCESS'),
+    ];
+    const result = await verify(await setUp());
+    const failures = check(result, 'okta.provisioning.auth-failures');
+    expect(failures.status).toBe('fail');
+    expect(failures.summary).toContain(eventType);
+    expect(failures.evidence.values.credentialFailures).toBe(credential);
+    // No success after the failure: recent-success cannot pass, and names the next step.
+    expect(check(result, 'okta.provisioning.recent-success').status).toBe('unknown');
+    expect(check(result, 'okta.provisioning.recent-success').summary).toMatch(/push a test update/);
+  });
+
+  // One Okta org, several Salesforce instances (Okta Applications API: settings.app.instanceType and
+  // loginUrl of the Salesforce app): this org is judged by its own instance only.
+  it("production and sandbox in one Okta org: another instance's failures are information, not this org's verdict", async () => {
+    oktaState.current.apps.push({
+      id: '0oaSB1',
+      name: 'salesforce',
+      label: 'Salesforce UAT',
+      status: 'ACTIVE',
+      instanceType: 'SANDBOX',
+      loginUrl: 'https://acme--uat.sandbox.my.salesforce.com',
+      features: ['PUSH_NEW_USERS'],
+    });
+    oktaState.current.logs.push(
+      provisionEvent(
+        '0oaSB1',
+        3_600_000,
+        'sb1',
+        'application.integration.authentication_failure',
+        'FAILURE',
+        'invalid_grant',
+      ),
+    );
+    const setup = await setUp();
+    let result = await verify(setup);
+    const failures = check(result, 'okta.provisioning.auth-failures');
+    expect(failures.status).toBe('pass');
+    expect(failures.summary).toMatch(/other Okta Salesforce instances.*Salesforce UAT/);
+    expect(failures.evidence.values.otherInstanceFailures).toBe(1);
+    expect(check(result, 'okta.provisioning.recent-success').status).toBe('pass');
+    assertNoFail(result, REQUIRED_DONE);
+
+    // Neither instance names this org's host: Okta cannot tell which provisions it → unknown, never fail.
+    must(oktaState.current.apps[0]).loginUrl = 'https://login.salesforce.com';
+    must(oktaState.current.apps[2]).loginUrl = 'https://login.salesforce.com';
+    must(oktaState.current.apps[2]).instanceType = 'PRODUCTION';
+    result = await verify(setup);
+    expect(check(result, 'okta.provisioning.auth-failures').status).toBe('unknown');
+    expect(check(result, 'okta.provisioning.auth-failures').summary).toMatch(
+      /2 Okta Salesforce app instances/,
+    );
+    expect(check(result, 'okta.provisioning.recent-success').status).toBe('unknown');
+    expect(verifyExitCode([result])).toBe(0);
+    expect(verifyExitCode([result], { strict: true })).toBe(1);
+  });
+
+  it('recent success: a push after the last failure passes with its time', async () => {
+    oktaState.current.logs = [
+      provisionEvent(
+        '0oaSF1',
+        5 * 3_600_000,
+        'f1',
+        'application.provision.user.push',
+        'FAILURE',
+        'The credentials used to connect to the API were invalid',
+      ),
+      provisionEvent('0oaSF1', 3_600_000, 'ok1', 'application.provision.user.push_profile', 'SUCCESS'),
+    ];
+    const result = await verify(await setUp());
+    const recent = check(result, 'okta.provisioning.recent-success');
+    expect(recent.status).toBe('pass');
+    expect(recent.summary).toContain(must(oktaState.current.logs[1]).published);
+    // The failure still counts for the failures check (no pass with a failure in the window), and the
+    // summary says a later push went through.
+    expect(check(result, 'okta.provisioning.auth-failures').status).toBe('fail');
+    expect(check(result, 'okta.provisioning.auth-failures').summary).toMatch(
+      /A later provisioning succeeded/,
+    );
+  });
+
+  // Salesforce: a revoked refresh token makes the token endpoint answer invalid_grant (OAuth 2.0 RFC
+  // 6749 §5.2; Salesforce Help "OAuth 2.0 Refresh Token Flow").
+  it('revoked grant: the sign-in check is not pass, and every Salesforce check says "sign in again: `pkce-pilot login acme`"', async () => {
+    const setup = await setUp();
+    const stored = must(await setup.vault.get(ALIAS, 'salesforce'));
+    await setup.vault.set(ALIAS, 'salesforce', {
+      ...stored,
+      accessToken: 'revoked-access-token-value',
+      refreshToken: 'revoked-refresh-token-value',
+    });
+    const result = await verify(setup);
+    for (const c of result.checks.filter((x) => x.id.startsWith('salesforce.'))) {
+      expect(c.status, c.id).toBe('unknown');
+      expect(c.summary, c.id).toContain('sign in again: `pkce-pilot login acme`');
+    }
+    expect(verifyExitCode([result])).toBe(0);
+    expect(verifyExitCode([result], { strict: true })).toBe(1);
+  });
+
+  // "Log in to Salesforce as a System Administrator" is ticked only when PermissionSetAssignment shows
+  // Modify All Data + Customize Application (Object Reference: PermissionSet, IsOwnedByProfile).
+  it('admin permissions: shown → the step is ticked; not shown → left to the admin', async () => {
+    const setup = await setUp();
+    let result = await verify(setup);
+    expect(check(result, 'salesforce.signin.pkce').evidence.values.systemAdministrator).toBe(true);
+    const entry = (r: VerificationResult, id: string) =>
+      evidenceEntries(ALIAS, r).find((e) => e.itemId === id);
+    expect(entry(result, 'sf.log-in')?.evidence.status).toBe('pass');
+
+    sfState.current.permissionSets = [
+      {
+        Name: 'X00e_Standard_User',
+        IsOwnedByProfile: true,
+        PermissionsModifyAllData: false,
+        PermissionsCustomizeApplication: false,
+      },
+      {
+        Name: 'Okta_Integration_Viewer',
+        IsOwnedByProfile: false,
+        PermissionsModifyAllData: false,
+        PermissionsCustomizeApplication: true,
+      },
+    ];
+    result = await verify(setup);
+    expect(check(result, 'salesforce.signin.pkce').status).toBe('pass');
+    expect(check(result, 'salesforce.signin.pkce').evidence.values.systemAdministrator).toBe(false);
+    expect(entry(result, 'sf.log-in')?.evidence.status).toBe('manual');
+    expect(entry(result, 'prereq.salesforce-system-admin')?.evidence.status).toBe('manual');
+
+    sfState.current.faults.permissionQuery = { code: 'INSUFFICIENT_ACCESS', message: 'no access' };
+    result = await verify(setup);
+    expect(check(result, 'salesforce.signin.pkce').evidence.values.systemAdministrator).toBeNull();
+    expect(entry(result, 'sf.log-in')?.evidence.status).toBe('manual');
+  });
+
+  it('long server strings are capped by code points where results are built and never break the result', async () => {
+    // Salesforce labels go up to 255 characters; with three of Okta's apps a summary names all three.
+    oktaApp().label = `Okta ${'🔐'.repeat(250)}`;
+    must(sfState.current.oauthTokens[0]).AppName = oktaApp().label as string;
+    for (const n of [2, 3])
+      sfState.current.connectedApps.push({
+        ...oktaApp(),
+        fullName: `Okta_Provisioning_${n}`,
+        label: `Okta ${n} ${'🔐'.repeat(248)}`,
+      });
+    const result = await verify(await setUp());
+    const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (const c of result.checks) {
+      expect(Array.from(c.summary).length, c.id).toBeLessThanOrEqual(600);
+      expect(loneSurrogate.test(c.summary), c.id).toBe(false);
+    }
+    expect(result.checks.some((c) => c.summary.endsWith('…'))).toBe(true);
+    expect(check(result, 'salesforce.okta-app.tokens').status).toBe('pass');
+  });
+
+  it('the exit-code rule: only a required fail sets 1; the optional org-wide setting never does', async () => {
+    sfState.current.orgPkceRequired = false;
+    const setup = await setUp();
+    let result = await verify(setup);
+    expect(check(result, 'salesforce.org.pkce-required')).toMatchObject({ status: 'fail', required: false });
+    expect(verifyExitCode([result])).toBe(0);
+    // Strict: the manual "PKCE Enabled" check counts only once the admin ticked its step.
+    expect(verifyExitCode([result], { strict: true })).toBe(1);
+    const ticked = { 'okta.enable-pkce': { done: true, doneBy: 'admin' as const } };
+    expect(verifyExitCode([result], { strict: true, progress: () => ticked })).toBe(0);
+
+    oktaApp().isPkceRequired = false;
+    result = await verify(setup);
+    expect(verifyExitCode([result])).toBe(1);
+  });
+});
+
+/**
+ * The built CLI (bin/pkce-pilot.js → out/main/cli.js) against the same servers, with its tokens in the
+ * real keychain (run inside scripts/with-keyring.sh; skipped with that reason otherwise).
+ */
+const cliBuilt = existsSync(path.resolve(__dirname, '../../out/main/cli.js'));
+const hasKeyring = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
+describe.skipIf(!cliBuilt || !hasKeyring)(
+  'verify CLI (built; needs `npm run build` and scripts/with-keyring.sh)',
+  () => {
+    it('exit codes, --strict, "required" in JSON, first steps when nothing could be checked, no token in any output', async () => {
+      const home = mkdtempSync(path.join(tmpdir(), 'pkce-verify-cli-'));
+      const alias = `matrix-${Date.now().toString(36)}`;
+      const env = { PKCE_PILOT_HOME: home };
+      const keychain = new SecretStore();
+      const outputs: string[] = [];
+      const cli = async (...args: string[]) => {
+        const run = await runCliProcess(args, env);
+        outputs.push(run.stdout, run.stderr);
+        return run;
+      };
+      try {
+        const added = await cli(
+          'org',
+          'add',
+          alias,
+          '--login-url',
+          sf.url,
+          '--client-id',
+          SF_CLIENT,
+          '--port',
+          '7171',
+          '--okta-url',
+          okta.url,
+          '--okta-client-id',
+          OKTA_CLIENT,
+        );
+        expect(added.code, added.stderr).toBe(0);
+
+        // Nothing signed in: nothing could be checked — the first line says what to do, with the commands.
+        let run = await cli('verify', alias);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).toContain(
+          `Nothing could be checked for ${alias}: not signed in. First run \`pkce-pilot login ${alias}\` (Salesforce), then \`pkce-pilot login ${alias} --okta\` (Okta)`,
+        );
+        expect((await cli('verify', alias, '--strict')).code).toBe(1);
+
+        // Signed in to both, everything migrated.
+        await keychain.set(alias, 'salesforce', await signIn('salesforce', 'api refresh_token id'));
+        await keychain.set(
+          alias,
+          'okta',
+          await signIn('okta', 'openid offline_access okta.apps.read okta.logs.read'),
+        );
+        run = await cli('verify', alias, '--json');
+        expect(run.code, run.stdout).toBe(0);
+        const json = JSON.parse(run.stdout) as {
+          checks: { id: string; status: string; required: boolean }[];
+        };
+        expect(json.checks.find((c) => c.id === 'salesforce.org.pkce-required')).toMatchObject({
+          status: 'pass',
+          required: false,
+        });
+        expect(json.checks.every((c) => typeof c.required === 'boolean')).toBe(true);
+        expect(json.checks.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual([
+          'okta.provisioning.pkce-enabled',
+        ]);
+        // --strict: the manual "PKCE Enabled" step is not ticked by the admin yet.
+        expect((await cli('verify', alias, '--strict')).code).toBe(1);
+
+        // Optional check failing: exit 0; the human output marks it optional.
+        sfState.current.orgPkceRequired = false;
+        run = await cli('verify', alias);
+        expect(run.code, run.stdout).toBe(0);
+        expect(run.stdout).toMatch(
+          /FAIL +Salesforce requires PKCE for all supported flows \(org-wide, optional\)/,
+        );
+
+        // A required check failing: exit 1.
+        must(sfState.current.connectedApps[1]).isPkceRequired = false;
+        run = await cli('verify', alias);
+        expect(run.code, run.stdout).toBe(1);
+        expect(run.stdout).toMatch(/FAIL +Okta's Salesforce app requires PKCE: "Require PKCE" is off/);
+
+        const secrets = [...sf.issuedTokens(), ...okta.issuedTokens()].filter((t) => t.length >= 8);
+        expect(secrets.length).toBeGreaterThan(2);
+        for (const text of outputs) for (const t of secrets) expect(text.includes(t)).toBe(false);
+      } finally {
+        await keychain.delete(alias, 'salesforce').catch(() => undefined);
+        await keychain.delete(alias, 'okta').catch(() => undefined);
+        rmSync(home, { recursive: true, force: true });
+      }
+    }, 60_000);
+  },
+);

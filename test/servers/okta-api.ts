@@ -198,12 +198,22 @@ function eventJson(e: TestLogEvent): Record<string, unknown> {
     displayMessage: e.displayMessage ?? null,
     severity: 'WARN',
     outcome: e.outcome ?? { result: 'FAILURE', reason: null },
-    target: e.targetIds.map((id) => ({
-      id,
-      type: 'AppInstance',
-      alternateId: 'Salesforce',
-      displayName: 'Salesforce.com',
-    })),
+    // Provisioning events also name the app user and the Okta user (System Log: LogTarget); only the
+    // AppInstance target says which app instance the event is about.
+    target: [
+      ...e.targetIds.map((id) => ({
+        id,
+        type: 'AppInstance',
+        alternateId: 'Salesforce',
+        displayName: 'Salesforce.com',
+      })),
+      ...(e.eventType.startsWith('application.provision.user.')
+        ? [
+            { id: `0ua${e.uuid}`, type: 'AppUser', alternateId: 'jane@acme.test', displayName: 'Jane Doe' },
+            { id: `00u${e.uuid}`, type: 'User', alternateId: 'jane@acme.test', displayName: 'Jane Doe' },
+          ]
+        : []),
+    ],
     actor: { id: '0oaSystem', type: 'SystemPrincipal', displayName: 'Okta System' },
   };
 }

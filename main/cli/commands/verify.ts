@@ -3,23 +3,13 @@ import { flag, rejectExtraPositionals } from '../args';
 import { PilotError } from '../../core/errors';
 import { checkIsRequired, checkTitle } from '../../core/verify/check-catalog';
 import { firstSteps } from '../../core/verify/first-steps';
-import type { VerificationResult } from '../../core/verify/types';
+import type { ChecklistProgress } from '../../core/checklist/types';
+import { verifyExitCode } from '../../core/verify/exit-code';
 import { loadServices } from '../context';
 import { openInSystemBrowser } from '../open-browser';
 import { json } from '../format';
 
 const USAGE = 'pkce-pilot verify <alias> [--json] [--strict] | pkce-pilot verify --all [--json] [--strict]';
-
-/**
- * Exit code: 1 iff a required check failed; with --strict also when a required check is not proven
- * (unknown or manual), so a pipeline can demand proof. Optional checks never change it.
- */
-export function verifyExitCode(results: readonly VerificationResult[], strict: boolean): number {
-  const required = results.flatMap((r) => r.checks.filter(checkIsRequired));
-  if (required.some((c) => c.status === 'fail')) return 1;
-  if (strict && required.some((c) => c.status !== 'pass')) return 1;
-  return 0;
-}
 
 export const verify: CliCommand = {
   path: ['verify'],
@@ -29,7 +19,8 @@ export const verify: CliCommand = {
   details: [
     'Exit code: 1 when a required check fails, 0 otherwise. Optional checks (marked "optional", such as',
     'the org-wide "Require PKCE" setting) never change the exit code.',
-    '--strict  exit 1 also when a required check is not proven (unknown or manual), e.g. in a pipeline',
+    '--strict  exit 1 also when a required check is not proven: unknown, or manual (the "PKCE Enabled"',
+    "          box, which no API shows) and not yet ticked by you in the app's checklist. For pipelines",
     '          that must see proof of every step.',
     '--json    each check carries "required": true|false beside its status.',
     'Orgs in --all run in parallel (32 at a time).',
@@ -47,7 +38,9 @@ export const verify: CliCommand = {
     if (!all) await services.orgs.get(aliases[0] as string);
     const verified = await services.verify(aliases);
     const results = verified.map((v) => v.result);
-    const code = verifyExitCode(results, strict);
+    const progress = new Map<string, ChecklistProgress>();
+    if (strict) for (const a of aliases) progress.set(a, await services.progress.getOrg(a));
+    const code = verifyExitCode(results, { strict, progress: (a) => progress.get(a) });
     if (flag(args, 'json')) {
       io.out(json(all ? results : results[0]));
       for (const r of results) {

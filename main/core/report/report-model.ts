@@ -106,7 +106,7 @@ export function buildReport(input: BuildReportInput): ReportData {
           verification: {
             checkedAt: input.lastVerification.checkedAt,
             checks: input.lastVerification.checks.map((c): ReportCheck => {
-              const advice = adviceForCheck(c);
+              const advice = adviceForCheck(c, input.org.alias);
               return advice ? { ...c, advice } : { ...c };
             }),
           },

@@ -63,6 +63,10 @@ export class OktaApi {
     try {
       this.tokens = await this.opts.tokenService.getTokens(this.opts.alias, 'okta');
     } catch (e) {
+      if (isPilotError(e) && e.code === 'keychain-unavailable')
+        return readFailed(
+          `Could not check: the system keychain that holds the Okta sign-in is not reachable (${e.message}) — ${e.hint} Then run \`pkce-pilot status ${this.opts.alias}\`.`,
+        );
       return readFailed(
         `Could not check: Okta not configured or not signed in${isPilotError(e) ? ` (${e.message})` : ''} — ${signInAgain(this.opts.alias, 'okta')}.`,
       );
@@ -93,7 +97,9 @@ export class OktaApi {
       url = res.value.next;
       // Only follow links back to the same org: the bearer token must never go elsewhere.
       if (url && new URL(url, base).origin !== base.origin)
-        return readFailed('Okta returned a paging link to another host; stopped reading.');
+        return readFailed(
+          'Could not check: Okta returned a paging link to another host, so reading stopped; to allow the check, check the Okta org URL and any proxy in between, then try again.',
+        );
       if (url) url = new URL(url, base).toString();
     }
     return readOk(items);
@@ -117,15 +123,15 @@ export class OktaApi {
           (isPilotError(e) && e.code === 'timeout');
         return readFailed(
           timedOut
-            ? 'Okta did not answer in time: try again later.'
-            : 'Could not reach Okta (network error): check the connection or proxy.',
+            ? 'Could not check: Okta did not answer in time; try again later.'
+            : 'Could not check: could not reach Okta (network error); check the connection or proxy and try again.',
         );
       }
       if (res.status === 429 && rateLimited < RATE_LIMIT_RETRIES) {
         const wait = rateLimitWaitMs(res.headers.get('x-rate-limit-reset'), this.nowMs());
         if (wait > (this.opts.maxRateLimitWaitMs ?? 60_000)) {
           return readFailed(
-            `Okta's rate limit is exhausted for about ${Math.ceil(wait / 1000)} s: verify again later.`,
+            `Could not check: Okta's rate limit is exhausted for about ${Math.ceil(wait / 1000)} s; verify again later.`,
           );
         }
         await res.body?.cancel();
@@ -201,7 +207,9 @@ export class OktaApi {
   ): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
     const text = await res.text().catch(() => '');
     if (res.status === 429)
-      return readFailed('Okta kept answering "too many requests": verify again in a minute.');
+      return readFailed(
+        'Could not check: Okta kept answering "too many requests"; verify again in a minute.',
+      );
     if (res.status === 401)
       return readFailed(
         `Could not check: Okta rejected the sign-in even after a refresh — ${signInAgain(this.opts.alias, 'okta')}.`,
@@ -218,17 +226,22 @@ export class OktaApi {
     }
     if (!res.ok) {
       const summary = safeErrorSummary(text, this.secrets());
-      return readFailed(`Okta answered HTTP ${res.status}${summary ? ` (${summary})` : ''}.`);
+      return readFailed(
+        `Could not check: Okta answered HTTP ${res.status}${summary ? ` (${summary})` : ''}; try again later.`,
+      );
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
       return readFailed(
-        'Okta answered with something other than JSON (a proxy or login page?): check the Okta org URL.',
+        'Could not check: Okta answered with something other than JSON (a proxy or login page?); to allow the check, check the Okta org URL.',
       );
     }
-    if (!Array.isArray(body)) return readFailed('Okta answered with an unexpected shape (expected a list).');
+    if (!Array.isArray(body))
+      return readFailed(
+        'Could not check: Okta answered with an unexpected shape (expected a list); to allow the check, check the Okta org URL, then try again.',
+      );
     const next = nextLink(res.headers.get('link'));
     return readOk(next ? { items: body, next } : { items: body });
   }

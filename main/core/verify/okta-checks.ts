@@ -32,8 +32,9 @@ export function appsPath(): string {
 
 /**
  * Provisioning events of one app instance: every type of "Provisioning integration error events" plus
- * the application.provision.* types (which also fire on success), in one SCIM filter (System Log API:
- * `filter` supports eq, sw, and, or and parentheses).
+ * the application.provision.* types (which also fire on success), in one SCIM filter (System Log API
+ * `filter`: SCIM operators with and/or and parentheses; Okta's "ISV Syslog References" shows
+ * `eventType sw "user.authentication."` for a whole event-type family).
  */
 export function logsFilter(appId: string): string {
   const types = [

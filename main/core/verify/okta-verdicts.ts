@@ -136,7 +136,7 @@ export function isProvisioningSuccess(e: ProvisioningEvent): boolean {
 export function isCredentialFailure(e: ProvisioningEvent): boolean {
   if (e.eventType === 'application.integration.authentication_failure') return true;
   const text = `${e.displayMessage ?? ''} ${e.reason ?? ''}`;
-  return /credentials used to connect to the API were invalid|invalid_grant|invalid_client|expired access\/refresh token|authenticat|unauthori[sz]ed|OAuth/i.test(
+  return /credentials used to connect to the API were invalid|credential|invalid_grant|invalid_client|expired access\/refresh token|authenticat|unauthori[sz]ed|OAuth/i.test(
     text,
   );
 }
@@ -304,7 +304,7 @@ export function authFailuresVerdict(
       status: 'unknown',
       summary:
         appsUnknownReason ??
-        'Could not check: Okta has no active Salesforce app instance to read the System Log for.',
+        'Could not check: Okta has no active Salesforce app instance to read the System Log for; to allow the check, activate the Salesforce app that provisions this org (see "Salesforce app found in Okta").',
       evidence: ev(LOGS_API, at),
     };
   const { attribution, since } = findings;
@@ -351,10 +351,18 @@ export function authFailuresVerdict(
     credential.length > 0
       ? ` ${credential.length} of them are credential/authorization failures — the broken-connection symptom: re-authenticate with Salesforce.com in Okta (Provisioning > Integration > Edit), then retry the failed tasks.`
       : ' Open the failed tasks in Okta (Dashboard > Tasks) for details, fix the cause and retry them.';
+  const laterSuccess = latestOf(
+    eventsOf(all, attribution.mine)
+      .filter(isProvisioningSuccess)
+      .filter((e) => Date.parse(e.published) > Date.parse(latest.published)),
+  );
+  const later = laterSuccess
+    ? ` A later provisioning succeeded (${laterSuccess.published}), so these may predate the fix: retry the failed tasks in Okta (Dashboard > Tasks) so none is left behind.`
+    : '';
   return {
     id,
     status: 'fail',
-    summary: `${failures.length} provisioning error(s) for ${who} since ${since}, latest ${latest.published} (${latest.eventType})${detail ? ` — ${detail}` : ''}.${symptom}${othersInfo(all, attribution)}`,
+    summary: `${failures.length} provisioning error(s) for ${who} since ${since}, latest ${latest.published} (${latest.eventType})${detail ? ` — ${detail}` : ''}.${symptom}${later}${othersInfo(all, attribution)}`,
     evidence: ev(LOGS_API, at, values),
   };
 }
@@ -380,7 +388,7 @@ export function recentSuccessVerdict(
       status: 'unknown',
       summary:
         unknownReason ??
-        'Could not check: Okta has no active Salesforce app instance to read the System Log for.',
+        'Could not check: Okta has no active Salesforce app instance to read the System Log for; to allow the check, activate the Salesforce app that provisions this org (see "Salesforce app found in Okta").',
       evidence: ev(api, at),
     };
   if (!findings.events.ok)

@@ -48,7 +48,7 @@ export function describeSalesforceFailure(
   /** The sign-in-again step for this org (sign-in-again.ts). */
   again = 'sign in to Salesforce again',
 ): FailureDescription {
-  if (isPilotError(e)) return { reason: `Could not read ${what}: ${e.message}` };
+  if (isPilotError(e)) return { reason: `Could not check: ${e.message} Try again later.` };
   const err = e as { name?: unknown; errorCode?: unknown; message?: unknown } | undefined;
   const rawCode = String(err?.errorCode ?? err?.name ?? '');
   const code = rawCode.replace(/^[a-zA-Z]+:/, '');
@@ -62,19 +62,28 @@ export function describeSalesforceFailure(
   if (code === 'INVALID_SESSION_ID')
     return { reason: `Could not check: Salesforce rejected the session while reading ${what} — ${again}.` };
   if (code === 'INVALID_TYPE' || code === 'INVALID_FIELD' || code === 'MALFORMED_QUERY') {
-    return { reason: `${what} cannot be queried in this org (${code}).` };
+    return {
+      reason: `Could not check: ${what} cannot be queried in this org (${code}); to allow the check, the signed-in user needs ${permission} (API 59.0 or later).`,
+      missing: permission,
+    };
   }
   if (code === 'AbortError' || /aborted due to timeout/i.test(message)) {
-    return { reason: `Salesforce did not answer in time while reading ${what}: try again later.` };
+    return {
+      reason: `Could not check: Salesforce did not answer in time while reading ${what}; try again later.`,
+    };
   }
   if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|socket hang up|fetch failed/i.test(message)) {
-    return { reason: `Could not reach Salesforce while reading ${what} (network error).` };
+    return {
+      reason: `Could not check: could not reach Salesforce while reading ${what} (network error); check the connection or proxy and try again.`,
+    };
   }
   if (/<html|<!doctype/i.test(message) || /Unexpected token|JSON|not valid/i.test(message)) {
     return {
-      reason: `Salesforce answered with something other than the expected data while reading ${what}.`,
+      reason: `Could not check: Salesforce answered with something other than the expected data while reading ${what} (a proxy or maintenance page?); try again later.`,
     };
   }
   const detail = shortServerText(message || code || 'no details', secrets);
-  return { reason: `Could not read ${what}${code ? ` (${shortServerText(code, secrets)})` : ''}: ${detail}` };
+  return {
+    reason: `Could not check: could not read ${what}${code ? ` (${shortServerText(code, secrets)})` : ''}: ${detail}; try again later.`,
+  };
 }

@@ -70,7 +70,7 @@ async function guarded<T>(
     const unexpected = ctx.takeUnexpectedAnswer?.();
     return unexpected
       ? readFailed(
-          `Salesforce answered with something other than the expected data while reading ${what} (${unexpected}): a proxy or maintenance page may be in the way.`,
+          `Could not check: Salesforce answered with something other than the expected data while reading ${what} (${unexpected}): a proxy or maintenance page may be in the way; try again later.`,
         )
       : undefined;
   };

@@ -86,7 +86,9 @@ export function signInVerdict(
     return {
       id,
       status: 'unknown',
-      summary: notSignedInReason ?? 'Not signed in to Salesforce: sign in to this org first.',
+      summary:
+        notSignedInReason ??
+        'Could not check: not signed in to Salesforce; to allow the check, sign in to this org (`pkce-pilot login`).',
       evidence: evidence(api, at),
     };
   }
@@ -114,7 +116,8 @@ export function signInVerdict(
     return {
       id,
       status: 'unknown',
-      summary: 'The stored sign-in used PKCE, but this run did not use it yet, so it is not proven to work.',
+      summary:
+        'Could not check: the stored sign-in used PKCE, but this run did not use it, so it is not proven to work; verify again.',
       evidence: evidence(api, at, values),
     };
   }
@@ -144,7 +147,7 @@ export function orgPkceVerdict(
       id,
       status: 'unknown',
       summary:
-        'The org-wide "Require PKCE" setting was not in Salesforce\'s answer (needs API 59.0+): check OAuth and OpenID Connect Settings in Setup.',
+        'Could not check: the org-wide "Require PKCE" setting was not in Salesforce\'s answer (it needs API 59.0+); to allow the check, look at OAuth and OpenID Connect Settings in Setup and confirm it yourself.',
       evidence: evidence(api, at, values),
     };
   }
@@ -229,7 +232,7 @@ export function oktaAppFoundVerdict(discovery: AppDiscovery, at: string): CheckV
     return {
       id,
       status: 'unknown',
-      summary: `No Connected App uses Okta's callback URL, and External Client Apps could not be checked: ${discovery.externalClientApps.reason}`,
+      summary: `No Connected App uses Okta's callback URL, and External Client Apps could not be read. ${discovery.externalClientApps.reason}`,
       evidence: evidence(api, at, values),
     };
   }
@@ -292,8 +295,8 @@ export function oktaAppPkceVerdict(
   if (found.length === 0) {
     const why =
       !discovery.externalClientApps.ok && discovery.externalClientApps.missing
-        ? `External Client App settings could not be read (needs ${discovery.externalClientApps.missing}); confirm "Require PKCE" on Okta's app yourself.`
-        : "Okta's provisioning app was not found, so its PKCE setting could not be read.";
+        ? `Could not check: External Client App settings could not be read; to allow the check, the signed-in user needs ${discovery.externalClientApps.missing} — or confirm "Require PKCE" on Okta's app yourself.`
+        : "Could not check: Okta's provisioning app was not found, so its PKCE setting could not be read; to allow the check, make sure Okta's app in Salesforce carries Okta's callback URL (see the check above).";
     return { id, status: 'unknown', summary: why, evidence: evidence(api, at, values) };
   }
   const notRequired = found.filter((a) => metadataBoolean(a.isPkceRequired) === false);
@@ -316,7 +319,7 @@ export function oktaAppPkceVerdict(
     return {
       id,
       status: 'unknown',
-      summary: `Salesforce did not report "Require PKCE" for ${unread.map(appNameWithKind).join(', ')}: confirm it in App Manager.`,
+      summary: `Could not check: Salesforce did not report "Require PKCE" for ${unread.map(appNameWithKind).join(', ')}; confirm it in App Manager.`,
       evidence: evidence(api, at, values),
     };
   }
@@ -324,7 +327,7 @@ export function oktaAppPkceVerdict(
     return {
       id,
       status: 'unknown',
-      summary: `"Require PKCE" is on for ${found.map(appNameWithKind).join(', ')}, but ${!discovery.connectedApps.ok ? 'Connected Apps' : 'External Client Apps'} could not be read, so another app with Okta's callback may not require it.`,
+      summary: `Could not check every app: "Require PKCE" is on for ${found.map(appNameWithKind).join(', ')}, but ${!discovery.connectedApps.ok ? 'Connected Apps' : 'External Client Apps'} could not be read, so another app with Okta's callback may not require it; to allow the check, the signed-in user needs ${(!discovery.connectedApps.ok ? discovery.connectedApps.missing : !discovery.externalClientApps.ok ? discovery.externalClientApps.missing : undefined) ?? 'the permissions to read them'} — or confirm it in App Manager.`,
       evidence: evidence(api, at, values),
     };
   }
@@ -411,7 +414,8 @@ export function oktaTokensVerdict(
     return {
       id,
       status: 'unknown',
-      summary: "Okta's provisioning app was not found, so its tokens could not be checked.",
+      summary:
+        "Could not check: Okta's provisioning app was not found, so its tokens could not be read; to allow the check, make sure Okta's app in Salesforce carries Okta's callback URL (see the check above).",
       evidence: evidence(api, at),
     };
   }
@@ -443,7 +447,7 @@ export function oktaTokensVerdict(
     return {
       id,
       status: 'unknown',
-      summary: `Okta got a new token (${facts}), but Okta's app does not (provably) require PKCE, so the token does not show a PKCE sign-in.`,
+      summary: `Could not check: Okta got a new token (${facts}), but Okta's app does not (provably) require PKCE, so the token does not show a PKCE sign-in; to allow the check, turn on "Require PKCE" on Okta's app, then re-authenticate in Okta.`,
       evidence: evidence(api, at, values),
     };
   }
@@ -451,7 +455,7 @@ export function oktaTokensVerdict(
     return {
       id,
       status: 'unknown',
-      summary: `Could not tell whether Okta re-authenticated after the change — ${facts}.`,
+      summary: `Could not check whether Okta re-authenticated after the change — ${facts}; to allow the check, the signed-in user needs "Customize Application" and the metadata permissions that show the app's label and last change, or look at Setup > Connected Apps OAuth Usage yourself.`,
       evidence: evidence(api, at, values),
     };
   }

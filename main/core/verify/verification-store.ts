@@ -15,6 +15,8 @@ const evidenceValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.
 const checkSchema = z.object({
   id: z.string(),
   status: z.enum(['pass', 'fail', 'unknown', 'manual']),
+  // Absent in results stored before the field existed (check-catalog.ts checkIsRequired falls back).
+  required: z.boolean().optional(),
   summary: z.string(),
   evidence: z.object({ api: z.string(), values: z.record(z.string(), evidenceValue), at: z.string() }),
 });
