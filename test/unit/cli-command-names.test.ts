@@ -10,12 +10,6 @@ import { COMMANDS } from '../../main/cli/commands';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/**
- * Commands messages may name before they land on this branch. `org update` is being added on the
- * security branch (issue 13/9); remove this entry when that branch is merged — the table then has it.
- */
-const NOT_YET_MERGED: readonly string[] = ['org update'];
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
@@ -35,11 +29,11 @@ function namedCommands(text: string): string[][] {
 function resolves(words: readonly string[]): string | undefined {
   const [first, second] = words;
   const group = COMMANDS.filter((c) => c.path.length > 1 && c.path[0] === first);
-  if (group.length > 0 || NOT_YET_MERGED.some((n) => n.startsWith(`${first} `))) {
+  if (group.length > 0) {
     // A bare group ("pkce-pilot org --help") shows the group's help; a second word must be a member.
     if (second === undefined) return first;
     const name = `${first} ${second}`;
-    return group.some((c) => c.path[1] === second) || NOT_YET_MERGED.includes(name) ? name : undefined;
+    return group.some((c) => c.path[1] === second) ? name : undefined;
   }
   return COMMANDS.some((c) => c.path.length === 1 && c.path[0] === first) || first === 'help'
     ? first
@@ -68,14 +62,5 @@ describe('commands named in messages', () => {
         .map((words) => `${path.relative(ROOT, file)}: pkce-pilot ${words.join(' ')}`),
     );
     expect(missing).toEqual([]);
-  });
-
-  it('keeps the not-yet-merged allow-list honest', () => {
-    // Once a command is in the table, its allow-list entry must go.
-    for (const name of NOT_YET_MERGED)
-      expect(
-        COMMANDS.map((c) => c.path.join(' ')),
-        `${name} is in the table now`,
-      ).not.toContain(name);
   });
 });
