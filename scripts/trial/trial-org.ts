@@ -9,12 +9,39 @@ import { startOktaServer, type OktaTestServer } from '../../test/servers/okta-se
 import { createSalesforceApi, createSalesforceApiState } from '../../test/servers/salesforce-api';
 import { startSalesforceServer, type SalesforceTestServer } from '../../test/servers/salesforce-server';
 import type { OAuthTestServer } from '../../test/servers/oauth-test-server';
+import {
+  DEFAULT_SCHEME,
+  DEV_SCHEME,
+  isCallbackPath,
+  loopbackRedirectUri,
+  schemeRedirectUri,
+} from '../../main/core/auth/redirect';
+import type { ProviderId } from '../../main/core/model';
 import type { Situation } from './situations';
 
 export const TRIAL_SALESFORCE_CLIENT_ID = 'pkce-pilot-trial';
 export const TRIAL_OKTA_CLIENT_ID = 'pkce-pilot-trial-okta';
-const SCHEME_CALLBACKS = ['com.pkcepilot.app:/oauth/callback', 'com.pkcepilot.app.dev:/oauth/callback'];
-const LOOPBACK_CALLBACK = /^http:\/\/127\.0\.0\.1:(\d{1,5})\/oauth\/callback$/;
+
+/** The exact callback URLs PKCE Pilot uses for this org and provider (one per org: mix-up defence). */
+function callbacksFor(alias: string, provider: ProviderId): string[] {
+  return [
+    schemeRedirectUri(DEFAULT_SCHEME, alias, provider),
+    schemeRedirectUri(DEV_SCHEME, alias, provider),
+    loopbackRedirectUri(7171, alias, provider),
+  ];
+}
+
+/** The loopback callback on any port: the port and the path as PKCE Pilot builds them. */
+function loopbackPort(value: string): number {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' || url.hostname !== '127.0.0.1' || !isCallbackPath(url.pathname))
+      return Number.NaN;
+    return Number(url.port || 80);
+  } catch {
+    return Number.NaN;
+  }
+}
 
 export interface TrialOrgOptions {
   readonly situation: Situation;
@@ -46,8 +73,14 @@ function acceptAnyLoopbackPort(server: OAuthTestServer): void {
     this: { redirectUris: string[] },
     value: string,
   ) {
-    const port = Number(LOOPBACK_CALLBACK.exec(value)?.[1] ?? Number.NaN);
-    return (port >= 1 && port <= 65535) || exact.call(this, value);
+    const port = loopbackPort(value);
+    if (port >= 1 && port <= 65535) {
+      // Any port, but only this client's own path (alias and provider) — as registered on port 7171.
+      const onRegisteredPort = new URL(value);
+      onRegisteredPort.port = '7171';
+      return exact.call(this, onRegisteredPort.href);
+    }
+    return exact.call(this, value);
   };
 }
 
@@ -72,16 +105,15 @@ export async function startTrialOrg(options: TrialOrgOptions): Promise<TrialOrg>
     throw e;
   }
   for (const server of [salesforce, okta]) acceptAnyLoopbackPort(server);
-  const loopback = 'http://127.0.0.1:7171/oauth/callback';
+  const alias = `trial-${options.situation.name}`;
   await salesforce.registerClient({
     clientId: TRIAL_SALESFORCE_CLIENT_ID,
-    redirectUris: [...SCHEME_CALLBACKS, loopback],
+    redirectUris: callbacksFor(alias, 'salesforce'),
   });
   await okta.registerClient({
     clientId: TRIAL_OKTA_CLIENT_ID,
-    redirectUris: [...SCHEME_CALLBACKS, loopback],
+    redirectUris: callbacksFor(alias, 'okta'),
   });
-  const alias = `trial-${options.situation.name}`;
 
   return {
     salesforce,
