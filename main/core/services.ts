@@ -19,6 +19,8 @@ import {
 import type { OrgSettings } from './model';
 import { buildReport, renderReport, type ReportFormat } from './report';
 import { SecretStore } from './storage/secret-store';
+import { withFileLock } from './storage/json-file-store';
+import path from 'node:path';
 import { SignInService, type SignInEvent } from './auth/sign-in';
 import { refreshTokens } from './auth/token-client';
 import { TokenService, type TokenVault } from './auth/token-service';
@@ -96,6 +98,7 @@ export async function createCoreServices(options: CoreServicesOptions) {
         tokens: current,
       });
     },
+    lock: (key, task) => withFileLock(path.join(options.dataFolder, `refresh-${key}`), task),
     assertUsable: async (alias, provider, current) =>
       assertTokensUsable(alias, provider, current, await orgs.get(alias)),
   });

@@ -321,7 +321,7 @@ function processIsAlive(pid: number): boolean {
  * exclusively and holds the owner's pid; a lock whose owner died (SIGKILL, crash) or that is very old
  * is taken over, so a crash never blocks the admin.
  */
-async function withFileLock<R>(file: string, task: () => Promise<R>): Promise<R> {
+export async function withFileLock<R>(file: string, task: () => Promise<R>): Promise<R> {
   const lock = `${file}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
