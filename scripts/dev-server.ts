@@ -16,9 +16,10 @@ async function main(): Promise<void> {
   await server.registerClient({
     clientId: 'pkce-pilot-local',
     redirectUris: [
-      'com.pkcepilot.app:/oauth/callback',
-      'com.pkcepilot.app.dev:/oauth/callback',
-      'http://127.0.0.1:7171/oauth/callback',
+      // The callback URLs of the org `local` (each org has its own): what `org add local` prints.
+      'com.pkcepilot.app:/oauth/callback/local/salesforce',
+      'com.pkcepilot.app.dev:/oauth/callback/local/salesforce',
+      'http://127.0.0.1:7171/oauth/callback/local/salesforce',
     ],
     pkceRequired: true,
   });
