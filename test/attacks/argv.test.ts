@@ -10,10 +10,10 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgSettings } from '../../main/core/model';
 import { SignInService } from '../../main/core/auth/sign-in';
 import { openInSystemBrowser } from '../../main/cli/open-browser';
@@ -94,7 +94,21 @@ beforeAll(async () => {
   bin = mkdtempSync(path.join(tmpdir(), 'pkce-attack-opener-'));
   chmodSync(bin, 0o755);
   // Stays alive like a browser launch, so its argv can be read meanwhile.
-  writeFileSync(path.join(bin, 'xdg-open'), '#!/bin/sh\nsleep 6\n', { mode: 0o755 });
+  writeFileSync(
+    path.join(bin, 'xdg-open'),
+    `#!/bin/sh\necho $$ > "${bin}/pid"\ntrap 'kill $! 2>/dev/null; exit 0' TERM\nsleep 60 &\nwait\n`,
+    {
+      mode: 0o755,
+    },
+  );
+});
+afterEach(() => {
+  // The stand-in opener waits like a browser launch; end it once its argv has been looked at.
+  try {
+    process.kill(Number(readFileSync(path.join(bin, 'pid'), 'utf8')));
+  } catch {
+    // already gone
+  }
 });
 afterAll(async () => {
   await secrets.delete('acme', 'salesforce').catch(() => undefined);
