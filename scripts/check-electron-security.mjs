@@ -8,14 +8,22 @@
  *   default folders: main preload     default SARIF: test-results/electronegativity.sarif
  * Exit: 0 clean, 1 unexcused HIGH/MEDIUM findings, 2 the scan itself failed (e.g. a file did not parse).
  *
- * Exception format — a line comment on the flagged line or on one of the two lines above it:
+ * Exception format — a whole-line `//` comment (never text inside a string or a block comment) on the
+ * flagged line or on one of the two lines above it:
  *   // electron-security-exception CHECK_ID: why this is safe (at least three words)
- * Findings without a location (global checks such as CSP_GLOBAL_CHECK) are excused by such a comment
- * anywhere in the scanned files; put it next to the code that makes the check moot.
+ * Findings without a location (global checks such as CSP_GLOBAL_CHECK) are excused only by a comment
+ * that also names the content hash of the code line right below it, which is what makes the check moot:
+ *   // electron-security-exception CSP_GLOBAL_CHECK sha256=<first 12 hex of that line, trimmed>: why
+ * so the exception is tied to that file and that code: moved, edited or copied next to other code, it
+ * no longer counts (the gate prints the hash it expects).
  *
- * Offline: electronegativity's AvailableSecurityFixesGlobalCheck downloads Electron's release list, so
- * it is skipped (the Electron version is pinned in package.json and upgraded deliberately). Its
- * translation download fails fast on a closed network and falls back to English.
+ * Outdated Electron: electronegativity's AvailableSecurityFixesGlobalCheck downloads a release list
+ * from GitHub, which is unreachable here, so it is skipped; instead, when the app's own folders are
+ * scanned, the installed Electron is compared with the npm registry's release list (supported majors
+ * are the latest three; within its major it must have the latest patch). Set
+ * PKCE_PILOT_OFFLINE=1 to skip that check explicitly (it then says so); an unreachable registry fails
+ * the gate (exit 2) rather than pass silently. Electronegativity's translation download fails fast on
+ * a closed network and falls back to English.
  */
 import {
   cpSync,
@@ -27,6 +35,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +45,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
 
-const EXCEPTION = /\/\/\s*electron-security-exception\s+([A-Z0-9_]+)\s*:\s*(\S.*)$/;
+const EXCEPTION =
+  /^\s*\/\/\s*electron-security-exception\s+([A-Z0-9_]+)(?:\s+sha256=([0-9a-f]{12}))?\s*:\s*(\S.*)$/;
 const GATED = new Set(['HIGH', 'MEDIUM']);
 const SKIPPED_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
 const CONTEXT_LINES = 2;
@@ -49,6 +60,7 @@ function parseArgs(argv) {
   }
   return {
     sarif,
+    isApp: folders.length === 0,
     folders: folders.length > 0 ? folders : [path.join(root, 'main'), path.join(root, 'preload')],
   };
 }
@@ -74,19 +86,41 @@ function readExceptions(stage, files) {
     const found = [];
     lines.forEach((line, index) => {
       const m = EXCEPTION.exec(line);
-      if (m) found.push({ line: index + 1, checkId: m[1], reason: m[2].trim() });
+      if (!m) return;
+      const next = (lines[index + 1] ?? '').trim();
+      const isCode = next !== '' && !/^(\/\/|\/\*|\*)/.test(next);
+      found.push({
+        line: index + 1,
+        checkId: m[1],
+        claimedHash: m[2],
+        codeHash: isCode ? contentHash(next) : undefined,
+        reason: m[3].trim(),
+      });
     });
     if (found.length > 0) byFile.set(file, found);
   }
   return byFile;
 }
 
+function contentHash(codeLine) {
+  return createHash('sha256').update(codeLine.trim()).digest('hex').slice(0, 12);
+}
+
 function exceptionFor(issue, exceptions) {
   const valid = (e) => e.checkId === issue.id && e.reason.split(/\s+/).length >= 3;
   if (issue.file === 'N/A' || !issue.location?.line) {
+    // Global: only an exception bound to the code below it by its content hash.
     for (const [file, list] of exceptions) {
-      const hit = list.find(valid);
+      const hit = list.find((e) => valid(e) && e.codeHash !== undefined && e.claimedHash === e.codeHash);
       if (hit) return { ...hit, file };
+      const unbound = list.find((e) => valid(e) && e.claimedHash !== e.codeHash);
+      if (unbound)
+        console.log(
+          `electron-security: ${file}:${unbound.line}: the ${issue.id} exception does not count — it must name ` +
+            (unbound.codeHash
+              ? `sha256=${unbound.codeHash} (the code line below it)`
+              : 'the code line right below it'),
+        );
     }
     return undefined;
   }
@@ -151,8 +185,39 @@ function toSarif(version, results) {
   };
 }
 
+/**
+ * The installed Electron against the npm registry's releases: a supported major (latest three) with
+ * the latest patch of that major. Returns a list of problems; throws when the registry is unreachable.
+ */
+function outdatedElectron(installed) {
+  const out = execFileSync('npm', ['view', 'electron', 'versions', '--json'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stable = JSON.parse(out).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
+  const parts = (v) => v.split('.').map(Number);
+  const newer = (a, b) => {
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] > y[i];
+    return false;
+  };
+  const latestMajor = Math.max(...stable.map((v) => parts(v)[0]));
+  const [major] = parts(installed);
+  const problems = [];
+  if (major < latestMajor - 2)
+    problems.push(
+      `Electron ${installed} is no longer supported (supported majors: ${latestMajor - 2}–${latestMajor})`,
+    );
+  const sameMajor = stable.filter((v) => parts(v)[0] === major);
+  const newest = sameMajor.reduce((a, b) => (newer(b, a) ? b : a), installed);
+  if (newer(newest, installed))
+    problems.push(`Electron ${installed} lacks the security fixes of ${newest}: upgrade to ${newest}`);
+  return problems;
+}
+
 async function main() {
-  const { sarif, folders } = parseArgs(process.argv.slice(2));
+  const { sarif, folders, isApp } = parseArgs(process.argv.slice(2));
   const run = require('@doyensec/electronegativity');
   const { version } = require('@doyensec/electronegativity/package.json');
   const electronVersion = require('electron/package.json').version;
@@ -192,7 +257,24 @@ async function main() {
       const status = gated ? 'FAIL' : `excused (${exception.file}:${exception.line}: ${exception.reason})`;
       console.log(`${issue.severity.name.padEnd(6)} ${issue.id} ${where} — ${status}`);
     }
-    const failing = results.filter((r) => r.gated).length;
+    let outdated = [];
+    if (isApp) {
+      if (process.env['PKCE_PILOT_OFFLINE'] === '1') {
+        console.log('electron-security: outdated-Electron check SKIPPED (PKCE_PILOT_OFFLINE=1)');
+      } else {
+        try {
+          outdated = outdatedElectron(electronVersion);
+        } catch (e) {
+          console.error(
+            `electron-security: could not read Electron's releases from the npm registry (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); set PKCE_PILOT_OFFLINE=1 to skip this check on purpose.`,
+          );
+          return 2;
+        }
+        for (const p of outdated) console.log(`HIGH   OUTDATED_ELECTRON (global) — FAIL: ${p}`);
+        if (outdated.length === 0) console.log(`electron-security: Electron ${electronVersion} is current`);
+      }
+    }
+    const failing = results.filter((r) => r.gated).length + outdated.length;
     const lower = results.filter((r) => !GATED.has(r.issue.severity.name)).length;
     console.log(
       `electron-security: ${failing === 0 ? 'OK' : 'FAILED'} — ${failing} unexcused HIGH/MEDIUM finding(s), ` +

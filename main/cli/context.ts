@@ -11,7 +11,7 @@ export async function loadStores(io: CliIo) {
     import('../core/storage/progress-store'),
   ]);
   const dataFolder = resolveDataFolder({ env: io.env });
-  await ensureDataFolder(dataFolder);
+  await ensureDataFolder(dataFolder, { onNotice: (m) => io.err(`Note: ${m}`) });
   const recovered = reportRecovery(io);
   return {
     dataFolder,
@@ -32,6 +32,7 @@ export async function loadServices(io: CliIo, openBrowser: (url: string) => Prom
     http: createHttpClient({ env: io.env }),
     openBrowser,
     onRecovered: reportRecovery(io),
+    onNotice: (m) => io.err(`Note: ${m}`),
   });
 }
 

@@ -9,9 +9,24 @@ const UNSAFE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** A string made safe to print on a terminal: unsafe characters become a visible `\u{…}` escape. */
+/** `\uXXXX`: visible on a terminal, and the very same character again inside a JSON string. */
+function escapeChar(c: string): string {
+  return `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
+}
+
+/** One field (a label, a user name, a message) made safe to print: every unsafe character escaped. */
 export function plain(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+  return text.replace(UNSAFE, escapeChar);
+}
+
+/**
+ * A whole line of output made safe for a terminal, keeping its own line breaks and tabs. Every line the
+ * CLI prints passes through here (processIo), so a server- or user-supplied string can never move the
+ * cursor or reorder text, whichever command prints it. JSON output stays equivalent JSON: the only
+ * places such characters can occur in it are strings, where `\uXXXX` means the same character.
+ */
+export function terminalSafe(line: string): string {
+  return line.split('\n').map(plain).join('\n');
 }
 
 export function table(rows: readonly (readonly string[])[]): string[] {

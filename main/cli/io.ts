@@ -1,3 +1,5 @@
+import { terminalSafe } from './format';
+
 /** Where a command writes. Injected so tests can capture output (and scan it for secrets). */
 export interface CliIo {
   out(line: string): void;
@@ -6,7 +8,7 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => process.stdout.write(`${terminalSafe(line)}\n`),
+  err: (line) => process.stderr.write(`${terminalSafe(line)}\n`),
   env: process.env,
 };

@@ -62,7 +62,7 @@ export interface TokenSet {
   readonly username?: string;
   readonly userId?: string;
   readonly orgId?: string;
-  /** Where these tokens may be sent; absent only in records written before 0.2 (then: sign in again). */
+  /** Where these tokens may be sent; absent only in records written by earlier versions (then: sign in again). */
   readonly boundTo?: TokenBinding;
   /** DPoP private key (JWK) when tokens are DPoP-bound (Okta); stays in the keychain with the tokens. */
   readonly dpopKey?: { readonly privateJwk: JsonWebKey; readonly publicJwk: JsonWebKey };

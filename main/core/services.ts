@@ -19,6 +19,8 @@ import {
 import type { OrgSettings } from './model';
 import { buildReport, renderReport, type ReportFormat } from './report';
 import { SecretStore } from './storage/secret-store';
+import { withFileLock } from './storage/json-file-store';
+import path from 'node:path';
 import { SignInService, type SignInEvent } from './auth/sign-in';
 import { refreshTokens } from './auth/token-client';
 import { TokenService, type TokenVault } from './auth/token-service';
@@ -39,6 +41,8 @@ export interface CoreServicesOptions {
   readonly now?: () => Date;
   /** Told when a data file was unreadable and kept aside, so the shell can say so (never a silent reset). */
   readonly onRecovered?: (recovery: Recovery) => void;
+  /** Told when the data folder was too open and was made private (the shells say so). */
+  readonly onNotice?: (message: string) => void;
 }
 
 /** Orgs verified at the same time by `verify --all`. */
@@ -53,7 +57,13 @@ export type CoreServices = Awaited<ReturnType<typeof createCoreServices>>;
 
 export async function createCoreServices(options: CoreServicesOptions) {
   const now = options.now ?? (() => new Date());
-  await ensureDataFolder(options.dataFolder);
+  const folderNotices: string[] = [];
+  await ensureDataFolder(options.dataFolder, {
+    onNotice: (m) => {
+      folderNotices.push(m);
+      options.onNotice?.(m);
+    },
+  });
   // Every unreadable data file that was kept aside, for the shells to tell the admin.
   const recoveries: Recovery[] = [];
   const onRecovered = (r: Recovery) => {
@@ -88,6 +98,7 @@ export async function createCoreServices(options: CoreServicesOptions) {
         tokens: current,
       });
     },
+    lock: (key, task) => withFileLock(path.join(options.dataFolder, `refresh-${key}`), task),
     assertUsable: async (alias, provider, current) =>
       assertTokensUsable(alias, provider, current, await orgs.get(alias)),
   });
@@ -161,7 +172,10 @@ export async function createCoreServices(options: CoreServicesOptions) {
   /** Loads each data file once (which detects and keeps aside a corrupt one) and describes what was kept. */
   async function dataNotices(): Promise<string[]> {
     await Promise.all([orgs.list(), progress.getOrg('-'), verifications.latest('-')]);
-    return recoveries.map((r) => `${r.reason} The unreadable file was kept at ${r.keptAt}.`);
+    return [
+      ...folderNotices,
+      ...recoveries.map((r) => `${r.reason} The unreadable file was kept at ${r.keptAt}.`),
+    ];
   }
 
   return {

@@ -3,7 +3,7 @@
  * Chromium. No Electron import: the dialog and the PDF printer are passed in, so the flow is
  * unit-tested with a real temp folder.
  */
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { PilotError } from '../core/errors';
 
 export type ReportFormat = 'md' | 'html' | 'json' | 'pdf';
@@ -46,7 +46,9 @@ export function createReportExporter(deps: ReportExportDeps) {
       );
     }
     try {
-      await writeFile(path, body);
+      // Owner-only like the CLI's reports (issue 13 §4); chmod too, as `mode` applies only to new files.
+      await writeFile(path, body, { mode: 0o600 });
+      if (process.platform !== 'win32') await chmod(path, 0o600);
     } catch (e) {
       throw new PilotError(
         'storage',

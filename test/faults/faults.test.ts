@@ -291,7 +291,7 @@ async function portBusy(): Promise<void> {
   // The failed start left no pending sign-in behind: once the port is free, a new one starts.
   const started = await service.start(alias, 'salesforce', { openBrowser: false });
   expect(new URL(started.authorizationUrl).searchParams.get('redirect_uri')).toBe(
-    `http://127.0.0.1:${port}/oauth/callback`,
+    `http://127.0.0.1:${port}/oauth/callback/${alias}/salesforce`,
   );
   expect(service.cancel(alias, 'salesforce')).toBe(true);
   await expect(started.done).rejects.toMatchObject({ code: 'signin-cancelled' });

@@ -183,12 +183,12 @@ function canComplete(r: StrayRequest, realState: string): boolean {
   return url.pathname === CALLBACK && [...url.searchParams.values()].includes(realState);
 }
 
-const SANE = new Set([200, 204, 400, 404, 405, 409, 413, 414, 431, 505]);
+const SANE = new Set([200, 204, 400, 404, 405, 409, 413, 414, 421, 431, 505]);
 
 function loopbackService(port: number) {
   const stub = countingTokenEndpoint();
   const svc = new SignInService({
-    orgs: orgRegistry([orgSettings('loop', STUB_LOGIN_URL, 'client-loop', 'loopback', port)]),
+    orgs: orgRegistry([orgSettings('acme', STUB_LOGIN_URL, 'client-loop', 'loopback', port)]),
     secrets: memoryVault(),
     http: stub.http,
     openBrowser: async () => undefined,
@@ -200,7 +200,7 @@ function loopbackService(port: number) {
 async function startWhenPortFree(svc: SignInService): Promise<StartedSignIn> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await svc.start('loop', 'salesforce', { openBrowser: false });
+      return await svc.start('acme', 'salesforce', { openBrowser: false });
     } catch (e) {
       if (attempt > 200 || (e as { code?: string }).code !== 'port-busy') throw e;
       await new Promise((r) => setTimeout(r, 10));
@@ -212,7 +212,7 @@ describe('loopback listener under stray HTTP requests', () => {
   it(`keeps waiting through ${STRAY_REQUESTS} stray requests, then completes with the real redirect`, async () => {
     const port = await freePort();
     const { svc, stub } = loopbackService(port);
-    const started = await svc.start('loop', 'salesforce', { openBrowser: false });
+    const started = await svc.start('acme', 'salesforce', { openBrowser: false });
     const state = stateOf(started.authorizationUrl);
     let settled = false;
     started.done.then(
@@ -252,10 +252,10 @@ describe('loopback listener under stray HTTP requests', () => {
     // Still alive and still waiting: the genuine redirect completes it.
     const ok = await rawRequest(
       port,
-      `GET ${CALLBACK}?code=real-code&state=${state} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      `GET ${CALLBACK}?code=real-code&state=${state} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
     );
     expect(ok.status).toBe(200);
-    await expect(started.done).resolves.toMatchObject({ alias: 'loop', signedIn: true });
+    await expect(started.done).resolves.toMatchObject({ alias: 'acme', signedIn: true });
     expect(stub.tokenRequests()).toBe(1);
   }, 120_000);
 });
@@ -271,7 +271,7 @@ describe('loopback listener under mutated genuine redirects', () => {
         fc.constantFrom('GET', 'GET', 'GET', 'POST', 'HEAD'),
         async (plan, verb) => {
           // A failed run (while fast-check shrinks) may leave its sign-in behind; start clean.
-          if (svc.cancel('loop', 'salesforce')) await new Promise((r) => setTimeout(r, 20));
+          if (svc.cancel('acme', 'salesforce')) await new Promise((r) => setTimeout(r, 20));
           const started = await startWhenPortFree(svc);
           const state = stateOf(started.authorizationUrl);
           // Same mutations as the scheme suite, re-addressed to the loopback target form.
@@ -295,7 +295,7 @@ describe('loopback listener under mutated genuine redirects', () => {
           const before = stub.tokenRequests();
           const answer = await rawRequest(
             port,
-            `${verb} ${wire} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+            `${verb} ${wire} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
           );
           const asked = stub.tokenRequests() - before;
           check(SANE.has(answer.status), `status ${answer.status}`);
@@ -320,7 +320,7 @@ describe('loopback listener under mutated genuine redirects', () => {
               answer.status !== 200 && asked === 0,
               `refused redirect got ${answer.status}, ${asked} token requests (${verdict}): ${verb} ${wire.slice(0, 300)}`,
             );
-            const stillPending = svc.cancel('loop', 'salesforce');
+            const stillPending = svc.cancel('acme', 'salesforce');
             check(
               stillPending === (verdict !== 'error-response'),
               `pending=${stillPending} after ${verdict}`,

@@ -9,7 +9,8 @@
  */
 import fc from 'fast-check';
 
-export const CALLBACK = '/oauth/callback';
+/** The callback path of org `acme`'s Salesforce sign-in: each org and provider has its own (mix-up defence). */
+export const CALLBACK = '/oauth/callback/acme/salesforce';
 const MAX_LENGTH = 8 * 1024;
 
 export interface RedirectContext {
@@ -314,18 +315,13 @@ export function materialize(c: RedirectCase, ctx: Omit<RedirectContext, 'code'>)
 
 // ---- reference model ------------------------------------------------------------------------------
 
-const SALESFORCE_FAMILY = /\.(salesforce\.com|salesforce\.mil|force\.com|site\.com)$/i;
-
-/** RFC 9207 check as the product documents it for Salesforce: same origin, or a Salesforce-family host. */
+/**
+ * RFC 9207 §2.4: when present, `iss` must equal the issuer identifier of the server the sign-in started
+ * with — simple string comparison, no domain family (issue 13 §1). An empty value counts as absent.
+ */
 export function issuerAcceptable(iss: string | null, issuer: string): boolean {
   if (iss === null || iss === '') return true;
-  let url: URL;
-  try {
-    url = new URL(iss);
-  } catch {
-    return false;
-  }
-  return url.origin === new URL(issuer).origin || SALESFORCE_FAMILY.test(url.hostname);
+  return iss === issuer;
 }
 
 export type QueryVerdict = 'complete' | 'error-response' | 'malformed' | 'other-state';

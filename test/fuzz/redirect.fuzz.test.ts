@@ -151,7 +151,7 @@ describe('custom-scheme redirects against the real Salesforce-shaped server (sam
     sf = await startSalesforceServer();
     await sf.registerClient({
       clientId: CLIENT,
-      redirectUris: [schemeRedirectUri(SCHEME, 'real', 'salesforce')],
+      redirectUris: [schemeRedirectUri(SCHEME, 'acme', 'salesforce')],
     });
   });
   afterAll(async () => {
@@ -161,7 +161,7 @@ describe('custom-scheme redirects against the real Salesforce-shaped server (sam
   it('asks the real token endpoint exactly once per accepted redirect, never for a mutated one', async () => {
     const http = createHttpClient({ env: {}, timeoutMs: 5_000 });
     const svc = new SignInService({
-      orgs: orgRegistry([orgSettings('real', sf.url, CLIENT, 'scheme', 7171)]),
+      orgs: orgRegistry([orgSettings('acme', sf.url, CLIENT, 'scheme', 7171)]),
       secrets: memoryVault(),
       http,
       scheme: SCHEME,
@@ -171,7 +171,7 @@ describe('custom-scheme redirects against the real Salesforce-shaped server (sam
     let signedIn = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(mutationPlan, { minLength: 1, maxLength: 8 }), async (plans) => {
-        const started = await svc.start('real', 'salesforce', { openBrowser: false });
+        const started = await svc.start('acme', 'salesforce', { openBrowser: false });
         const state = stateOf(started.authorizationUrl);
         const real = await completeAuthorizationWithFetch(started.authorizationUrl, { login: 'ada' });
         const code = new URL(real).searchParams.get('code') ?? '';
@@ -204,7 +204,7 @@ describe('custom-scheme redirects against the real Salesforce-shaped server (sam
           }
           if (expected === 'complete' || expected === 'error-response') pending = undefined;
         }
-        svc.cancel('real', 'salesforce');
+        svc.cancel('acme', 'salesforce');
         await settled(started.done);
       }),
       { numRuns: Math.max(10, Math.min(60, Math.ceil(TOTAL / 2000))), timeout: 20_000, ...seedOption() },

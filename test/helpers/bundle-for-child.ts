@@ -18,7 +18,8 @@ export async function bundleForChild(entry: string): Promise<{ file: string; fol
     platform: 'node',
     external: ['keytar'],
     logLevel: 'silent',
-    output: { file, format: 'cjs' },
+    // One file even when the entry reaches dynamic imports (the core loads some modules lazily).
+    output: { file, format: 'cjs', codeSplitting: false },
   });
   return { file, folder };
 }

@@ -4,6 +4,7 @@
  * well-formed exception comments.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,8 +57,11 @@ async function fixture(name: string, files: Record<string, string>): Promise<str
   return dir;
 }
 
-const CSP_EXCUSE =
-  '// electron-security-exception CSP_GLOBAL_CHECK: fixture sets its CSP elsewhere entirely\n';
+/** A global exception is bound to the code line below it by that line's content hash. */
+function cspExcuse(nextLine: string): string {
+  const hash = createHash('sha256').update(nextLine.trim()).digest('hex').slice(0, 12);
+  return `// electron-security-exception CSP_GLOBAL_CHECK sha256=${hash}: fixture sets its CSP elsewhere entirely\n`;
+}
 
 describe('check-electron-security', () => {
   it('passes on the app’s main/ and preload/', async () => {
@@ -69,7 +73,7 @@ describe('check-electron-security', () => {
   it('fails on an unsafe BrowserWindow and writes the findings as SARIF errors', async () => {
     const dir = await fixture('unsafe', {
       'window.ts':
-        CSP_EXCUSE +
+        cspExcuse("import { BrowserWindow } from 'electron';") +
         "import { BrowserWindow } from 'electron';\n" +
         'export const w = new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false } });\n',
     });
@@ -92,7 +96,7 @@ describe('check-electron-security', () => {
     const call = 'shell.openExternal(url);\n';
     const dir = await fixture('exceptions', {
       'excused.ts':
-        CSP_EXCUSE +
+        cspExcuse("import { shell } from 'electron';") +
         "import { shell } from 'electron';\nexport function a(url: string) {\n  // electron-security-exception OPEN_EXTERNAL_JS_CHECK: url checked against the allow-list\n  " +
         call +
         '}\n',
@@ -120,9 +124,33 @@ describe('check-electron-security', () => {
   }, 60_000);
 
   it('refuses to pass when a file cannot be parsed', async () => {
-    const dir = await fixture('broken', { 'broken.ts': CSP_EXCUSE + 'export const = ;\n' });
+    const dir = await fixture('broken', {
+      'broken.ts': cspExcuse('export const = ;') + 'export const = ;\n',
+    });
     const result = await gate('broken', [dir]);
     expect(result.code).toBe(2);
     expect(result.output).toContain('could not scan');
+  }, 60_000);
+
+  it('does not let a global exception float: no hash, a stale hash, or one inside a string or block comment', async () => {
+    const code = "import { app } from 'electron';";
+    const dir = await fixture('floating', {
+      'no-hash.ts':
+        '// electron-security-exception CSP_GLOBAL_CHECK: fixture sets its CSP elsewhere entirely\n' +
+        code +
+        '\n',
+      'stale.ts':
+        '// electron-security-exception CSP_GLOBAL_CHECK sha256=000000000000: fixture sets its CSP elsewhere entirely\n' +
+        code +
+        '\n',
+      'in-string.ts': `${code}\nexport const s = '// electron-security-exception CSP_GLOBAL_CHECK: fixture sets its CSP elsewhere entirely';\n`,
+      'in-block.ts': `/*\n${cspExcuse(code).trim()}\n*/\n${code}\n`,
+    });
+    const result = await gate('floating', [dir]);
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(
+      /HIGH\s+CSP_GLOBAL_CHECK \(global\) — FAIL|CSP_GLOBAL_CHECK \(global\) — FAIL/,
+    );
+    expect(result.output).toContain('does not count');
   }, 60_000);
 });

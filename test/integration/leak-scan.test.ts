@@ -154,9 +154,11 @@ describe.skipIf(!HAS_KEYCHAIN)('secrets never leak (core + CLI, real keychain)',
       startOktaServer({ apiHandler: createOktaApi(oktaState) }),
       freePort(),
     ]);
-    const loopback = `http://127.0.0.1:${port}/oauth/callback`;
-    await sf.registerClient({ clientId: SF_CLIENT, redirectUris: [loopback] });
-    await okta.registerClient({ clientId: OKTA_CLIENT, redirectUris: [loopback] });
+    // One callback URL per org and provider (mix-up defence).
+    const loopback = (provider: string) =>
+      [ALIAS, CLI_ALIAS].map((a) => `http://127.0.0.1:${port}/oauth/callback/${a}/${provider}`);
+    await sf.registerClient({ clientId: SF_CLIENT, redirectUris: loopback('salesforce') });
+    await okta.registerClient({ clientId: OKTA_CLIENT, redirectUris: loopback('okta') });
     home = mkdtempSync(path.join(tmpdir(), 'pkce-leak-core-'));
     services = await createCoreServices({
       dataFolder: home,
@@ -235,7 +237,7 @@ describe.skipIf(!HAS_KEYCHAIN)('secrets never leak (core + CLI, real keychain)',
     const failures: unknown[] = [];
     await services.tokens.refresh(ALIAS, 'salesforce').catch((e: unknown) => failures.push(e));
     // A code replayed through the OS hand-off: refused before any token request.
-    const replay = `com.pkcepilot.app:/oauth/callback?code=${encodeURIComponent(sf.issuedTokens()[0] ?? '')}&state=forged-state-value`;
+    const replay = `com.pkcepilot.app:/oauth/callback/${ALIAS}/salesforce?code=${encodeURIComponent(sf.issuedTokens()[0] ?? '')}&state=forged-state-value`;
     await services.signIn.handleOsRedirect(replay).catch((e: unknown) => failures.push(e));
     expect(failures).toHaveLength(2);
     for (const [i, e] of failures.entries()) haystacks.push({ label: `error #${i}`, text: errorText(e) });

@@ -45,6 +45,11 @@ export interface BrowserLoginOptions {
   deny?: boolean;
   /** How long to wait for each step; default 15 s. */
   stepTimeoutMs?: number;
+  /**
+   * The callback to watch for, when the URL opened carries none (PKCE Pilot's one-time start link,
+   * which redirects to the authorization URL); default: the URL's redirect_uri.
+   */
+  redirectUri?: string;
 }
 
 /**
@@ -57,7 +62,7 @@ export async function completeLoginInBrowser(
   authorizationUrl: string,
   options: BrowserLoginOptions,
 ): Promise<{ finalUrl: string }> {
-  const redirectUri = new URL(authorizationUrl).searchParams.get('redirect_uri');
+  const redirectUri = options.redirectUri ?? new URL(authorizationUrl).searchParams.get('redirect_uri');
   if (!redirectUri) throw new Error('the authorization URL has no redirect_uri');
   const timeout = options.stepTimeoutMs ?? 15_000;
   const cdp = await page.context().newCDPSession(page);

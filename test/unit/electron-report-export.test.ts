@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,17 @@ describe('createReportExporter', () => {
     expect(JSON.parse(await readFile(result.path, 'utf8'))).toEqual({ alias: 'acme' });
     expect(asked).toEqual([{ defaultName: 'pkce-pilot-acme-report.json', extensions: ['json'] }]);
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'saves reports readable by the owner only, also over an existing file',
+    async () => {
+      const target = path.join(dir, 'existing.md');
+      await writeFile(target, 'old', { mode: 0o644 });
+      const { exportReport } = exporter(() => target);
+      await exportReport('acme', 'md');
+      expect((await stat(target)).mode & 0o777).toBe(0o600);
+    },
+  );
 
   it('prints the HTML report for PDF', async () => {
     const { exportReport, rendered } = exporter((name) => path.join(dir, name));

@@ -55,8 +55,8 @@ const RULES: readonly Rule[] = [
     message: (p) => `${p} rejected the callback URL: it does not exactly match one registered for the app.`,
     hint: (p) =>
       p === 'Salesforce'
-        ? `${APP_SETTINGS} and add the callback URL PKCE Pilot shows (exact match, port included), then wait 2–10 minutes.`
-        : "In the Okta Admin Console, add the callback URL PKCE Pilot shows to the app's Sign-in redirect URIs (exact match, port included).",
+        ? `${APP_SETTINGS} and add the callback URLs of this org that \`pkce-pilot org list --json\` shows (exact match, port included; each org has its own, the old shared …/oauth/callback no longer works), then wait 2–10 minutes.`
+        : "In the Okta Admin Console, add this org's callback URLs that `pkce-pilot org list --json` shows to the app's Sign-in redirect URIs (exact match, port included; each org has its own, the old shared …/oauth/callback no longer works).",
   },
   {
     errors: ['invalid_client_id'],

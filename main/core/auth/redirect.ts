@@ -15,7 +15,7 @@ export const DEV_SCHEME = 'com.pkcepilot.app.dev';
  * Prefix of every callback path. Each org and provider gets its own path below it
  * (`/oauth/callback/<alias>/<provider>`): distinct redirect URIs per authorization server are the
  * mix-up defence of RFC 9700 §4.4.2 — a code delivered to one org's redirect URI can never be
- * redeemed for another org's sign-in. Before 0.2 every org shared this bare path.
+ * redeemed for another org's sign-in. Earlier versions shared this bare path for every org.
  */
 export const CALLBACK_PATH = '/oauth/callback';
 /** The shared callback of older versions; a response arriving there gets a message saying what changed. */

@@ -50,7 +50,7 @@ export function unboundTokensError(alias: string, provider: ProviderId): PilotEr
   );
 }
 
-/** The stored set's binding, or the error for an unbound (pre-0.2) record. */
+/** The stored set's binding, or the error for an unbound record (written by an earlier version). */
 export function requireBinding(alias: string, provider: ProviderId, tokens: TokenSet): TokenBinding {
   if (!tokens.boundTo) throw unboundTokensError(alias, provider);
   return tokens.boundTo;

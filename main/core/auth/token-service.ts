@@ -23,6 +23,11 @@ export interface TokenServiceOptions {
   readonly refresh: RefreshFn;
   /** Throws when stored tokens must not be used now (e.g. the org was re-targeted since sign-in). */
   readonly assertUsable?: (alias: string, provider: ProviderId, tokens: TokenSet) => Promise<void>;
+  /**
+   * Cross-process lock around one refresh (the CLI and the app, or two CLI runs, may refresh at once):
+   * with rotation, two processes redeeming the same refresh token revoke the whole family.
+   */
+  readonly lock?: <R>(key: string, task: () => Promise<R>) => Promise<R>;
 }
 
 export function notSignedIn(alias: string, provider: ProviderId, expired = false): PilotError {
@@ -45,12 +50,14 @@ export class TokenService {
   readonly #store: TokenVault;
   readonly #refresh: RefreshFn;
   readonly #assertUsable: NonNullable<TokenServiceOptions['assertUsable']>;
+  readonly #lock: NonNullable<TokenServiceOptions['lock']>;
   readonly #inFlight = new Map<string, Promise<TokenSet>>();
 
-  constructor({ secretStore, refresh, assertUsable }: TokenServiceOptions) {
+  constructor({ secretStore, refresh, assertUsable, lock }: TokenServiceOptions) {
     this.#store = secretStore;
     this.#refresh = refresh;
     this.#assertUsable = assertUsable ?? (async () => undefined);
+    this.#lock = lock ?? ((_key, task) => task());
   }
 
   async getTokens(alias: string, provider: ProviderId): Promise<TokenSet> {
@@ -68,7 +75,10 @@ export class TokenService {
     const key = `${alias}\u0000${provider}`;
     const running = this.#inFlight.get(key);
     if (running) return running;
-    const run = this.#refreshOnce(alias, provider, staleAccessToken).finally(() => {
+    // Inside the lock the keychain is read again: another process may have rotated the token meanwhile.
+    const run = this.#lock(`${alias}.${provider}`, () =>
+      this.#refreshOnce(alias, provider, staleAccessToken),
+    ).finally(() => {
       this.#inFlight.delete(key);
     });
     this.#inFlight.set(key, run);

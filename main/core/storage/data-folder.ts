@@ -3,7 +3,7 @@
  * on the folder without the CLI loading Electron, so this reproduces what Electron's
  * app.getPath('userData') returns for productName "PKCE Pilot".
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PilotError } from '../errors';
@@ -61,16 +61,106 @@ function appDataFolder(
   }
 }
 
-/** Creates the folder (and parents) readable by the owner only, since it describes the admin's orgs. */
-export async function ensureDataFolder(folder: string): Promise<string> {
+export interface EnsureOptions {
+  /** Told when a folder of ours was too open and was tightened to 0700 (the shells say so). */
+  readonly onNotice?: (message: string) => void;
+  readonly platform?: NodeJS.Platform;
+}
+
+/**
+ * Creates the folder (and parents) readable by the owner only, since it describes the admin's orgs and
+ * decides where sign-ins and revocations go. An existing folder is trusted only when this user owns it,
+ * it is not a symlink and nobody else can write to it or to any folder above it (issue 13 §4: a folder
+ * pre-created by another user let that user swap orgs.json). A folder of ours that is too open is
+ * tightened to 0700, and the shells say so.
+ */
+export async function ensureDataFolder(folder: string, options: EnsureOptions = {}): Promise<string> {
   try {
     await mkdir(folder, { recursive: true, mode: 0o700 });
-    const info = await stat(folder);
-    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    return folder;
   } catch (e) {
     throw dataFolderError(folder, e);
   }
+  if ((options.platform ?? process.platform) === 'win32' || typeof process.getuid !== 'function') {
+    return folder; // Windows: ACLs, not modes; the per-user profile folder is private by default.
+  }
+  const me = process.getuid();
+  let info;
+  try {
+    info = await lstat(folder);
+  } catch (e) {
+    throw dataFolderError(folder, e);
+  }
+  if (info.isSymbolicLink()) {
+    throw untrusted(
+      folder,
+      'it is a symbolic link',
+      `Remove the link and let PKCE Pilot create a real folder there, or set ${DATA_FOLDER_ENV} to a folder of your own.`,
+    );
+  }
+  if (!info.isDirectory())
+    throw dataFolderError(folder, Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }));
+  if (info.uid !== me) {
+    throw untrusted(
+      folder,
+      `it belongs to another user (uid ${info.uid})`,
+      `Move it away (another user could have placed files there), or set ${DATA_FOLDER_ENV} to a folder of your own.`,
+    );
+  }
+  if ((info.mode & 0o077) !== 0) {
+    try {
+      await chmod(folder, 0o700);
+    } catch (e) {
+      throw dataFolderError(folder, e);
+    }
+    options.onNotice?.(
+      `The data folder ${folder} was open to other users (mode ${(info.mode & 0o777).toString(8)}); PKCE Pilot made it private (700).`,
+    );
+  }
+  await checkParents(folder, me);
+  return folder;
+}
+
+/**
+ * Every folder above the data folder (symlinks resolved) must belong to this user or root and be
+ * writable by nobody else — unless it is sticky like /tmp, where others cannot rename our entries.
+ */
+async function checkParents(folder: string, me: number): Promise<void> {
+  let current: string;
+  try {
+    current = await realpath(path.dirname(folder));
+  } catch (e) {
+    throw dataFolderError(folder, e);
+  }
+  for (;;) {
+    const info = await lstat(current);
+    const sticky = (info.mode & 0o1000) !== 0;
+    if (info.uid !== me && info.uid !== 0) {
+      throw untrusted(
+        folder,
+        `the folder ${current} above it belongs to another user (uid ${info.uid})`,
+        `Set ${DATA_FOLDER_ENV} to a folder inside your home folder.`,
+      );
+    }
+    if ((info.mode & 0o022) !== 0 && !sticky) {
+      throw untrusted(
+        folder,
+        `other users can write to the folder ${current} above it`,
+        `Run \`chmod go-w ${current}\` if it is yours, or set ${DATA_FOLDER_ENV} to a folder inside your home folder.`,
+      );
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
+function untrusted(folder: string, why: string, hint: string): PilotError {
+  return new PilotError(
+    'storage',
+    `PKCE Pilot does not use the data folder ${folder}: ${why}, so someone else could change which servers it signs in to.`,
+    hint,
+    { path: folder },
+  );
 }
 
 function dataFolderError(folder: string, e: unknown): PilotError {

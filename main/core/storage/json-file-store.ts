@@ -11,6 +11,7 @@
  *   cannot interleave and the last one wins.
  */
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import { PilotError } from '../errors';
@@ -107,6 +108,26 @@ export class JsonFileStore<T> {
     return run;
   }
 
+  /**
+   * A data file must be a plain file of this user, never a symlink (which could point at a file someone
+   * else controls): checked without following links (issue 13 §4). The folder itself is checked by
+   * ensureDataFolder; this is the second line. Windows has no uids: only the symlink check applies.
+   */
+  private async assertOwnPlainFile(): Promise<void> {
+    const info = (await this.fs.lstat(this.path)) as Partial<Stats> | undefined;
+    if (!info || typeof info.isSymbolicLink !== 'function') return; // a test double without details
+    const foreign =
+      typeof process.getuid === 'function' && typeof info.uid === 'number' && info.uid !== process.getuid();
+    if (info.isSymbolicLink() || foreign) {
+      throw new PilotError(
+        'storage',
+        `PKCE Pilot does not read ${this.path}: it is ${info.isSymbolicLink() ? 'a symbolic link' : `owned by another user (uid ${String(info.uid)})`}.`,
+        'Move it away (someone else may have placed it there) and run the command again.',
+        { path: this.path },
+      );
+    }
+  }
+
   private async loadNow(): Promise<LoadResult<T>> {
     if (!this.sweptTempFiles) {
       this.sweptTempFiles = true;
@@ -114,8 +135,10 @@ export class JsonFileStore<T> {
     }
     let text: string;
     try {
+      await this.assertOwnPlainFile();
       text = await this.fs.readFile(this.path, 'utf8');
     } catch (e) {
+      if (e instanceof PilotError) throw e;
       if (errnoOf(e) === 'ENOENT') return { value: this.options.empty() };
       throw storageError(`Could not read ${this.path}`, e, this.path);
     }
@@ -298,7 +321,7 @@ function processIsAlive(pid: number): boolean {
  * exclusively and holds the owner's pid; a lock whose owner died (SIGKILL, crash) or that is very old
  * is taken over, so a crash never blocks the admin.
  */
-async function withFileLock<R>(file: string, task: () => Promise<R>): Promise<R> {
+export async function withFileLock<R>(file: string, task: () => Promise<R>): Promise<R> {
   const lock = `${file}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (let attempt = 0; ; attempt++) {

@@ -165,8 +165,8 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
       <div className="field">
         <label htmlFor={`${id}-redirect`}>Sign-in return</label>
         <select id={`${id}-redirect`} value={v.redirect} onChange={set('redirect')}>
-          <option value="loopback">Loopback (http://127.0.0.1:port/oauth/callback)</option>
-          <option value="scheme">App link (com.pkcepilot.app:/oauth/callback)</option>
+          <option value="loopback">Loopback (http://127.0.0.1:port/oauth/callback/alias/…)</option>
+          <option value="scheme">App link (com.pkcepilot.app:/oauth/callback/alias/…)</option>
         </select>
       </div>
       {input('port', 'Loopback port', 'Must match the callback URL you registered (default 7171).', {

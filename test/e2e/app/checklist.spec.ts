@@ -4,8 +4,11 @@ import { addOrg, expect, itemRow, test } from './fixtures';
 test('first run: guide, add org, tick steps, restart keeps progress', async ({ app }) => {
   const page = app.page;
   await expect(page.getByRole('heading', { name: /give PKCE Pilot its own sign-in apps/i })).toBeVisible();
-  await expect(page.getByText('com.pkcepilot.app:/oauth/callback').first()).toBeVisible();
-  await expect(page.getByText('http://127.0.0.1:7171/oauth/callback').first()).toBeVisible();
+  // One callback URL per org and provider: the guide names the pattern with an <alias> placeholder.
+  await expect(page.getByText('com.pkcepilot.app:/oauth/callback/<alias>/salesforce').first()).toBeVisible();
+  await expect(
+    page.getByText('http://127.0.0.1:7171/oauth/callback/<alias>/salesforce').first(),
+  ).toBeVisible();
   await expect(
     page
       .getByRole('status')

@@ -43,7 +43,10 @@ test.beforeEach(async () => {
     ),
   });
   port = await freePort();
-  await sf.registerClient({ clientId: CLIENT_ID, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] });
+  await sf.registerClient({
+    clientId: CLIENT_ID,
+    redirectUris: [`http://127.0.0.1:${port}/oauth/callback/acme/salesforce`],
+  });
 });
 test.afterEach(async () => {
   await sf.close();
@@ -85,7 +88,10 @@ test('after sign-in, checks and report exports, no issued token is in the DOM, s
   const opened = nextBrowserOpen();
   await panel.getByRole('button', { name: 'Sign in to Salesforce' }).click();
   const systemBrowser = await newBrowserPage();
-  await completeLoginInBrowser(systemBrowser, await opened, { login: 'admin@acme.test' });
+  await completeLoginInBrowser(systemBrowser, await opened, {
+    login: 'admin@acme.test',
+    redirectUri: `http://127.0.0.1:${port}/oauth/callback/acme/salesforce`,
+  });
   await expect(panel).toContainText(/Salesforce: Signed in as admin@acme\.test/);
   await systemBrowser.close();
 

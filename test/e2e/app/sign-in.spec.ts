@@ -4,6 +4,12 @@ import { startSalesforceServer, type SalesforceTestServer } from '../../servers/
 import { addOrg, expect, test } from './fixtures';
 
 const CLIENT_ID = '3MVG9PkcePilotE2E';
+const SCHEME_URI = 'com.pkcepilot.app:/oauth/callback/acme/salesforce';
+
+/** The browser is opened on a one-time local start link: no state, no challenge in the opener's argv. */
+function expectStartLink(url: string): void {
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/start\/[A-Za-z0-9_-]{43}$/);
+}
 
 let sf: SalesforceTestServer;
 let port: number;
@@ -12,7 +18,8 @@ test.beforeEach(async () => {
   port = await freePort();
   await sf.registerClient({
     clientId: CLIENT_ID,
-    redirectUris: [`http://127.0.0.1:${port}/oauth/callback`, 'com.pkcepilot.app:/oauth/callback'],
+    // One callback URL per org and provider (mix-up defence).
+    redirectUris: [`http://127.0.0.1:${port}/oauth/callback/acme/salesforce`, SCHEME_URI],
     pkceRequired: true,
   });
 });
@@ -34,12 +41,15 @@ test('signs in to Salesforce through the system browser, shows who, never a toke
   const opened = nextBrowserOpen();
   await panel.getByRole('button', { name: 'Sign in to Salesforce' }).click();
   const authorizationUrl = await opened;
-  expect(new URL(authorizationUrl).searchParams.get('code_challenge_method')).toBe('S256');
+  expectStartLink(authorizationUrl);
   await expect(panel).toContainText('Waiting for you to finish signing in in your browser');
   await expect(panel.getByRole('button', { name: 'Cancel sign-in' })).toBeVisible();
 
   const systemBrowser = await newBrowserPage();
-  await completeLoginInBrowser(systemBrowser, authorizationUrl, { login: 'admin@acme.test' });
+  await completeLoginInBrowser(systemBrowser, authorizationUrl, {
+    login: 'admin@acme.test',
+    redirectUri: `http://127.0.0.1:${port}/oauth/callback/acme/salesforce`,
+  });
   await expect(panel).toContainText(/Salesforce: Signed in as admin@acme\.test/);
 
   const html = await page.content();
@@ -64,21 +74,20 @@ test('signs in through the custom-scheme redirect the OS hands to the app', asyn
   const opened = nextBrowserOpen();
   await panel.getByRole('button', { name: 'Sign in to Salesforce' }).click();
   const authorizationUrl = await opened;
-  expect(new URL(authorizationUrl).searchParams.get('redirect_uri')).toBe(
-    'com.pkcepilot.app:/oauth/callback',
-  );
+  expectStartLink(authorizationUrl);
 
   // Chromium aborts the custom-scheme navigation; the helper reads it through CDP, as the OS would receive it.
   const systemBrowser = await newBrowserPage();
   const { finalUrl } = await completeLoginInBrowser(systemBrowser, authorizationUrl, {
     login: 'admin@acme.test',
+    redirectUri: SCHEME_URI,
   });
-  expect(finalUrl.startsWith('com.pkcepilot.app:/oauth/callback?')).toBe(true);
+  expect(finalUrl.startsWith(`${SCHEME_URI}?`)).toBe(true);
 
   // A forged redirect first: refused, and the real sign-in keeps waiting.
   const forged = new URL(finalUrl.replace('com.pkcepilot.app:', 'https://x'));
   forged.searchParams.set('state', 'forged-state-value-0123456789abcdef');
-  await app.handOffRedirect(`com.pkcepilot.app:/oauth/callback${forged.search}`);
+  await app.handOffRedirect(`${SCHEME_URI}${forged.search}`);
   await expect(panel).toContainText('Waiting for you to finish signing in in your browser');
 
   await app.handOffRedirect(finalUrl);

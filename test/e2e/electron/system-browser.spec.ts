@@ -76,15 +76,24 @@ test('admin deep links open in the system browser on the org’s hosts', async (
   ]);
 });
 
+/** What the browser would do with the start link: one request, the Location of its redirect. */
+async function followStartLink(url: string): Promise<string> {
+  const res = await fetch(url, { redirect: 'manual' });
+  expect(res.status).toBe(302);
+  return res.headers.get('location') ?? '';
+}
+
 test('sign-in opens the authorize URL of the configured server in the system browser, with PKCE S256 only', async () => {
   await addOrg(running.page);
   const started = await call(running.page, 'signIn.start', { alias: 'acme', provider: 'salesforce' });
   expect(started).toMatchObject({ ok: true, value: { phase: 'waiting-for-browser' } });
   const [url] = await opened(running.app);
-  const authorize = new URL(url ?? '');
+  // The opener gets a one-time local start link without state or challenge; it redirects to the server.
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/start\/[A-Za-z0-9_-]{43}$/);
+  const authorize = new URL(await followStartLink(url ?? ''));
   expect(authorize.origin).toBe('https://acme.my.salesforce.com');
   expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-  expect(authorize.searchParams.get('redirect_uri')).toBe(`${DEV_SCHEME}:/oauth/callback`);
+  expect(authorize.searchParams.get('redirect_uri')).toBe(`${DEV_SCHEME}:/oauth/callback/acme/salesforce`);
   expect(authorize.searchParams.has('code_verifier')).toBe(false);
   await call(running.page, 'signIn.cancel', { alias: 'acme', provider: 'salesforce' });
 });
@@ -113,8 +122,8 @@ for (const via of ['open-url', 'second-instance'] as const) {
     );
     await call(running.page, 'signIn.start', { alias: 'acme', provider: 'salesforce' });
     const [url] = await opened(running.app);
-    const state = new URL(url ?? '').searchParams.get('state');
-    const redirect = `${DEV_SCHEME}:/oauth/callback?code=e2e-code&state=${state}`;
+    const state = new URL(await followStartLink(url ?? '')).searchParams.get('state');
+    const redirect = `${DEV_SCHEME}:/oauth/callback/acme/salesforce?code=e2e-code&state=${state}`;
     if (via === 'open-url') {
       await running.app.evaluate(({ app }, u) => app.emit('open-url', { preventDefault() {} }, u), redirect);
     } else {
