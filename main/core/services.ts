@@ -10,7 +10,14 @@ import type { ProviderId, TokenSet } from './model';
 import { OrgStore } from './storage/org-store';
 import { ProgressStore } from './storage/progress-store';
 import { endpointsFor } from './auth/providers';
-import { buildReport, renderReport, type ReportFormat } from './report';
+import {
+  buildFleetReport,
+  buildReport,
+  renderFleetReport,
+  renderReport,
+  type FleetReportFormat,
+  type ReportFormat,
+} from './report';
 import { SecretStore } from './storage/secret-store';
 import { SignInService, type SignInEvent } from './auth/sign-in';
 import { refreshTokens } from './auth/token-client';
@@ -115,6 +122,26 @@ export async function createCoreServices(options: CoreServicesOptions) {
     return renderReport(data, format);
   }
 
+  /** The report of every org (state, last check, next action, evidence summary): never a token. */
+  async function fleetReport(format: FleetReportFormat): Promise<string> {
+    const all = await orgs.list();
+    const entries = await Promise.all(
+      all.map(async (org) => ({
+        org,
+        progress: await progress.getOrg(org.alias),
+        latest: await verifications.latest(org.alias),
+      })),
+    );
+    return renderFleetReport(
+      buildFleetReport({
+        entries,
+        now: now(),
+        ...(options.appVersion ? { appVersion: options.appVersion } : {}),
+      }),
+      format,
+    );
+  }
+
   /**
    * Removes an org everywhere. Sign-outs first (revoke at the server, best effort; delete the keychain
    * item, which must succeed): if the keychain fails, the org stays listed and no token is orphaned.
@@ -146,6 +173,7 @@ export async function createCoreServices(options: CoreServicesOptions) {
     verify,
     verifyOne,
     report,
+    fleetReport,
     removeOrg,
   };
 }

@@ -62,19 +62,6 @@ export function StatusBoard(props: Props) {
           )}
         </p>
       </div>
-      {board?.error && <p className="board-error">{board.error}</p>}
-      <ol className="board-steps">
-        {(board?.steps ?? []).map((step) => (
-          <Step
-            key={step.id}
-            step={running && step.state !== 'confirm-yourself' ? { ...step, state: 'checking' } : step}
-            now={now}
-            onShowItem={props.onShowItem}
-            onOpenLink={props.onOpenLink}
-            online={online}
-          />
-        ))}
-      </ol>
       <div className="board-next">
         {running ? (
           <p role="status" className="board-progress">
@@ -100,6 +87,19 @@ export function StatusBoard(props: Props) {
           </>
         )}
       </div>
+      {board?.error && <p className="board-error">{board.error}</p>}
+      <ol className="board-steps">
+        {(board?.steps ?? []).map((step) => (
+          <Step
+            key={step.id}
+            step={running && step.state !== 'confirm-yourself' ? { ...step, state: 'checking' } : step}
+            now={now}
+            onShowItem={props.onShowItem}
+            onOpenLink={props.onOpenLink}
+            online={online}
+          />
+        ))}
+      </ol>
     </section>
   );
 }

@@ -174,6 +174,13 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       return { path: file };
     },
     reportFormats: ['md', 'html', 'json'],
+    exportFleetReport: async (format) => {
+      const dir = path.join(options.home, 'reports');
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `fleet-pkce-report.${format}`);
+      await writeFile(file, await core.fleetReport(format), { encoding: 'utf8', mode: 0o600 });
+      return { path: file };
+    },
     now,
   });
 
