@@ -264,6 +264,20 @@ export const apiContract = {
   },
   'orgs.list': { input: empty, output: z.object({ orgs: z.array(orgSchema) }) },
   'orgs.add': { input: z.object({ alias: text(200), ...orgFields }).strict(), output: orgSchema },
+  /** Every problem of the org form at once (add checks the alias is free too), so one round shows them all. */
+  'orgs.check': {
+    input: z.object({ alias: text(200), ...orgFields, editing: z.boolean().optional() }).strict(),
+    output: z.object({
+      errors: z
+        .array(
+          z.object({
+            field: z.enum(['alias', 'salesforceLoginUrl', 'clientId', 'port', 'oktaOrgUrl', 'oktaClientId']),
+            message: text(1000),
+          }),
+        )
+        .max(6),
+    }),
+  },
   'orgs.update': {
     input: z
       .object({

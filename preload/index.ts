@@ -22,6 +22,7 @@ const METHODS = {
   'checklist.setNote': true,
   'orgs.list': true,
   'orgs.add': true,
+  'orgs.check': true,
   'orgs.update': true,
   'orgs.remove': true,
   'signIn.start': true,

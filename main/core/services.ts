@@ -17,7 +17,15 @@ import {
   signedInChangeError,
 } from './auth/token-binding';
 import type { OrgSettings } from './model';
-import { buildReport, renderReport, type ReportFormat } from './report';
+import { endpointsFor } from './auth/providers';
+import {
+  buildFleetReport,
+  buildReport,
+  renderFleetReport,
+  renderReport,
+  type FleetReportFormat,
+  type ReportFormat,
+} from './report';
 import { SecretStore } from './storage/secret-store';
 import { withFileLock } from './storage/json-file-store';
 import path from 'node:path';
@@ -157,6 +165,26 @@ export async function createCoreServices(options: CoreServicesOptions) {
     return renderReport(data, format);
   }
 
+  /** The report of every org (state, last check, next action, evidence summary): never a token. */
+  async function fleetReport(format: FleetReportFormat): Promise<string> {
+    const all = await orgs.list();
+    const entries = await Promise.all(
+      all.map(async (org) => ({
+        org,
+        progress: await progress.getOrg(org.alias),
+        latest: await verifications.latest(org.alias),
+      })),
+    );
+    return renderFleetReport(
+      buildFleetReport({
+        entries,
+        now: now(),
+        ...(options.appVersion ? { appVersion: options.appVersion } : {}),
+      }),
+      format,
+    );
+  }
+
   /**
    * Removes an org everywhere. Sign-outs first (revoke at the server, best effort; delete the keychain
    * item, which must succeed): if the keychain fails, the org stays listed and no token is orphaned.
@@ -191,6 +219,7 @@ export async function createCoreServices(options: CoreServicesOptions) {
     verify,
     verifyOne,
     report,
+    fleetReport,
     removeOrg,
     updateOrg,
   };

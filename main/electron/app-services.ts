@@ -3,10 +3,12 @@
  * Chromium's networking, plus the shell's OS capabilities (system browser, save dialog, PDF) handed
  * to createAppApi.
  */
+import { writeFile } from 'node:fs/promises';
 import { app, net } from 'electron';
 import type { AppEvent } from '../../preload/contract';
 import { createAppApi, signInEventToAppEvent, type AppApiDeps } from '../core/app-api';
 import { allowedExternalHosts } from '../core/deep-links';
+import { PilotError } from '../core/errors';
 import type { OrgSettings } from '../core/model';
 import { createCoreServices, VERIFY_CONCURRENCY } from '../core/services';
 import { createChromiumFetch } from './chromium-fetch';
@@ -56,6 +58,23 @@ export async function createAppServices(options: AppServicesOptions) {
     choosePath: chooseSavePath,
   });
 
+  // The report of every org: the same save step as one org's report, written owner-only.
+  const exportFleetReport: AppApiDeps['exportFleetReport'] = async (format) => {
+    const body = await core.fleetReport(format);
+    const path = await chooseSavePath({
+      defaultName: `pkce-pilot-fleet-report.${format}`,
+      filters: [{ name: format.toUpperCase(), extensions: [format] }],
+    });
+    if (path === undefined)
+      throw new PilotError(
+        'invalid-input',
+        'No file was chosen, so the report was not saved.',
+        'Choose Export again and pick where to save it.',
+      );
+    await writeFile(path, body, { mode: 0o600 });
+    return { path };
+  };
+
   const deps: AppApiDeps = {
     orgs: core.orgs,
     progress: core.progress,
@@ -70,6 +89,7 @@ export async function createAppServices(options: AppServicesOptions) {
     emit: options.emit,
     exportReport,
     reportFormats: ['md', 'html', 'json', 'pdf'],
+    exportFleetReport,
     info: {
       name: app.getName(),
       version: app.getVersion(),

@@ -27,6 +27,7 @@ describe('IPC contract', () => {
         'checklist.setNote',
         'orgs.list',
         'orgs.add',
+        'orgs.check',
         'orgs.update',
         'orgs.remove',
         'signIn.start',

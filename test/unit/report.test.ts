@@ -121,11 +121,69 @@ describe('renderers', () => {
   });
   it('Markdown escapes notes so they cannot break tables or inject HTML', () => {
     const md = renderMarkdown(data);
-    expect(md).toContain('\\<script\\>');
-    expect(md).not.toContain('<script>');
-    expect(md).toContain('\\| \\*me\\* second line');
-    expect(md).toMatch(/\| FAIL \| salesforce\.okta\\-app\.pkce\\-required \|/);
+    expect(md).toContain('Done by \\<script>alert(1)\\</script> \\| \\*me\\* second line');
+    expect(md).not.toMatch(/(^|[^\\])<script/);
+    // Plain check names in the table; the id only in the evidence.
+    expect(md).toMatch(/\| Failing \| Okta's Salesforce app requires PKCE \|/);
+    expect(md).toContain('(check `salesforce.okta-app.pkce-required`)');
     expect(md).toContain('- [x] Log in to Salesforce');
+  });
+  it('Markdown escapes only what Markdown needs, never autolinks, folds every line break', () => {
+    const tricky = buildReport({
+      org,
+      progress: {
+        'sf.log-in': {
+          done: true,
+          doneBy: 'admin',
+          doneAt: AT,
+          note: 'Due 2026-12-01 (S256) for Okta_Provisioning; see https://evil.example/x and www.evil.example, mail a@b.example\rforged line & more &amp;',
+          noteAt: AT,
+        },
+      },
+      lastVerification: {
+        ...verification,
+        checks: [
+          {
+            id: 'salesforce.org.pkce-required',
+            status: 'fail',
+            summary: 'Off.\r- [x] forged item\r\n| forged | row |',
+            evidence: { api: 'Metadata API', at: AT, values: { url: 'http://hostile.example' } },
+          },
+        ],
+      },
+      now: new Date(AT),
+    });
+    const md = renderMarkdown(tricky);
+    const note = md.split('\n').find((l) => l.includes('Note (')) ?? '';
+    expect(note).toContain('Due 2026-12-01 (S256) for Okta_Provisioning');
+    expect(note).toContain('`https://evil.example/x`');
+    expect(note).toContain('and `www.evil.example`, mail');
+    expect(note).toContain('`a@b.example`');
+    expect(note).toContain(' forged line & more \\&amp;');
+    expect(md).not.toMatch(/\r/);
+    // A lone CR cannot start a forged list item or table row.
+    expect(md).not.toMatch(/^- \[x\] forged/m);
+    expect(md).not.toMatch(/^\| forged/m);
+    expect(md).toContain('`http://hostile.example`');
+    // The optional org-wide check is "not set", never failing.
+    expect(md).toContain('| Not set (optional) | Salesforce requires PKCE for all supported flows');
+    expect(md).not.toContain('| Failing |');
+  });
+  it('Markdown lists info items as notes, shows every sub-step and names the org in commands', () => {
+    const md = renderMarkdown(buildReport({ org, progress: {}, now: new Date(AT) }));
+    expect(md).not.toMatch(/^- - /m);
+    expect(md).toMatch(/^- _Note:_ /m);
+    expect(md).toContain('Run `pkce-pilot verify acme`');
+    const items = buildReport({ org, progress: {}, now: new Date(AT) }).checklist.flatMap((s) => s.items);
+    const withSubsteps = items.filter((i) => i.substeps?.length);
+    expect(withSubsteps.length).toBeGreaterThan(0);
+    for (const i of withSubsteps)
+      for (const [n, sub] of (i.substeps ?? []).entries())
+        expect(md).toContain(`  ${n + 1}. ${sub.slice(0, 20)}`);
+    const html = renderHtml(buildReport({ org, progress: {}, now: new Date(AT) }));
+    expect(html).toContain('<ol class="substeps">');
+    expect(html).toContain('prefers-color-scheme: dark');
+    expect(html).toContain('<code>pkce-pilot verify acme</code>');
   });
   it('JSON round-trips the data with a format marker', () => {
     const parsed = JSON.parse(renderJson(data)) as Record<string, unknown>;

@@ -16,6 +16,13 @@ export { renderHtml, htmlEscape } from './render-html';
 export { renderJson, REPORT_JSON_FORMAT } from './render-json';
 export { renderMarkdown, mdEscape } from './render-markdown';
 export { APP_VERSION } from './app-version';
+export {
+  buildFleetReport,
+  renderFleetReport,
+  FLEET_REPORT_JSON_FORMAT,
+  type FleetReportData,
+  type FleetReportFormat,
+} from './fleet';
 
 export type ReportFormat = 'md' | 'html' | 'json';
 

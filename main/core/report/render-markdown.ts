@@ -1,11 +1,13 @@
-/** Markdown report. Admin-entered text (notes) and API values are escaped so they cannot break the layout. */
+/**
+ * Markdown report. Text is escaped only where Markdown would read it as syntax and never autolinked
+ * (markdown-text.ts); lists render as lists, with every explanation and sub-step the app shows.
+ */
 import type { EvidenceValue } from '../verify/types';
-import type { ReportData, ReportItem } from './report-model';
+import { foldLines, mdText } from './markdown-text';
+import type { ReportCheck, ReportData, ReportItem } from './report-model';
 
-/** Escapes Markdown syntax and folds newlines, so a value stays inside its line or table cell. */
-export function mdEscape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~-]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
+/** Kept for callers that escaped single values before (same rules as mdText). */
+export const mdEscape = mdText;
 
 export function formatEvidenceValue(v: EvidenceValue): string {
   if (v === null) return '—';
@@ -13,72 +15,97 @@ export function formatEvidenceValue(v: EvidenceValue): string {
   return String(v);
 }
 
-const STATUS_LABEL: Record<string, string> = {
-  pass: 'PASS',
-  fail: 'FAIL',
-  unknown: 'UNKNOWN',
-  manual: 'MANUAL',
+/** What a check's status means, as the app says it; an optional check that is off is not a failure. */
+export function checkStatusLabel(c: Pick<ReportCheck, 'status' | 'required'>): string {
+  switch (c.status) {
+    case 'pass':
+      return 'Verified';
+    case 'fail':
+      return c.required ? 'Failing' : 'Not set (optional)';
+    case 'unknown':
+      return 'Could not check';
+    case 'manual':
+      return 'Confirm yourself';
+  }
+}
+
+const STATUS_WORD: Record<string, string> = {
+  pass: 'passed',
+  fail: 'failed',
+  unknown: 'could not tell',
+  manual: 'needs you',
 };
 
-function itemLine(item: ReportItem): string[] {
-  const box = item.tickable ? (item.done ? '[x]' : '[ ]') : '-';
+/** A code span for a command; aliases are [A-Za-z0-9._-], so no backtick can occur. */
+function command(text: string): string {
+  return `\`${text.replace(/`/g, '')}\``;
+}
+
+function itemLines(item: ReportItem): string[] {
+  const lead = item.tickable
+    ? `- [${item.done ? 'x' : ' '}] ${mdText(item.title)}`
+    : `- ${item.kind === 'caveat' ? '**Caution:**' : '_Note:_'} ${mdText(item.title)}`;
   const who =
     item.done && item.doneBy
-      ? ` _(${item.doneBy === 'admin' ? 'ticked by you' : 'confirmed by verification'}${item.doneAt ? `, ${mdEscape(item.doneAt)}` : ''})_`
+      ? ` _(${item.doneBy === 'admin' ? 'ticked by you' : 'confirmed by verification'}${item.doneAt ? `, ${mdText(item.doneAt)}` : ''})_`
       : '';
-  const lines = [`- ${box} ${mdEscape(item.title)}${who}`];
+  const lines = [`${lead}${who}`];
+  // Continuation lines are indented to the item's content, so they stay inside the item.
+  if (item.detail) lines.push(`  ${mdText(item.detail)}`);
+  for (const [i, s] of (item.substeps ?? []).entries()) lines.push(`  ${i + 1}. ${mdText(s)}`);
   if (item.evidence)
     lines.push(
-      `  - Evidence: ${STATUS_LABEL[item.evidence.status] ?? mdEscape(item.evidence.status)} — ${mdEscape(item.evidence.summary)} (${mdEscape(item.evidence.at)})`,
+      `  - Check ${STATUS_WORD[item.evidence.status] ?? mdText(item.evidence.status)}: ${mdText(item.evidence.summary)} (${mdText(item.evidence.at)})`,
     );
   if (item.note)
-    lines.push(`  - Note${item.noteAt ? ` (${mdEscape(item.noteAt)})` : ''}: ${mdEscape(item.note)}`);
+    lines.push(`  - Note${item.noteAt ? ` (${mdText(item.noteAt)})` : ''}: ${mdText(item.note)}`);
   return lines;
 }
 
 export function renderMarkdown(r: ReportData): string {
+  const alias = foldLines(r.org.alias);
   const out: string[] = [
-    `# ${mdEscape(r.title)}`,
+    `# ${mdText(r.title)}`,
     '',
-    `- Org: **${mdEscape(r.org.alias)}**`,
-    `- Salesforce: ${mdEscape(r.org.salesforceUrl)}`,
-    `- Okta: ${r.org.oktaUrl ? mdEscape(r.org.oktaUrl) : 'not configured'}`,
+    `- Org: **${mdText(r.org.alias)}**`,
+    `- Salesforce: ${mdText(r.org.salesforceUrl)}`,
+    `- Okta: ${r.org.oktaUrl ? mdText(r.org.oktaUrl) : 'not configured'}`,
     `- Progress: ${r.progress.done} of ${r.progress.total} steps done`,
-    `- Generated: ${mdEscape(r.generatedAt)} by PKCE Pilot ${mdEscape(r.appVersion)}`,
+    `- Generated: ${mdText(r.generatedAt)} by PKCE Pilot ${mdText(r.appVersion)}`,
     '',
     '## Verification',
     '',
   ];
   if (!r.verification) {
     out.push(
-      'Not verified yet. Run `pkce-pilot verify <alias>` to check each step through the Salesforce and Okta APIs.',
+      `Not verified yet. Run ${command(`pkce-pilot verify ${alias}`)} to check each step through the Salesforce and Okta APIs.`,
       '',
     );
   } else {
     out.push(
-      `Checked ${mdEscape(r.verification.checkedAt)}.`,
+      `Checked ${mdText(r.verification.checkedAt)}. Run ${command(`pkce-pilot verify ${alias}`)} to check again.`,
       '',
       '| Result | Check | Finding |',
       '|---|---|---|',
     );
     for (const c of r.verification.checks)
-      out.push(`| ${STATUS_LABEL[c.status]} | ${mdEscape(c.id)} | ${mdEscape(c.summary)} |`);
+      out.push(`| ${checkStatusLabel(c)} | ${mdText(c.title)} | ${mdText(c.summary)} |`);
     out.push('', '### Evidence', '');
     for (const c of r.verification.checks) {
-      out.push(`- **${mdEscape(c.id)}** — ${mdEscape(c.evidence.api)} at ${mdEscape(c.evidence.at)}`);
+      out.push(
+        `- **${mdText(c.title)}** (check ${command(c.id)}) — ${mdText(c.evidence.api)} at ${mdText(c.evidence.at)}`,
+      );
       for (const [k, v] of Object.entries(c.evidence.values))
-        out.push(`  - ${mdEscape(k)}: ${mdEscape(formatEvidenceValue(v))}`);
+        out.push(`  - ${mdText(k)}: ${mdText(formatEvidenceValue(v))}`);
       if (c.advice)
-        out.push(
-          `  - What to do: ${mdEscape(c.advice.explanation)} (step \`${c.advice.itemId.replace(/`/g, '')}\`)`,
-        );
+        out.push(`  - What to do: ${mdText(c.advice.explanation)} (step ${command(c.advice.itemId)})`);
     }
     out.push('');
   }
   out.push('## Checklist', '');
   for (const s of r.checklist) {
-    out.push(`### ${mdEscape(s.title)}`, '');
-    for (const i of s.items) out.push(...itemLine(i));
+    out.push(`### ${mdText(s.title)}`, '');
+    for (const i of s.items) out.push(...itemLines(i));
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -8,9 +8,19 @@ import type { ChecklistSection, ItemKind, ItemProgress } from '../checklist/type
 import type { OrgSettings } from '../model';
 import { adviceForCheck } from '../verify/troubleshooting';
 import type { CheckResult, VerificationResult } from '../verify/types';
+import { CHECK_CATALOG } from '../verify/check-catalog';
 import { APP_VERSION } from './app-version';
 
+const catalog = CHECK_CATALOG as Readonly<Record<string, { title: string; required: boolean } | undefined>>;
+/** Ids this version does not know keep their id as the name and count as required. */
+const checkTitleOf = (id: string): string => catalog[id]?.title ?? id;
+const isRequiredId = (id: string): boolean => catalog[id]?.required ?? true;
+
 export interface ReportCheck extends CheckResult {
+  /** Plain name from the check catalogue ("Okta's Salesforce app requires PKCE"); the id stays in evidence. */
+  readonly title: string;
+  /** False for checks that are not a step of the migration (never reported as a failure). */
+  readonly required: boolean;
   /** Plain explanation and the checklist step to redo, for checks that did not pass. */
   readonly advice?: { readonly explanation: string; readonly itemId: string };
 }
@@ -19,6 +29,9 @@ export interface ReportItem {
   readonly id: string;
   readonly kind: ItemKind;
   readonly title: string;
+  /** The same explanation and sub-steps the app shows under the step. */
+  readonly detail?: string;
+  readonly substeps?: readonly string[];
   readonly tickable: boolean;
   readonly done: boolean;
   readonly doneBy?: 'admin' | 'verification';
@@ -64,6 +77,8 @@ function itemOf(item: ChecklistSection['items'][number], p: ItemProgress | undef
     id: item.id,
     kind: item.kind,
     title: item.title,
+    ...(item.detail ? { detail: item.detail } : {}),
+    ...(item.substeps?.length ? { substeps: [...item.substeps] } : {}),
     tickable: isTickable(item),
     done: isTickable(item) && p?.done === true,
     ...(p?.doneBy ? { doneBy: p.doneBy } : {}),
@@ -107,7 +122,8 @@ export function buildReport(input: BuildReportInput): ReportData {
             checkedAt: input.lastVerification.checkedAt,
             checks: input.lastVerification.checks.map((c): ReportCheck => {
               const advice = adviceForCheck(c, input.org.alias);
-              return advice ? { ...c, advice } : { ...c };
+              const named = { ...c, title: checkTitleOf(c.id), required: isRequiredId(c.id) };
+              return advice ? { ...named, advice } : named;
             }),
           },
         }

@@ -225,7 +225,10 @@ function stepOf(def: StepDef, input: BoardInput): BoardStep {
   if (failed[0]) return { ...base, link, checks, state: 'not-set', detail: failed[0].summary };
   if (unknown) {
     // Which sign-in would allow it (a missing Okta configuration is already in the check's own summary).
-    const missing = missingSignIns(def, input).filter((p) => p !== 'okta' || input.hasOkta);
+    // (Only when the check's own words do not already say to sign in.)
+    const missing = /sign in/i.test(unknown.summary)
+      ? []
+      : missingSignIns(def, input).filter((p) => p !== 'okta' || input.hasOkta);
     const allow = missing.length
       ? ` ${missing.map((p) => `Sign in to ${p === 'okta' ? 'Okta' : 'Salesforce'}`).join(' and ')} to check it.`
       : '';

@@ -188,8 +188,10 @@ export function FleetView(props: Props) {
                       <span className="muted">…</span>
                     ) : (
                       <>
-                        Salesforce {s.salesforce ? 'yes' : 'no'}
-                        {r.hasOkta ? ` · Okta ${s.okta ? 'yes' : 'no'}` : ' · no Okta'}
+                        <span className="nowrap">Salesforce: {s.salesforce ? 'yes' : 'no'}</span>{' '}
+                        <span className="nowrap">
+                          Okta: {r.hasOkta ? (s.okta ? 'yes' : 'no') : 'not set'}
+                        </span>
                       </>
                     )}
                   </td>
@@ -228,7 +230,12 @@ export function FleetView(props: Props) {
                       <span className="field-error"> could not check</span>
                     )}
                   </td>
-                  <td>{nextActionLabel(r.board.next)}</td>
+                  <td>
+                    {/* The list itself reads no keychain; once sign-ins are known, a missing one comes first. */}
+                    {s && !s.salesforce && r.board.next.kind === 'run-checks'
+                      ? 'Sign in to Salesforce'
+                      : nextActionLabel(r.board.next)}
+                  </td>
                 </tr>
               );
             })}
@@ -236,6 +243,11 @@ export function FleetView(props: Props) {
         </table>
       </div>
       {shown.length === 0 && <p className="muted">No org matches this filter.</p>}
+      <p className="muted fleet-legend">
+        Migration, in order: Salesforce app requires PKCE · Okta PKCE Enabled and re-authenticated ·
+        provisioning works · Workflows connector · org-wide setting (optional). ✓ verified, ✕ failing, ? could
+        not check, ! confirm yourself, · not checked, – not set.
+      </p>
       {props.reportFormats.length > 0 && (
         <div className="fleet-report">
           <h3>Report of all orgs</h3>

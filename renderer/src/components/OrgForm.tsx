@@ -75,9 +75,38 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
     ev.preventDefault();
     setFormError(undefined);
     const local = localErrors(v);
-    setErrors(local);
-    if (Object.keys(local).length > 0) {
-      const first = Object.keys(local)[0];
+    // Main checks every field by its own rules at once, so all problems show in one round.
+    let found: Errors = { ...local };
+    try {
+      const checked = await call('orgs.check', {
+        alias: v.alias.trim(),
+        salesforceLoginUrl: v.salesforceLoginUrl.trim(),
+        clientId: v.clientId.trim(),
+        redirect: v.redirect,
+        // A port out of range is the form's own error (and outside what the channel accepts).
+        ...(local.port || !v.port.trim() ? {} : { port: Number(v.port) }),
+        ...(v.oktaOrgUrl.trim() ? { oktaOrgUrl: v.oktaOrgUrl.trim() } : {}),
+        ...(v.oktaClientId.trim() ? { oktaClientId: v.oktaClientId.trim() } : {}),
+        ...(existing ? { editing: true } : {}),
+      });
+      const server: Errors = {};
+      for (const e of checked.errors) server[e.field] ??= e.message;
+      // The form's own wording wins for empty fields; main's for everything it can tell beyond that.
+      found = { ...server, ...local };
+    } catch {
+      // Main validates again on save; the local checks still apply.
+    }
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      const order: Field[] = [
+        'alias',
+        'salesforceLoginUrl',
+        'clientId',
+        'port',
+        'oktaOrgUrl',
+        'oktaClientId',
+      ];
+      const first = order.find((f) => found[f]);
       document.getElementById(`${id}-${first}`)?.focus();
       return;
     }

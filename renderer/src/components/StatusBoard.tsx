@@ -44,7 +44,7 @@ export function StatusBoard(props: Props) {
       <div className="board-head">
         <h2 id="board-title">Status</h2>
         <p className="board-age" data-testid="board-age">
-          {board?.checkedAt ? (
+          {!board ? null : board.checkedAt ? (
             <>
               Last checked{' '}
               <time dateTime={board.checkedAt} title={exactTime(board.checkedAt)}>
@@ -62,21 +62,11 @@ export function StatusBoard(props: Props) {
           )}
         </p>
       </div>
-      {board?.error && <p className="board-error">{board.error}</p>}
-      <ol className="board-steps">
-        {(board?.steps ?? []).map((step) => (
-          <Step
-            key={step.id}
-            step={running && step.state !== 'confirm-yourself' ? { ...step, state: 'checking' } : step}
-            now={now}
-            onShowItem={props.onShowItem}
-            onOpenLink={props.onOpenLink}
-            online={online}
-          />
-        ))}
-      </ol>
       <div className="board-next">
-        {running ? (
+        {!board && !running ? (
+          // No action until the board is known, so a click never lands on the wrong one.
+          <p className="muted">Reading the last results…</p>
+        ) : running ? (
           <p role="status" className="board-progress">
             <progress aria-label="Checks running" /> Checking Salesforce and Okta… {elapsed} s
           </p>
@@ -100,6 +90,19 @@ export function StatusBoard(props: Props) {
           </>
         )}
       </div>
+      {board?.error && <p className="board-error">{board.error}</p>}
+      <ol className="board-steps">
+        {(board?.steps ?? []).map((step) => (
+          <Step
+            key={step.id}
+            step={running && step.state !== 'confirm-yourself' ? { ...step, state: 'checking' } : step}
+            now={now}
+            onShowItem={props.onShowItem}
+            onOpenLink={props.onOpenLink}
+            online={online}
+          />
+        ))}
+      </ol>
     </section>
   );
 }

@@ -100,6 +100,31 @@ test('invalid org input shows clear errors next to the fields', async ({ app }) 
   await expect(page.getByRole('heading', { name: 'acme', level: 2 })).toBeVisible();
 });
 
+test("the org form reports every field error in one round, its own and main's", async ({ app }) => {
+  const page = app.page;
+  const form = page.getByRole('form', { name: /add an org/i });
+  await form.getByLabel('Alias').fill('acme prod!');
+  await form.getByLabel('Salesforce login URL').fill('http://acme.my.salesforce.com');
+  await form.getByLabel('Loopback port').fill('80');
+  await form.getByLabel('Okta org URL').fill('ftp://acme.okta.com');
+  await form.getByLabel('Okta client id').fill('0oaX');
+  await form.getByRole('button', { name: 'Add org' }).click();
+  await expect(form.getByText(/starting with a letter or digit/)).toBeVisible();
+  await expect(form.getByText(/must use https:\/\//).first()).toBeVisible();
+  await expect(form.getByText(/Paste the Consumer Key/)).toBeVisible();
+  await expect(form.getByText(/1024 to 65535/)).toBeVisible();
+  for (const label of [
+    'Alias',
+    'Salesforce login URL',
+    'Salesforce Consumer Key',
+    'Loopback port',
+    'Okta org URL',
+  ])
+    await expect(form.getByLabel(label)).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByLabel('Okta client id')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByLabel('Alias')).toBeFocused();
+});
+
 test("deep-link buttons open this org's Setup pages; offline, network features say so", async ({ app }) => {
   const page = app.page;
   await addOrg(page, {

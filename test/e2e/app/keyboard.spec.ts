@@ -1,4 +1,8 @@
 import type { Page } from '@playwright/test';
+import { freePort } from '../../helpers/free-port';
+import { completeLoginInBrowser } from '../../servers/browser';
+import { createSalesforceApi, createSalesforceApiState } from '../../servers/salesforce-api';
+import { startSalesforceServer } from '../../servers/salesforce-server';
 import { expect, itemRow, test } from './fixtures';
 
 /** Presses Tab until the focused element matches `accessibleName` (label text or button text). */
@@ -72,4 +76,56 @@ test('keyboard only: add an org, jump to the next step, tick it, write a note', 
   await expect(page.getByRole('button', { name: 'Keep it' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'kb-org', level: 2 })).toBeVisible();
+});
+
+test('keyboard only: add an org, sign in, run checks, open a deep link', async ({ app }) => {
+  const { newBrowserPage, nextBrowserOpen } = app;
+  test.skip(!newBrowserPage || !nextBrowserOpen, 'needs the captured system browser of the web project');
+  if (!newBrowserPage || !nextBrowserOpen) return;
+  const port = await freePort();
+  const sf = await startSalesforceServer({
+    autoConsent: true,
+    apiHandler: createSalesforceApi(createSalesforceApiState({ orgPkceRequired: true })),
+  });
+  try {
+    await sf.registerClient({
+      clientId: '3MVG9KeyboardSignIn',
+      redirectUris: [`http://127.0.0.1:${port}/oauth/callback`],
+    });
+    const page = app.page;
+    await page.locator('body').click({ position: { x: 5, y: 590 } });
+    await tabTo(page, /^Alias$/);
+    await page.keyboard.type('kb-live');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(sf.url);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('3MVG9KeyboardSignIn');
+    await tabTo(page, /^Loopback port$/);
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(String(port));
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'kb-live', level: 2 })).toBeVisible();
+
+    // The board's next action signs in.
+    const opened = nextBrowserOpen();
+    await tabTo(page, /^Sign in to Salesforce$/);
+    expect(await focusIsVisible(page)).toBe(true);
+    await page.keyboard.press('Enter');
+    await completeLoginInBrowser(await newBrowserPage(), await opened, { login: 'admin@kb.test' });
+    await expect(page.getByTestId('board-next')).toHaveText('Run checks');
+
+    // Run checks from the keyboard; the board fills in.
+    await page.getByTestId('board-next').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#board-step-salesforce-app')).toContainText(/Failing|Could not check/);
+    await expect(page.getByRole('region', { name: 'Status' })).toContainText('Last checked just now');
+
+    // A deep link from the checklist, reached with Tab only (refused for this plain-http test server,
+    // with the reason on screen: the request reached main).
+    await tabTo(page, /^Open Salesforce Setup$/, 300);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert').filter({ hasText: 'must use https' })).toBeVisible();
+  } finally {
+    await sf.close();
+  }
 });

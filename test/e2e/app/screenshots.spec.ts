@@ -56,6 +56,43 @@ test('screenshots of the main screens in light and dark', async ({ app }, testIn
     const file = await shot(`checklist-${scheme}`);
     if (UPDATE_DOCS && testInfo.project.name === 'web') copyToDocs(file, `checklist-${scheme}.png`);
   }
+
+  const keep = (file: string, name: string) => {
+    if (testInfo.project.name !== 'web') return;
+    mkdirSync(path.join(ROOT, 'docs', 'screenshots'), { recursive: true });
+    copyFileSync(file, path.join(ROOT, 'docs', 'screenshots', `${name}.png`));
+  };
+
+  // The status board at the top of the org, after a run (nobody signed in here: "could not check").
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByRole('banner').getByRole('button', { name: 'Run checks' }).click();
+  const board = page.getByRole('region', { name: 'Status' });
+  await expect(board).toContainText('Last checked just now');
+  await page.locator('.content').evaluate((el) => el.scrollTo(0, 0));
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    keep(await shot(`board-${scheme}`), `board-${scheme}`);
+  }
+
+  // The fleet view with a few orgs, at the larger window size.
+  await page.emulateMedia({ colorScheme: 'light' });
+  for (const [alias, url] of [
+    ['acme-uat', 'sandbox'],
+    ['globex-prod', 'globex.my.salesforce.com'],
+    ['initech-dev', 'initech--dev.sandbox.my.salesforce.com'],
+  ] as const) {
+    await page.getByRole('button', { name: '+ Add org' }).click();
+    await addOrg(page, { alias, salesforceLoginUrl: url, clientId: '3MVG9Screens' });
+    await expect(page.getByRole('heading', { name: alias, level: 2 })).toBeVisible();
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.getByRole('button', { name: 'All orgs' }).click();
+  await expect(page.getByRole('region', { name: 'All orgs' }).locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByRole('region', { name: 'All orgs' })).toContainText('signed in to Salesforce');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    keep(await shot(`fleet-${scheme}`), `fleet-${scheme}`);
+  }
 });
 
 function copyToDocs(file: string, name: string): void {
