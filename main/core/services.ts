@@ -17,7 +17,6 @@ import {
   signedInChangeError,
 } from './auth/token-binding';
 import type { OrgSettings } from './model';
-import { endpointsFor } from './auth/providers';
 import {
   buildFleetReport,
   buildReport,
