@@ -16,7 +16,7 @@ import { startBridgeServer } from '../../main/dev/web-bridge';
 import { SITUATIONS, type Situation } from '../../scripts/trial/situations';
 import { startTrialOrg } from '../../scripts/trial/trial-org';
 import { freePort } from '../helpers/free-port';
-import { completeAuthorizationWithFetch } from '../servers/fetch-login';
+import { completeAuthorizationWithFetch, completeStartLinkWithFetch } from '../servers/fetch-login';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -223,8 +223,8 @@ describe.skipIf(!hasKeyring)('trial server, verified through the app (web bridge
       for (const provider of ['salesforce', 'okta']) {
         const opened = bridge.nextBrowserOpen();
         await call('signIn.start', { alias: trial.alias, provider });
-        const callback = await completeAuthorizationWithFetch(await opened, { login: 'admin@acme.test' });
-        await fetch(callback);
+        const status = await completeStartLinkWithFetch(await opened, { login: 'admin@acme.test' });
+        expect(status, `${provider} callback page`).toBe(200);
         const deadline = Date.now() + 10_000;
         let signedIn = false;
         while (!signedIn && Date.now() < deadline) {

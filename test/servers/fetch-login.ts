@@ -114,3 +114,25 @@ class CookieJar {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 }
+
+/**
+ * Plays the whole browser step from the secret-free start link PKCE Pilot hands the opener
+ * (`http://127.0.0.1:<port>/start/<nonce>`): the link sets its cookie and redirects to the server, the
+ * sign-in pages are played, and the callback is requested with that cookie, as a browser would.
+ * Returns the callback's HTTP status.
+ */
+export async function completeStartLinkWithFetch(
+  startUrl: string,
+  options: FetchLoginOptions,
+): Promise<number> {
+  const start = await fetch(startUrl, { redirect: 'manual' });
+  const location = start.headers.get('location');
+  if (start.status < 300 || start.status >= 400 || !location)
+    throw new Error(`start link answered ${start.status}, not a redirect`);
+  const loopbackJar = new CookieJar();
+  loopbackJar.store(start.headers.getSetCookie());
+  const callback = await completeAuthorizationWithFetch(new URL(location, startUrl).href, options);
+  const answer = await fetch(callback, { headers: { cookie: loopbackJar.header() } });
+  await answer.arrayBuffer();
+  return answer.status;
+}
