@@ -1,14 +1,16 @@
-import { spawn } from 'node:child_process';
 import { PilotError } from '../core/errors';
 
 /**
  * Opens a URL in the user's default (system) browser — RFC 8252 §8.12: never an embedded view.
  * The URL carries only public values (client id, state, code challenge), so argv is acceptable.
  */
-export function openInSystemBrowser(
+export async function openInSystemBrowser(
   url: string,
   platform: NodeJS.Platform = process.platform,
 ): Promise<void> {
+  // Loaded when a browser is really opened: every command imports this module, few open a browser,
+  // and node:child_process is a noticeable part of a cold start.
+  const { spawn } = await import('node:child_process');
   const [command, args] =
     platform === 'darwin'
       ? ['open', [url]]
