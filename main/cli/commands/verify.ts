@@ -12,7 +12,8 @@ export const verify: CliCommand = {
   usage: USAGE,
   summary:
     'Check through Salesforce and Okta APIs that each step took effect; ticks the checklist with evidence.',
-  details: 'Exit code 0 when no check failed, 1 otherwise. Orgs in --all run in parallel (32 at a time).',
+  details:
+    'Exit code 0 when no check failed, 1 otherwise. Orgs in --all run in parallel (64 at a time; at most 20 requests at once to one Okta org).',
   options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
   async run(args, io) {
     rejectExtraPositionals(args, 1, USAGE);
