@@ -17,6 +17,8 @@ export interface TimedRun {
   readonly markMs?: number;
   /** Peak resident set size of the child in KiB, when `spec.measureRss` was set. */
   readonly peakRssKiB?: number;
+  /** CPU time (user + system) the child used, in ms, when `spec.measureRss` was set. */
+  readonly cpuMs?: number;
 }
 
 export interface ProcessSpec {
@@ -89,8 +91,13 @@ export async function timeNodeProcess(
   if (!rssFile) return timed;
   try {
     const run = await timed;
-    const kib = Number(await readFile(rssFile, 'utf8').catch(() => 'NaN'));
-    return Number.isFinite(kib) ? { ...run, peakRssKiB: kib } : run;
+    const usage = JSON.parse(await readFile(rssFile, 'utf8').catch(() => '{}')) as {
+      maxRssKiB?: number;
+      cpuMs?: number;
+    };
+    return usage.maxRssKiB === undefined || usage.cpuMs === undefined
+      ? run
+      : { ...run, peakRssKiB: usage.maxRssKiB, cpuMs: usage.cpuMs };
   } finally {
     await rm(rssFile, { force: true });
   }

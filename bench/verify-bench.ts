@@ -100,6 +100,8 @@ export async function prepareVerifyHomes(
 export interface VerifyRun {
   readonly ms: number;
   readonly peakRssKiB: number;
+  /** CPU time the CLI process used (user + system): the work, whatever the machine's load. */
+  readonly cpuMs: number;
 }
 
 /**
@@ -122,8 +124,9 @@ export async function timeVerifyAll(world: VerifyWorld, home: string, count: num
     throw new Error(
       `verify --all over ${count} org(s) did not verify completely:\n  ${problems.join('\n  ')}`,
     );
-  if (run.peakRssKiB === undefined) throw new Error('the peak RSS of verify was not recorded');
-  return { ms: run.ms, peakRssKiB: run.peakRssKiB };
+  if (run.peakRssKiB === undefined || run.cpuMs === undefined)
+    throw new Error('the peak RSS and CPU time of verify were not recorded');
+  return { ms: run.ms, peakRssKiB: run.peakRssKiB, cpuMs: run.cpuMs };
 }
 
 export interface VerifySamples {

@@ -1,3 +1,4 @@
+import type { ProviderId } from '../core/model';
 import type { CliIo } from './io';
 
 /**
@@ -20,13 +21,38 @@ export async function loadStores(io: CliIo) {
   };
 }
 
+/**
+ * The stores plus read-only sign-in status from the keychain, for `status`: the same answer as
+ * SignInService.status, without loading the sign-in engine, verification and reports (cold start).
+ */
+export async function loadSignInStatus(io: CliIo) {
+  const [stores, { SecretStore }, { statusFrom }] = await Promise.all([
+    loadStores(io),
+    import('../core/storage/secret-store'),
+    import('../core/auth/sign-in-status'),
+  ]);
+  const secrets = new SecretStore();
+  return {
+    orgs: stores.orgs,
+    status: async (alias: string, provider: ProviderId) =>
+      statusFrom(alias, provider, await secrets.get(alias, provider)),
+  };
+}
+
 /** The whole core (sign-in, tokens, verification, reports) over Node's fetch with the proxy env. */
 export async function loadServices(io: CliIo, openBrowser: (url: string) => Promise<void>) {
-  const [{ resolveDataFolder }, { createHttpClient }, { createCoreServices }] = await Promise.all([
+  const [{ resolveDataFolder }, { createHttpClient }, { createCoreServices }, v8] = await Promise.all([
     import('../core/storage/data-folder'),
     import('../core/http'),
     import('../core/services'),
+    import('node:v8'),
   ]);
+  // Node's fetch parses HTTP with llhttp compiled to WebAssembly. After the first request V8 optimises
+  // that module on a background thread, and a process cannot end (not even through process.exit) before
+  // the job is done: measured here it kept a finished sign-in alive 70–500 ms after printing its result.
+  // A command sends a handful of requests, for which the baseline compiler is plenty, so the optimising
+  // tier is off before anything is fetched. (Loaded here, not at start-up: node:v8 costs cold starts.)
+  v8.setFlagsFromString('--liftoff-only');
   return createCoreServices({
     dataFolder: resolveDataFolder({ env: io.env }),
     http: createHttpClient({ env: io.env }),

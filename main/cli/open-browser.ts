@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { PilotError } from '../core/errors';
 
 /** How long an opener may run before we take "still running" as "the browser is starting". */
@@ -19,14 +18,17 @@ function cannotOpen(reason: string): PilotError {
  * Rejects when no opener can work (Linux without DISPLAY/WAYLAND_DISPLAY, opener missing) or the
  * opener exits with a failure, so the caller can print the URL instead of waiting forever.
  */
-export function openInSystemBrowser(
+export async function openInSystemBrowser(
   url: string,
   platform: NodeJS.Platform = process.platform,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   if (platform !== 'darwin' && platform !== 'win32' && !env['DISPLAY'] && !env['WAYLAND_DISPLAY']) {
-    return Promise.reject(cannotOpen('no graphical session: neither DISPLAY nor WAYLAND_DISPLAY is set'));
+    throw cannotOpen('no graphical session: neither DISPLAY nor WAYLAND_DISPLAY is set');
   }
+  // Loaded when a browser is really opened: every command imports this module, few open a browser,
+  // and node:child_process is a noticeable part of a cold start.
+  const { spawn } = await import('node:child_process');
   const [command, args] =
     platform === 'darwin'
       ? ['open', [url]]

@@ -5,6 +5,7 @@
  */
 import { ensureDataFolder } from './storage/data-folder';
 import type { HttpClient } from './http';
+import { limitPerHost } from './host-limit';
 import type { Recovery } from './storage/json-file-store';
 import type { ProviderId, TokenSet } from './model';
 import { OrgStore } from './storage/org-store';
@@ -52,8 +53,26 @@ export interface CoreServicesOptions {
   readonly onNotice?: (message: string) => void;
 }
 
-/** Orgs verified at the same time by `verify --all`. */
-export const VERIFY_CONCURRENCY = 32;
+/**
+ * Orgs verified at the same time by `verify --all`. Each org is its own Salesforce host (My Domain) with
+ * its own API limits, so the cap is about this process, not about Salesforce. Measured with the bench
+ * (200 orgs vs 1, 100 ms server latency, 2 cores shared with other work, load average 13–19): 32 at a time
+ * took 4.3–5.6× one org, 64 took 3.3–4.8×, 200 (all at once) 3.1–4.1×; the runs are CPU-bound (Metadata
+ * API XML, keychain reads), so more parallelism mostly adds memory: peak RSS 150–157 MiB at 64, 155–164
+ * MiB at 200 (budget 160). 64 is the most parallelism that stays inside the memory budget; 200 orgs are
+ * then about four waves of three Salesforce round trips, so the network is not what they wait for.
+ */
+export const VERIFY_CONCURRENCY = 64;
+
+/**
+ * Okta API requests in flight to one Okta org at a time. Many Salesforce orgs can share one Okta org, and
+ * Okta limits simultaneous requests per org (35 on the Integrator Free plan, 75 by default — shared with
+ * everything else the org serves, provisioning included; Okta: "even large bulk loads rarely require more
+ * than 10"). 20 stays well inside the lowest limit; the bench measured no slowdown from it against
+ * unlimited (the runs are CPU-bound). A used-up per-minute budget (X-Rate-Limit-Remaining: 0) pauses that
+ * host until X-Rate-Limit-Reset; a 429 is still handled by the Okta reader itself.
+ */
+export const OKTA_REQUESTS_PER_HOST = 20;
 
 export interface VerifiedOrg {
   readonly result: VerificationResult;
@@ -82,6 +101,8 @@ export async function createCoreServices(options: CoreServicesOptions) {
   const verifications = new VerificationStore(options.dataFolder, onRecovered);
   const secrets = options.secrets ?? new SecretStore();
   const http = options.http;
+  // Verification sends only Okta's reads through `http` (Salesforce's go through jsforce, one host per org).
+  const verifyHttp = limitPerHost(http, { perHost: OKTA_REQUESTS_PER_HOST });
 
   const signIn = new SignInService({
     orgs,
@@ -135,7 +156,7 @@ export async function createCoreServices(options: CoreServicesOptions) {
     const results = await runMany(aliases, {
       orgs: snapshot,
       tokens,
-      http,
+      http: verifyHttp,
       now,
       concurrency: VERIFY_CONCURRENCY,
     });

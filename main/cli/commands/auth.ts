@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { flag, optionalString, rejectExtraPositionals, requirePositional } from '../args';
 import { PilotError } from '../../core/errors';
 import type { ProviderId, SignInStatus } from '../../core/model';
-import { loadServices } from '../context';
+import { loadServices, loadSignInStatus } from '../context';
 import { openInSystemBrowser } from '../open-browser';
 import { json, plain } from '../format';
 
@@ -84,8 +84,8 @@ export const status: CliCommand = {
   async run(args, io) {
     const alias = requirePositional(args, 0, 'alias', STATUS_USAGE);
     rejectExtraPositionals(args, 1, STATUS_USAGE);
-    const { signIn, orgs } = await loadServices(io, openInSystemBrowser);
-    const org = await orgs.get(alias);
+    const signIn = await loadSignInStatus(io);
+    const org = await signIn.orgs.get(alias);
     const providers: ProviderId[] = org.okta ? ['salesforce', 'okta'] : ['salesforce'];
     const statuses = await Promise.all(providers.map((p) => signIn.status(alias, p)));
     if (flag(args, 'json')) {

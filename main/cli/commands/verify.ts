@@ -23,7 +23,7 @@ export const verify: CliCommand = {
     "          box, which no API shows) and not yet ticked by you in the app's checklist. For pipelines",
     '          that must see proof of every step.',
     '--json    each check carries "required": true|false beside its status.',
-    'Orgs in --all run in parallel (32 at a time).',
+    'Orgs in --all run in parallel (64 at a time; at most 20 requests at once to one Okta org).',
   ].join('\n'),
   options: { all: { type: 'boolean' }, json: { type: 'boolean' }, strict: { type: 'boolean' } },
   async run(args, io) {

@@ -37,6 +37,10 @@ import {
 import { bindingFor, boundEndpoints, unboundTokensError } from './token-binding';
 import { exchangeCode, revokeToken } from './token-client';
 import type { TokenVault } from './token-service';
+import { statusFrom } from './sign-in-status';
+
+// Kept importable from here; it lives on its own so `pkce-pilot status` can load it without the engine.
+export { statusFrom };
 
 export type SignInPhase = 'waiting-for-browser' | 'exchanging' | 'signed-in' | 'error' | 'cancelled';
 
@@ -454,19 +458,5 @@ function identityFields(identity: Identity | undefined): Partial<TokenSet> {
     username: identity.username,
     userId: identity.userId,
     ...(identity.orgId ? { orgId: identity.orgId } : {}),
-  };
-}
-
-export function statusFrom(alias: string, provider: ProviderId, tokens: TokenSet | undefined): SignInStatus {
-  if (!tokens) return { alias, provider, signedIn: false };
-  return {
-    alias,
-    provider,
-    signedIn: true,
-    ...(tokens.username ? { username: tokens.username } : {}),
-    ...(tokens.userId ? { userId: tokens.userId } : {}),
-    ...(tokens.orgId ? { orgId: tokens.orgId } : {}),
-    instanceUrl: tokens.instanceUrl,
-    since: new Date(tokens.issuedAt).toISOString(),
   };
 }
