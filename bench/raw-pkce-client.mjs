@@ -23,7 +23,9 @@ if (!authorizeUrl || !tokenUrl || !clientId || !port || !scope || !account) {
   process.exit(2);
 }
 
-const redirectUri = `http://127.0.0.1:${port}/oauth/callback`;
+// One callback URL per org, as PKCE Pilot uses (the org here is the bench's raw client).
+const CALLBACK_PATH = '/oauth/callback/raw/salesforce';
+const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
 // RFC 7636 §4.1: 32 random octets, base64url → 43-character verifier; §4.2: S256 challenge.
 const verifier = randomBytes(32).toString('base64url');
 const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -84,7 +86,7 @@ async function finish(code) {
 
 const server = createServer((req, res) => {
   const callback = new URL(req.url ?? '/', redirectUri);
-  if (callback.pathname !== '/oauth/callback') return void res.writeHead(404).end();
+  if (callback.pathname !== CALLBACK_PATH) return void res.writeHead(404).end();
   const code = callback.searchParams.get('code');
   const ok = callback.searchParams.get('state') === state && code;
   res

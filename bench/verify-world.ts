@@ -13,7 +13,8 @@ import { startSalesforceServer } from '../test/servers/salesforce-server';
 import { createSalesforceApi, createSalesforceApiState } from '../test/servers/salesforce-api';
 import { startOktaServer, type OktaTestServer } from '../test/servers/okta-server';
 import { createOktaApi, createOktaApiState } from '../test/servers/okta-api';
-import type { ApiHandler } from '../test/servers/oauth-test-server';
+import type { ApiHandler, OAuthTestServer } from '../test/servers/oauth-test-server';
+import { isCallbackPath, loopbackRedirectUri } from '../main/core/auth/redirect';
 
 /** Okta's provisioning callback as Salesforce's ConnectedApp metadata carries it (Okta's setup guide). */
 export const OKTA_PROVISIONING_CALLBACK = 'https://system-admin.okta.com/admin/app/generic/oauth20redirect';
@@ -25,18 +26,19 @@ const DAY = 86_400_000;
 
 /**
  * What `verify` must report for every org of the bench world, and how many HTTP requests one org costs.
- * - Salesforce (5): readMetadata OauthOidcSettings, listMetadata ConnectedApp, readMetadata of the
- *   Connected Apps listed, listMetadata ExternalClientApplication (none here, so no read follows), and
- *   the SOQL on OauthToken, which only runs once Okta's app was found: a callback the verifier does not
- *   recognise shows up as one request short (and as failed checks).
- * - Okta (2): GET /api/v1/apps, then GET /api/v1/logs for the one active app.
+ * - Salesforce data APIs (6): readMetadata OauthOidcSettings,
+ *   listMetadata ConnectedApp, readMetadata of the Connected Apps listed, listMetadata
+ *   ExternalClientApplication (none here, so no read follows), the SOQL on OauthToken — which only runs
+ *   once Okta's app was found: a callback the verifier does not recognise shows up as a request short
+ *   (and as failed checks) — and the SOQL on the user's permission set assignments. (Verify also calls
+ *   the identity URL once to prove the grant works; the sign-in server answers it, so it is not counted.)
+ * - Okta (2): GET /api/v1/apps, then GET /api/v1/logs for the one active app instance.
  * `okta.provisioning.pkce-enabled` is 'manual' by design: no API exposes that checkbox.
- * Lead: when checks are added (e.g. okta.provisioning.recent-success, a SOQL permission read), add
- * their expected status here and raise the matching request count; the bench fails loudly until both
- * agree with what `verify` really does.
+ * When checks or reads are added, change this table: the bench fails loudly until it agrees with what
+ * `verify` really does.
  */
 export const VERIFY_EXPECTED = {
-  requestsPerOrg: { salesforce: 5, okta: 2 },
+  requestsPerOrg: { salesforce: 6, okta: 2 },
   statuses: {
     'salesforce.signin.pkce': 'pass',
     'salesforce.org.pkce-required': 'pass',
@@ -45,6 +47,7 @@ export const VERIFY_EXPECTED = {
     'salesforce.okta-app.tokens': 'pass',
     'okta.salesforce-app.found': 'pass',
     'okta.provisioning.auth-failures': 'pass',
+    'okta.provisioning.recent-success': 'pass',
     'okta.provisioning.pkce-enabled': 'manual',
   },
 } as const satisfies {
@@ -78,8 +81,27 @@ export interface VerifyWorld {
   close(): Promise<void>;
 }
 
-export function loopbackCallback(port: number): string {
-  return `http://127.0.0.1:${port}/oauth/callback`;
+/**
+ * The bench world's one client stands in for every org's own app (200 orgs would each register their
+ * own callback URLs, which carry the org's alias): it accepts PKCE Pilot's per-org loopback callback
+ * path for any alias, on the bench's ports only.
+ */
+function acceptEveryOrgsCallback(server: OAuthTestServer, ports: readonly number[]): void {
+  server.provider.Client.prototype.redirectUriAllowed = function everyOrg(value: string): boolean {
+    try {
+      const url = new URL(value);
+      return (
+        url.protocol === 'http:' &&
+        url.hostname === '127.0.0.1' &&
+        ports.includes(Number(url.port)) &&
+        isCallbackPath(url.pathname) &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    } catch {
+      return false;
+    }
+  };
 }
 
 function counted(
@@ -177,9 +199,10 @@ export async function startVerifyWorld(options: VerifyWorldOptions): Promise<Ver
     autoLogin: AUTO_LOGIN,
     apiHandler: counted(createOktaApi(oktaState), oktaCount, rateHeaders),
   });
-  const redirectUris = options.callbackPorts.map(loopbackCallback);
+  const redirectUris = options.callbackPorts.map((port) => loopbackRedirectUri(port, 'bench', 'salesforce'));
   await salesforce.registerClient({ clientId: SALESFORCE_CLIENT_ID, redirectUris, pkceRequired: true });
   await okta.registerClient({ clientId: OKTA_CLIENT_ID, redirectUris, pkceRequired: true });
+  for (const server of [salesforce, okta]) acceptEveryOrgsCallback(server, options.callbackPorts);
   return {
     salesforce,
     okta,
