@@ -3,6 +3,7 @@
  * fake data APIs, real PKCE sign-ins through the engine's token client, the real TokenService (with
  * rotation) over an in-memory vault, jsforce for Salesforce reads and fetch for Okta.
  */
+import { bindingFor } from '../../main/core/auth/token-binding';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -1088,11 +1089,21 @@ describe.skipIf(!cliBuilt || !hasKeyring)(
         expect((await cli('verify', alias, '--strict')).code).toBe(1);
 
         // Signed in to both, everything migrated.
-        await keychain.set(alias, 'salesforce', await signIn('salesforce', 'api refresh_token id'));
+        // As the sign-in engine stores them: with the server and client that issued them (token binding).
+        const bound = async (provider: ProviderId, scope: string, clientId: string): Promise<TokenSet> => ({
+          ...(await signIn(provider, scope)),
+          boundTo: bindingFor(provider, {
+            baseUrl: baseOf(provider),
+            clientId,
+            redirect: 'loopback',
+            port: 7171,
+          }),
+        });
+        await keychain.set(alias, 'salesforce', await bound('salesforce', 'api refresh_token id', SF_CLIENT));
         await keychain.set(
           alias,
           'okta',
-          await signIn('okta', 'openid offline_access okta.apps.read okta.logs.read'),
+          await bound('okta', 'openid offline_access okta.apps.read okta.logs.read', OKTA_CLIENT),
         );
         run = await cli('verify', alias, '--json');
         expect(run.code, run.stdout).toBe(0);

@@ -227,6 +227,9 @@ export class SignInService {
       await listener.closed;
       return status;
     });
+    // Callers that only start a sign-in (the app, which follows it through events) may never await
+    // `done`: its failure is reported through events, so it must not surface as an unhandled rejection.
+    finished.catch(() => undefined);
     return { authorizationUrl, startUrl, redirectUri, done: finished, ...(openError ? { openError } : {}) };
   }
 
