@@ -41,7 +41,10 @@ test.beforeEach(async () => {
     apiHandler: (req, res, auth) => createSalesforceApi(state.current)(req, res, auth),
   });
   port = await freePort();
-  await sf.registerClient({ clientId: CLIENT_ID, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] });
+  await sf.registerClient({
+    clientId: CLIENT_ID,
+    redirectUris: [`http://127.0.0.1:${port}/oauth/callback/acme-uat/salesforce`],
+  });
 });
 test.afterEach(async () => {
   await sf.close();
@@ -89,7 +92,10 @@ test('the board in each state with its next action; results restored after a rel
   const opened = nextBrowserOpen();
   await next.click();
   const systemBrowser = await newBrowserPage();
-  await completeLoginInBrowser(systemBrowser, await opened, { login: 'admin@acme.test' });
+  await completeLoginInBrowser(systemBrowser, await opened, {
+    login: 'admin@acme.test',
+    redirectUri: `http://127.0.0.1:${port}/oauth/callback/acme-uat/salesforce`,
+  });
   await expect(next).toHaveText('Run checks again');
 
   // Failing: the fix and the console page as the next action; the optional setting is never a failure.
@@ -129,7 +135,7 @@ test('the board in each state with its next action; results restored after a rel
   await board(page).getByRole('button', { name: 'Run checks' }).click();
   // Now only Okta's own side is unknown: could not check, and why.
   await expect(step(page, 'okta-pkce')).toContainText('Could not check');
-  await expect(step(page, 'okta-pkce')).toContainText('Okta not configured for this org');
+  await expect(step(page, 'okta-pkce')).toContainText('Okta is not configured for this org');
   await expect(next).toHaveText('Add Okta settings');
   await page.screenshot({ path: path.join(SHOTS, 'verified.png') });
 

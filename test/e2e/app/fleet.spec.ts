@@ -35,7 +35,11 @@ async function server(): Promise<SalesforceTestServer> {
       }),
     ),
   });
-  await s.registerClient({ clientId: CLIENT_ID, redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] });
+  // Each org has its own callback URL (mix-up defence): one registered per org that signs in.
+  await s.registerClient({
+    clientId: CLIENT_ID,
+    redirectUris: SIGNED_IN.map((alias) => callbackFor(alias)),
+  });
   return s;
 }
 
@@ -65,6 +69,11 @@ async function addOrgByApi(page: Page, alias: string, loginUrl: string): Promise
   expect(r?.ok, JSON.stringify(r)).toBe(true);
 }
 
+const SIGNED_IN = ['org-01', 'org-05', 'org-09', 'zz-gone'];
+function callbackFor(alias: string): string {
+  return `http://127.0.0.1:${port}/oauth/callback/${alias}/salesforce`;
+}
+
 async function signInByApi(app: AppHandle, alias: string): Promise<void> {
   if (!app.nextBrowserOpen || !app.newBrowserPage) throw new Error('web project only');
   const opened = app.nextBrowserOpen();
@@ -73,7 +82,10 @@ async function signInByApi(app: AppHandle, alias: string): Promise<void> {
     alias,
   );
   const browser = await app.newBrowserPage();
-  await completeLoginInBrowser(browser, await opened, { login: `admin@${alias}.test` });
+  await completeLoginInBrowser(browser, await opened, {
+    login: `admin@${alias}.test`,
+    redirectUri: callbackFor(alias),
+  });
   // Left open: closing a page of the shared context mid-response trips Playwright; the context closes after the test.
   await expect(app.page.getByText(`admin@${alias}.test`).or(app.page.locator('body'))).toBeVisible();
 }
@@ -86,7 +98,7 @@ test('fleet view of a dozen orgs: sort, filter, keyboard, Check all with per-org
   const aliases = Array.from({ length: 11 }, (_, i) => `org-${String(i + 1).padStart(2, '0')}`);
   for (const a of aliases) await addOrgByApi(page, a, sf.url);
   await addOrgByApi(page, 'zz-gone', gone.url);
-  for (const a of ['org-01', 'org-05', 'org-09', 'zz-gone']) await signInByApi(app, a);
+  for (const a of SIGNED_IN) await signInByApi(app, a);
   // One org's server disappears after its sign-in: its checks fail, the others must not.
   await gone.close();
 

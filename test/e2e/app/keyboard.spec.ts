@@ -90,7 +90,7 @@ test('keyboard only: add an org, sign in, run checks, open a deep link', async (
   try {
     await sf.registerClient({
       clientId: '3MVG9KeyboardSignIn',
-      redirectUris: [`http://127.0.0.1:${port}/oauth/callback`],
+      redirectUris: [`http://127.0.0.1:${port}/oauth/callback/kb-live/salesforce`],
     });
     const page = app.page;
     await page.locator('body').click({ position: { x: 5, y: 590 } });
@@ -111,7 +111,10 @@ test('keyboard only: add an org, sign in, run checks, open a deep link', async (
     await tabTo(page, /^Sign in to Salesforce$/);
     expect(await focusIsVisible(page)).toBe(true);
     await page.keyboard.press('Enter');
-    await completeLoginInBrowser(await newBrowserPage(), await opened, { login: 'admin@kb.test' });
+    await completeLoginInBrowser(await newBrowserPage(), await opened, {
+      login: 'admin@kb.test',
+      redirectUri: `http://127.0.0.1:${port}/oauth/callback/kb-live/salesforce`,
+    });
     await expect(page.getByTestId('board-next')).toHaveText('Run checks');
 
     // Run checks from the keyboard; the board fills in.
