@@ -10,6 +10,18 @@ import type { OrgSettings } from '../../core/model';
 const ADD_USAGE =
   'pkce-pilot org add <alias> --login-url <url|production|sandbox> --client-id <key> [--redirect loopback|scheme] [--port <n>] [--okta-url <url> --okta-client-id <id>] [--allow-unknown-host]';
 
+/** The options `org add` and `org update` share: every setting of an org. */
+const ORG_SETTING_OPTIONS = {
+  'login-url': { type: 'string' },
+  'client-id': { type: 'string' },
+  redirect: { type: 'string' },
+  port: { type: 'string' },
+  'okta-url': { type: 'string' },
+  'okta-client-id': { type: 'string' },
+  'allow-unknown-host': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 /**
  * A login URL off the known Salesforce domains may be a hostile server posing as one (mix-up attack):
  * say so, and go on only when the admin confirmed with --allow-unknown-host.
@@ -57,16 +69,7 @@ export const orgAdd: CliCommand = {
     'after the org is added; `org list --json` lists them too (callbackUrls).',
     'A login URL outside the known Salesforce domains is refused unless --allow-unknown-host is given.',
   ].join('\n'),
-  options: {
-    'login-url': { type: 'string' },
-    'client-id': { type: 'string' },
-    redirect: { type: 'string' },
-    port: { type: 'string' },
-    'okta-url': { type: 'string' },
-    'okta-client-id': { type: 'string' },
-    'allow-unknown-host': { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
+  options: ORG_SETTING_OPTIONS,
   async run(args, io) {
     const alias = requirePositional(args, 0, 'alias', ADD_USAGE);
     rejectExtraPositionals(args, 1, ADD_USAGE);
@@ -165,17 +168,7 @@ export const orgUpdate: CliCommand = {
     '  pkce-pilot org update acme --port 7172',
     '  pkce-pilot logout acme && pkce-pilot org update acme --login-url https://acme.my.salesforce.com',
   ].join('\n'),
-  options: {
-    'login-url': { type: 'string' },
-    'client-id': { type: 'string' },
-    redirect: { type: 'string' },
-    port: { type: 'string' },
-    'okta-url': { type: 'string' },
-    'okta-client-id': { type: 'string' },
-    'no-okta': { type: 'boolean' },
-    'allow-unknown-host': { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
+  options: { ...ORG_SETTING_OPTIONS, 'no-okta': { type: 'boolean' } },
   async run(args, io) {
     const alias = requirePositional(args, 0, 'alias', UPDATE_USAGE);
     rejectExtraPositionals(args, 1, UPDATE_USAGE);
