@@ -1,8 +1,10 @@
 /**
- * Ready-to-use time in Chromium: from navigation start (performance.timeOrigin) to the moment the first
- * checklist checkbox is attached, enabled and laid out with a non-empty box — i.e. an admin can tick it.
- * A MutationObserver installed before any page script records performance.now() at that moment.
- * Each load runs in a fresh browser context (no cache, no storage), as a first start of the app does.
+ * Ready-to-use time in Chromium: from navigation start (performance.timeOrigin) to the moment the n-th
+ * element matching a selector is attached, enabled and laid out with a non-empty box — by default the
+ * first checklist checkbox, i.e. an admin can tick it. A MutationObserver installed before any page
+ * script records performance.now() at that moment, and how many elements matched then.
+ * Each load runs in a fresh browser context (no cache; no storage unless the caller hands some in, as
+ * a view the app remembered from last time), as a start of the app does.
  */
 import type { Browser, BrowserContext } from '@playwright/test';
 
@@ -11,23 +13,42 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium';
 
 export const READY_SELECTOR = 'li[data-item-id] input[type="checkbox"]';
 
-/** Runs in the page before its own scripts; sets window.__benchReadyAt once the probe holds. */
-const READY_PROBE = `(() => {
-  const selector = ${JSON.stringify(READY_SELECTOR)};
+/** What "ready" waits for: the `nth` (1-based) element matching `selector`, enabled and laid out. */
+export interface ReadyTarget {
+  readonly selector: string;
+  readonly nth: number;
+}
+
+export const CHECKLIST_READY: ReadyTarget = { selector: READY_SELECTOR, nth: 1 };
+
+/**
+ * Runs in the page before its own scripts; once the probe holds it sets window.__benchReadyAt and
+ * window.__benchReadyCount (how many elements matched the selector at that moment).
+ */
+export function readyProbe(target: ReadyTarget): string {
+  if (!Number.isInteger(target.nth) || target.nth < 1) throw new Error('nth must be a whole number ≥ 1');
+  return `(() => {
+  const selector = ${JSON.stringify(target.selector)};
+  const nth = ${target.nth};
   const ready = () => {
-    const box = document.querySelector(selector);
-    if (!box || box.disabled) return false;
-    const rect = box.getBoundingClientRect();
-    return rect.width > 0 && rect.height > 0;
+    const all = document.querySelectorAll(selector);
+    const el = all[nth - 1];
+    if (!el || el.disabled) return false;
+    const rect = el.getBoundingClientRect();
+    return rect.width > 0 && rect.height > 0 ? all.length : false;
   };
   const observer = new MutationObserver(() => {
-    if (window.__benchReadyAt === undefined && ready()) {
+    if (window.__benchReadyAt !== undefined) return;
+    const count = ready();
+    if (count !== false) {
       window.__benchReadyAt = performance.now();
+      window.__benchReadyCount = count;
       observer.disconnect();
     }
   });
   observer.observe(document, { childList: true, subtree: true, attributes: true });
 })();`;
+}
 
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('@playwright/test');
@@ -40,20 +61,47 @@ function isLoopback(url: URL): boolean {
 
 export interface ReadyRun {
   readonly readyMs: number;
+  /** How many elements matched the target's selector when it was ready. */
+  readonly matched: number;
   /** Same-origin /assets/ files the page fetched, relative to the renderer folder. */
   readonly assets: string[];
 }
 
+export interface ReadyOptions {
+  readonly target?: ReadyTarget;
+  /** localStorage entries the page's origin holds before the load (what the app remembered last time). */
+  readonly localStorage?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
 /** One cold load of `url`; resolves with the ready time in ms since navigation start. */
-export async function measureReady(browser: Browser, url: string, timeoutMs = 20_000): Promise<ReadyRun> {
-  const context: BrowserContext = await browser.newContext({ viewport: { width: 900, height: 600 } });
+export async function measureReady(
+  browser: Browser,
+  url: string,
+  options: ReadyOptions = {},
+): Promise<ReadyRun> {
+  const { target = CHECKLIST_READY, timeoutMs = 20_000 } = options;
+  const stored = Object.entries(options.localStorage ?? {});
+  const context: BrowserContext = await browser.newContext({
+    viewport: { width: 900, height: 600 },
+    ...(stored.length > 0
+      ? {
+          storageState: {
+            cookies: [],
+            origins: [
+              { origin: new URL(url).origin, localStorage: stored.map(([name, value]) => ({ name, value })) },
+            ],
+          },
+        }
+      : {}),
+  });
   try {
     // Only loopback is reachable on this machine; nothing may wait on the network.
     await context.route(
       (u) => !isLoopback(u),
       (route) => route.abort(),
     );
-    await context.addInitScript(READY_PROBE);
+    await context.addInitScript(readyProbe(target));
     const page = await context.newPage();
     const assets: string[] = [];
     page.on('request', (r) => {
@@ -68,7 +116,10 @@ export async function measureReady(browser: Browser, url: string, timeoutMs = 20
     );
     const readyMs = (await handle.jsonValue()) as number;
     if (typeof readyMs !== 'number' || !(readyMs > 0)) throw new Error(`no ready time recorded for ${url}`);
-    return { readyMs, assets };
+    const matched = await page.evaluate(
+      () => (window as unknown as { __benchReadyCount?: number }).__benchReadyCount ?? 0,
+    );
+    return { readyMs, matched, assets };
   } finally {
     await context.close();
   }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RENDERER_DIR } from '../test/e2e/web-bridge/server';
 import { buildBareReactApp } from './bare-react-app';
-import { launchChromium, measureReady } from './page-ready';
+import { launchChromium, measureReady, type ReadyTarget } from './page-ready';
 import { measureRendererPayload, type Payload } from './payload';
 import { timeNodeProcessOk } from './processes';
 import { renderJson, renderMarkdown, type BenchReport, type BudgetResult, type MeasuredSide } from './report';
@@ -36,6 +36,8 @@ import { VERIFY_EXPECTED, startVerifyWorld, type VerifyWorld } from './verify-wo
 const BUDGETS = {
   payloadKb: 100,
   readyRatio: 1.5,
+  /** Fleet view of FLEET_ORGS orgs ready vs one org's checklist ready: ≤ 1.5×. */
+  fleetReadyRatio: 1.5,
   helpRatio: 3,
   dataCommandRatio: 2,
   signInRatio: 1.2,
@@ -48,6 +50,11 @@ const RAW_CLIENT_PORT = 7392;
 const SETUP_PORT = 7400;
 const VERIFY_LATENCY_MS = 100;
 const COLD_START_ORGS = 10;
+const FLEET_ORGS = 50;
+/** The FLEET_ORGS-th row of the fleet table ("All orgs"): every org's row is on the page. */
+const FLEET_READY: ReadyTarget = { selector: 'table.fleet-table tbody tr[data-org]', nth: FLEET_ORGS };
+/** What the renderer remembers when the admin last left the app on "All orgs" (renderer/src/startup.ts). */
+const FLEET_HOME_REMEMBERED = { 'pkce-pilot.home': 'fleet' } as const;
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -185,7 +192,11 @@ async function cliColdStart(
   ];
 }
 
-async function rendererBudgets(workDir: string, options: RepeatOptions): Promise<BudgetResult[]> {
+async function rendererBudgets(
+  world: VerifyWorld,
+  workDir: string,
+  options: RepeatOptions,
+): Promise<BudgetResult[]> {
   log('building the bare React baseline …');
   const bareDir = await buildBareReactApp(workDir);
   const appHome = await mkdtemp(path.join(workDir, 'app-'));
@@ -204,10 +215,14 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
     env: { PKCE_PILOT_HOME: appHome },
     cwd: PROJECT_ROOT,
   });
-  // The same server code serves both pages (static files, no-store, the bridge script in <head>), each
+  // FLEET_ORGS orgs written with the core's OrgStore (what `org add` runs, without 50 process starts).
+  const fleetHome = await mkdtemp(path.join(workDir, 'fleet-'));
+  await writeOrgs(world, fleetHome, FLEET_ORGS, SETUP_PORT);
+  // The same server code serves every page (static files, no-store, the bridge script in <head>), each
   // in its own process like the app's main process.
   const app = await startBridgeProcess(appHome);
   const bare = await startBridgeProcess(await mkdtemp(path.join(workDir, 'bare-')), bareDir);
+  const fleetApp = await startBridgeProcess(fleetHome);
   const browser = await launchChromium();
   const fetchedByApp = new Set<string>();
   try {
@@ -219,6 +234,20 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
         return r.readyMs;
       },
       async () => (await measureReady(browser, bare.url)).readyMs,
+    ]);
+    log(`fleet view of ${FLEET_ORGS} orgs ready vs one org's checklist ready …`);
+    const [fleetSample, singleSample] = await repeatInterleaved(options, [
+      async () => {
+        const r = await measureReady(browser, fleetApp.url, {
+          target: FLEET_READY,
+          localStorage: FLEET_HOME_REMEMBERED,
+        });
+        // The work really happened: every org has its row, no more, no fewer.
+        if (r.matched !== FLEET_ORGS)
+          throw new Error(`the fleet view showed ${r.matched} org rows, expected ${FLEET_ORGS}`);
+        return r.readyMs;
+      },
+      async () => (await measureReady(browser, app.url)).readyMs,
     ]);
     const payload: Payload = await measureRendererPayload(DEFAULT_RENDERER_DIR, [...fetchedByApp]);
     const kb = payload.totalGzipBytes / 1024;
@@ -246,11 +275,20 @@ async function rendererBudgets(workDir: string, options: RepeatOptions): Promise
         side('bare React 19 page', 'ms', bareSample as Sample),
         BUDGETS.readyRatio,
       ),
+      ratioBudget(
+        'renderer.fleet-ready',
+        `Fleet view of ${FLEET_ORGS} orgs ready (Chromium)`,
+        `ms from navigation start until the ${FLEET_ORGS}th org row of the "All orgs" table (\`table.fleet-table tbody tr[data-org]\`) is in the DOM and laid out (non-empty box), seen by the same MutationObserver installed before any page script; fresh browser context per load, whose localStorage holds only \`pkce-pilot.home=fleet\` — what the app remembers when the admin last left it on "All orgs", so it opens there. The data folder holds ${FLEET_ORGS} orgs (Salesforce + Okta settings, written with the core's OrgStore; no sign-ins), served by the web test bridge in its own process. Timed: app.start (app info, org list, first org's checklist), then fleet.list (every org's row from the stored progress and verification results), React rendering all ${FLEET_ORGS} rows; the keychain lookup for the sign-in column (fleet.signInStatus) follows the rows and is not waited for. Every load must show exactly ${FLEET_ORGS} rows or the bench fails. Baseline: the single-org screen — "Checklist ready to use" measured the same way (one-org data folder, its own bridge process), runs alternating with the fleet loads. Budget: ≤ ${BUDGETS.fleetReadyRatio}× the single-org screen.`,
+        side(`"All orgs" with ${FLEET_ORGS} orgs`, 'ms', fleetSample as Sample),
+        side("one org's checklist", 'ms', singleSample as Sample),
+        BUDGETS.fleetReadyRatio,
+      ),
     ];
   } finally {
     await browser.close();
     await app.close();
     await bare.close();
+    await fleetApp.close();
   }
 }
 
@@ -360,7 +398,7 @@ async function main(): Promise<number> {
     // then left alone, since they must always hold a full run.
     const want = (group: string) => !values.only || values.only.split(',').includes(group);
     const budgets = [
-      ...(want('renderer') ? await rendererBudgets(workDir, fast) : []),
+      ...(want('renderer') ? await rendererBudgets(world, workDir, fast) : []),
       ...(want('cli') ? await cliColdStart(world, workDir, seed, fast) : []),
       ...(want('signin') ? await signInBudgets(world, workDir, fast) : []),
       ...(want('verify') ? await verifyBudgets(world, workDir, seed, slow) : []),

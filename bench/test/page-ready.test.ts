@@ -1,0 +1,63 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, measureReady, readyProbe } from '../page-ready';
+
+// A page that, after a short delay, adds as many rows as its localStorage says (`rows`), the one named by
+// `hidden` with display:none — so the probe has to wait for the rows and check their layout.
+const PAGE = `<!doctype html><html><body><table><tbody id="t"></tbody></table><script>
+setTimeout(() => {
+  const n = Number(localStorage.getItem('rows') ?? 0);
+  const hidden = Number(localStorage.getItem('hidden') ?? 0);
+  for (let i = 1; i <= n; i++) {
+    const tr = document.createElement('tr');
+    tr.dataset.org = 'org-' + i;
+    tr.innerHTML = '<td>org ' + i + '</td>';
+    if (i === hidden) tr.style.display = 'none';
+    document.getElementById('t').append(tr);
+  }
+}, 30);
+</script></body></html>`;
+
+const ROWS = { selector: 'tbody tr[data-org]', nth: 3 };
+
+describe('measureReady with an n-th element target', () => {
+  let server: http.Server;
+  let url: string;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    browser = await launchChromium();
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('is ready once the n-th match is laid out, counts the matches, and hands in localStorage', async () => {
+    const run = await measureReady(browser, url, { target: ROWS, localStorage: { rows: '4' } });
+    expect(run.matched).toBe(4);
+    // The rows appear 30 ms after the script runs: the time cannot be from before them.
+    expect(run.readyMs).toBeGreaterThan(30);
+  });
+
+  it('never calls a page ready with fewer matches than n, or when the n-th has no box', async () => {
+    await expect(
+      measureReady(browser, url, { target: ROWS, localStorage: { rows: '2' }, timeoutMs: 1500 }),
+    ).rejects.toThrow(/Timeout/);
+    await expect(
+      measureReady(browser, url, { target: ROWS, localStorage: { rows: '3', hidden: '3' }, timeoutMs: 1500 }),
+    ).rejects.toThrow(/Timeout/);
+  });
+
+  it('starts from empty storage unless some is handed in', async () => {
+    await expect(measureReady(browser, url, { target: ROWS, timeoutMs: 1500 })).rejects.toThrow(/Timeout/);
+  });
+
+  it('rejects a target that is not a 1-based position', () => {
+    expect(() => readyProbe({ selector: 'tr', nth: 0 })).toThrow(/nth/);
+  });
+});
