@@ -263,7 +263,14 @@ export const apiContract = {
     output: checklistViewSchema,
   },
   'orgs.list': { input: empty, output: z.object({ orgs: z.array(orgSchema) }) },
-  'orgs.add': { input: z.object({ alias: text(200), ...orgFields }).strict(), output: orgSchema },
+  /**
+   * `allowUnknownHost`: the admin confirmed a login URL outside the known Salesforce domains (refused
+   * with code 'unknown-host' otherwise; loopback test servers are exempt).
+   */
+  'orgs.add': {
+    input: z.object({ alias: text(200), ...orgFields, allowUnknownHost: z.boolean().optional() }).strict(),
+    output: orgSchema,
+  },
   /** Every problem of the org form at once (add checks the alias is free too), so one round shows them all. */
   'orgs.check': {
     input: z.object({ alias: text(200), ...orgFields, editing: z.boolean().optional() }).strict(),
@@ -276,6 +283,8 @@ export const apiContract = {
           }),
         )
         .max(6),
+      /** The login URL is valid but not on a known Salesforce domain: saving needs `allowUnknownHost`. */
+      loginHostWarning: text(1000).optional(),
     }),
   },
   'orgs.update': {
@@ -288,6 +297,7 @@ export const apiContract = {
         port: orgFields.port,
         oktaOrgUrl: orgFields.oktaOrgUrl,
         oktaClientId: orgFields.oktaClientId,
+        allowUnknownHost: z.boolean().optional(),
       })
       .strict(),
     output: orgSchema,

@@ -22,6 +22,7 @@ export type PilotErrorCode =
   | 'forbidden' // 403, missing scope or role
   | 'not-signed-in'
   | 'signed-in' // a change that would move live tokens to another server, refused until sign-out
+  | 'unknown-host' // a login URL outside the known Salesforce domains, not confirmed by the admin
   | 'keychain-unavailable' // no Secret Service / keychain locked / access denied
   | 'storage' // data folder unwritable, disk full, corrupt file
   | 'internal';

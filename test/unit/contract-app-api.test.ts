@@ -124,6 +124,103 @@ describe('createAppApi over real stores', () => {
     await expect(addAcme()).rejects.toMatchObject({ code: 'already-exists' });
   });
 
+  describe('login URLs outside the known Salesforce domains (mix-up defence)', () => {
+    const add = (alias: string, salesforceLoginUrl: string, allowUnknownHost?: boolean) =>
+      api['orgs.add']({
+        alias,
+        salesforceLoginUrl,
+        clientId: '3MVG9abc',
+        redirect: 'loopback',
+        ...(allowUnknownHost === undefined ? {} : { allowUnknownHost }),
+      });
+
+    it('refuses an unknown host unless the admin confirmed it, and says why', async () => {
+      for (const flag of [undefined, false]) {
+        const err: unknown = await add('evil', 'https://login.salesforce-secure.example', flag).catch(
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(PilotError);
+        expect(err).toMatchObject({ code: 'unknown-host' });
+        expect((err as PilotError).message).toMatch(
+          /^login\.salesforce-secure\.example is not on a known Salesforce domain/,
+        );
+      }
+      // A look-alike that only ends in a Salesforce name is not on a Salesforce domain.
+      await expect(add('lookalike', 'https://evilsalesforce.com')).rejects.toMatchObject({
+        code: 'unknown-host',
+      });
+      expect((await api['orgs.list']({})).orgs).toEqual([]);
+      const org = await add('evil', 'https://login.salesforce-secure.example', true);
+      expect(org.salesforce.baseUrl).toBe('https://login.salesforce-secure.example');
+    });
+
+    it.each([
+      ['acme.my.salesforce.com', 'https://acme.my.salesforce.com'],
+      ['production', 'https://login.salesforce.com'],
+      ['https://login.salesforce.com', 'https://login.salesforce.com'],
+      ['sandbox', 'https://test.salesforce.com'],
+      ['https://test.salesforce.com', 'https://test.salesforce.com'],
+      ['https://acme--dev.sandbox.my.salesforce.com', 'https://acme--dev.sandbox.my.salesforce.com'],
+      ['https://acme.my.site.com', 'https://acme.my.site.com'],
+      ['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
+      ['http://localhost:4010', 'http://localhost:4010'],
+    ])('accepts %s without asking', async (input, baseUrl) => {
+      expect((await add('known', input)).salesforce.baseUrl).toBe(baseUrl);
+      expect(
+        (
+          await api['orgs.check']({
+            alias: 'other',
+            salesforceLoginUrl: input,
+            clientId: 'a',
+            redirect: 'loopback',
+          })
+        ).loginHostWarning,
+      ).toBeUndefined();
+    });
+
+    it('asks again when an update moves the org to an unknown host, not when it keeps its host', async () => {
+      await addAcme();
+      const moveTo = (url: string, allowUnknownHost?: boolean) =>
+        api['orgs.update']({
+          alias: 'acme',
+          salesforceLoginUrl: url,
+          ...(allowUnknownHost === undefined ? {} : { allowUnknownHost }),
+        });
+      await expect(moveTo('https://sso.acme.example')).rejects.toMatchObject({ code: 'unknown-host' });
+      expect((await api['orgs.list']({})).orgs[0]?.salesforce.baseUrl).toBe('https://acme.my.salesforce.com');
+      expect((await moveTo('https://sso.acme.example', true)).salesforce.baseUrl).toBe(
+        'https://sso.acme.example',
+      );
+      // Changing something else keeps the confirmed host without asking again.
+      const kept = await api['orgs.update']({ alias: 'acme', clientId: '3MVG9new' });
+      expect(kept.salesforce).toMatchObject({ baseUrl: 'https://sso.acme.example', clientId: '3MVG9new' });
+      expect((await moveTo('sso.acme.example')).salesforce.baseUrl).toBe('https://sso.acme.example');
+      expect((await moveTo('sandbox')).salesforce.baseUrl).toBe('https://test.salesforce.com');
+    });
+
+    it('orgs.check warns on the login URL before saving (not when editing keeps the host)', async () => {
+      const form = { alias: 'beta', clientId: '3MVG9abc', redirect: 'loopback' as const };
+      const unknown = await api['orgs.check']({ ...form, salesforceLoginUrl: 'sso.beta.example' });
+      expect(unknown.errors).toEqual([]);
+      expect(unknown.loginHostWarning).toMatch(/^sso\.beta\.example is not on a known Salesforce domain/);
+      expect(apiContract['orgs.check'].output.safeParse(unknown).success).toBe(true);
+      // An invalid URL is an error, not a warning.
+      const invalid = await api['orgs.check']({ ...form, salesforceLoginUrl: 'http://sso.beta.example' });
+      expect(invalid.errors.map((e) => e.field)).toEqual(['salesforceLoginUrl']);
+      expect(invalid.loginHostWarning).toBeUndefined();
+      await add('beta', 'https://sso.beta.example', true);
+      const editing = { ...form, editing: true };
+      expect(
+        (await api['orgs.check']({ ...editing, salesforceLoginUrl: 'https://sso.beta.example/' }))
+          .loginHostWarning,
+      ).toBeUndefined();
+      expect(
+        (await api['orgs.check']({ ...editing, salesforceLoginUrl: 'https://other.beta.example' }))
+          .loginHostWarning,
+      ).toMatch(/^other\.beta\.example is not/);
+    });
+  });
+
   it('ticks, notes and keeps progress in the data folder', async () => {
     await addAcme();
     const v = await api['checklist.setDone']({ alias: 'acme', itemId: 'sf.log-in', done: true });

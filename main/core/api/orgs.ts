@@ -1,7 +1,17 @@
 /** orgs.list / add / update / remove. */
-import { toPilotError } from '../errors';
+import { unknownSalesforceHostWarning } from '../auth/login-url';
+import { PilotError, toPilotError } from '../errors';
 import { buildOrgSettings } from '../org-input';
 import { parse, type ApiContext, type HandlersOf, type Input } from './context';
+
+/** Values known to be valid, so that one field at a time can be checked by the core's own rules. */
+const CHECK_VALUES = {
+  alias: 'check',
+  salesforceLoginUrl: 'production',
+  clientId: 'check',
+  redirect: 'loopback',
+  port: 7171,
+} as const;
 
 type FormField = 'alias' | 'salesforceLoginUrl' | 'clientId' | 'port' | 'oktaOrgUrl' | 'oktaClientId';
 
@@ -10,13 +20,7 @@ type FormField = 'alias' | 'salesforceLoginUrl' | 'clientId' | 'port' | 'oktaOrg
  * values known to be valid for the others (the rules stop at the first problem otherwise).
  */
 export function formErrors(input: Input<'orgs.check'>): { field: FormField; message: string }[] {
-  const valid = {
-    alias: 'check',
-    salesforceLoginUrl: 'production',
-    clientId: 'check',
-    redirect: input.redirect,
-    port: 7171,
-  };
+  const valid = { ...CHECK_VALUES, redirect: input.redirect };
   const out: { field: FormField; message: string }[] = [];
   const attempt = (field: FormField, patch: Partial<Parameters<typeof buildOrgSettings>[0]>) => {
     try {
@@ -43,6 +47,33 @@ export function formErrors(input: Input<'orgs.check'>): { field: FormField; mess
   return out;
 }
 
+/**
+ * A login URL outside the known Salesforce domains may be a hostile server posing as one (the mix-up
+ * attack), so it is saved only when the admin confirmed it. The core decides, not the form: a renderer
+ * that skips the question still meets the refusal.
+ */
+export function requireKnownLoginHost(baseUrl: string, allowUnknownHost: boolean | undefined): void {
+  const warning = unknownSalesforceHostWarning(baseUrl);
+  if (!warning || allowUnknownHost === true) return;
+  throw new PilotError(
+    'unknown-host',
+    warning,
+    "If it is your organisation's Salesforce login address, confirm it and save again; otherwise correct the Salesforce login URL.",
+  );
+}
+
+/** The normalised login URL and its warning when it is valid but not on a known Salesforce domain. */
+function loginHostWarning(loginUrl: string): { baseUrl: string; warning: string } | undefined {
+  let baseUrl: string;
+  try {
+    baseUrl = buildOrgSettings({ ...CHECK_VALUES, salesforceLoginUrl: loginUrl }).salesforce.baseUrl;
+  } catch {
+    return undefined; // an invalid URL is already among the errors
+  }
+  const warning = unknownSalesforceHostWarning(baseUrl);
+  return warning ? { baseUrl, warning } : undefined;
+}
+
 export function orgHandlers(
   ctx: ApiContext,
 ): HandlersOf<'orgs.list' | 'orgs.add' | 'orgs.check' | 'orgs.update' | 'orgs.remove'> {
@@ -59,7 +90,15 @@ export function orgHandlers(
             message: `An org named ${alias} already exists. Choose another alias.`,
           });
       }
-      return { errors };
+      const host = loginHostWarning(input.salesforceLoginUrl);
+      // Editing an org whose login URL stays as it is asks nothing new (orgs.update checks only a change).
+      const unchanged =
+        host !== undefined &&
+        input.editing === true &&
+        (await deps.orgs.list()).some(
+          (o) => o.alias.toLowerCase() === alias.toLowerCase() && o.salesforce.baseUrl === host.baseUrl,
+        );
+      return { errors, ...(host && !unchanged ? { loginHostWarning: host.warning.slice(0, 1000) } : {}) };
     },
 
     async 'orgs.list'(raw) {
@@ -70,6 +109,7 @@ export function orgHandlers(
     async 'orgs.add'(raw) {
       const input = parse('orgs.add', raw);
       const settings = buildOrgSettings(input, now());
+      requireKnownLoginHost(settings.salesforce.baseUrl, input.allowUnknownHost);
       const org = await deps.orgs.add({
         alias: settings.alias,
         salesforce: settings.salesforce,
@@ -95,6 +135,8 @@ export function orgHandlers(
         },
         now(),
       );
+      if (merged.salesforce.baseUrl !== current.salesforce.baseUrl)
+        requireKnownLoginHost(merged.salesforce.baseUrl, input.allowUnknownHost);
       const org = deps.updateOrg
         ? await deps.updateOrg(current.alias, merged)
         : await deps.orgs.update(current.alias, {

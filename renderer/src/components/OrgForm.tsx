@@ -1,9 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import type { OrgView } from '../../../preload/contract';
-import { call, errorText } from '../api';
+import { call, errorText, UiError } from '../api';
 
 type Field = 'alias' | 'salesforceLoginUrl' | 'clientId' | 'port' | 'oktaOrgUrl' | 'oktaClientId';
-type Errors = Partial<Record<Field, string>>;
+/** `confirmHost`: the box confirming a login URL outside the known Salesforce domains. */
+type Errors = Partial<Record<Field | 'confirmHost', string>>;
+
+const CONFIRM_HOST_ERROR =
+  "Tick the box if this is your organisation's Salesforce login address, or correct the Salesforce login URL.";
 
 interface Values {
   alias: string;
@@ -68,8 +73,18 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<{ message: string; hint: string }>();
   const [busy, setBusy] = useState(false);
+  // Main's warning for a login URL outside the known Salesforce domains, and the admin's confirmation.
+  const [hostWarning, setHostWarning] = useState<string>();
+  const [hostConfirmed, setHostConfirmed] = useState(false);
 
-  const set = (k: keyof Values) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+  const set = (k: keyof Values) => (e: { target: { value: string } }) => {
+    setV({ ...v, [k]: e.target.value });
+    if (k === 'salesforceLoginUrl') {
+      // A confirmation holds for the address it was given for, not for whatever is typed next.
+      setHostWarning(undefined);
+      setHostConfirmed(false);
+    }
+  };
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
@@ -77,6 +92,7 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
     const local = localErrors(v);
     // Main checks every field by its own rules at once, so all problems show in one round.
     let found: Errors = { ...local };
+    let warning: string | undefined;
     try {
       const checked = await call('orgs.check', {
         alias: v.alias.trim(),
@@ -93,14 +109,24 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
       for (const e of checked.errors) server[e.field] ??= e.message;
       // The form's own wording wins for empty fields; main's for everything it can tell beyond that.
       found = { ...server, ...local };
+      warning = found.salesforceLoginUrl ? undefined : checked.loginHostWarning;
+      if (warning && !hostConfirmed) found.confirmHost = CONFIRM_HOST_ERROR;
     } catch {
-      // Main validates again on save; the local checks still apply.
+      // Main validates again on save; the local checks still apply, and so does a warning main gave
+      // for this same address before (the warning is dropped whenever the address changes).
+      warning = hostWarning;
+      if (warning && !hostConfirmed) found.confirmHost = CONFIRM_HOST_ERROR;
     }
-    setErrors(found);
+    // Rendered now, so that focus can move to the confirmation box it may have just added.
+    flushSync(() => {
+      setHostWarning(warning);
+      setErrors(found);
+    });
     if (Object.keys(found).length > 0) {
-      const order: Field[] = [
+      const order: (keyof Errors)[] = [
         'alias',
         'salesforceLoginUrl',
+        'confirmHost',
         'clientId',
         'port',
         'oktaOrgUrl',
@@ -120,6 +146,8 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
         ...(v.oktaOrgUrl.trim()
           ? { oktaOrgUrl: v.oktaOrgUrl.trim(), oktaClientId: v.oktaClientId.trim() }
           : {}),
+        // Only an address the admin saw the warning for and confirmed; main refuses any other unknown host.
+        ...(warning && hostConfirmed ? { allowUnknownHost: true } : {}),
       };
       const org = existing
         ? await call('orgs.update', { alias: existing.alias, ...common })
@@ -127,6 +155,16 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
       onSaved(org);
     } catch (e) {
       const t = errorText(e);
+      if (e instanceof UiError && e.error.code === 'unknown-host') {
+        // The check could not warn beforehand (or the address changed meanwhile): ask now.
+        flushSync(() => {
+          setHostWarning(t.message);
+          setHostConfirmed(false);
+          setErrors({ confirmHost: CONFIRM_HOST_ERROR });
+        });
+        document.getElementById(`${id}-confirmHost`)?.focus();
+        return;
+      }
       const field = fieldOf(t.message);
       if (field) {
         setErrors({ [field]: `${t.message} ${t.hint}` });
@@ -154,7 +192,13 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
           value={value}
           onChange={set(field)}
           aria-invalid={err ? true : undefined}
-          aria-describedby={`${id}-${field}-help${err ? ` ${id}-${field}-err` : ''}`}
+          aria-describedby={[
+            `${id}-${field}-help`,
+            err ? `${id}-${field}-err` : '',
+            field === 'salesforceLoginUrl' && hostWarning ? `${id}-host-warning` : '',
+          ]
+            .filter(Boolean)
+            .join(' ')}
           autoComplete="off"
           spellCheck={false}
           {...extra}
@@ -185,6 +229,34 @@ export function OrgForm({ existing, onSaved, onCancel }: Props) {
         'Salesforce login URL',
         'Your My Domain (https://acme.my.salesforce.com), or "production" / "sandbox".',
         { placeholder: 'https://acme.my.salesforce.com' },
+      )}
+      {hostWarning && (
+        <div className="field host-confirm">
+          <p className="host-warning" id={`${id}-host-warning`}>
+            <strong>Check this address.</strong> {hostWarning}
+          </p>
+          <div className="checkbox-row">
+            <input
+              type="checkbox"
+              id={`${id}-confirmHost`}
+              checked={hostConfirmed}
+              onChange={(e) => {
+                setHostConfirmed(e.target.checked);
+                if (e.target.checked) setErrors(({ confirmHost: _done, ...rest }) => rest);
+              }}
+              aria-invalid={errors.confirmHost ? true : undefined}
+              aria-describedby={`${id}-host-warning${errors.confirmHost ? ` ${id}-confirmHost-err` : ''}`}
+            />
+            <label htmlFor={`${id}-confirmHost`}>
+              This is my organisation&apos;s Salesforce login address
+            </label>
+          </div>
+          {errors.confirmHost && (
+            <p className="field-error" id={`${id}-confirmHost-err`}>
+              {errors.confirmHost}
+            </p>
+          )}
+        </div>
       )}
       {input(
         'clientId',
