@@ -33,7 +33,8 @@ const tokens: TokenSet = {
 
 /**
  * Accounts stored under our service, read with libsecret's own CLI. secret-tool prints attributes on
- * stderr and labels/secrets on stdout; only the account attribute lines are kept.
+ * stderr and labels/secrets on stdout; only the account attribute lines are kept. Other test files share
+ * this keyring (one per `npm test`), so only this file's orgs (`ss-…`) and the keychain probe count.
  */
 async function accountsInKeyring(): Promise<string[]> {
   const { stderr } = await run('secret-tool', ['search', '--all', 'service', SERVICE]).catch(
@@ -43,6 +44,7 @@ async function accountsInKeyring(): Promise<string[]> {
     .split('\n')
     .filter((line) => line.startsWith('attribute.account = '))
     .map((line) => line.slice('attribute.account = '.length))
+    .filter((account) => account.startsWith('ss-') || !account.includes('/'))
     .sort();
 }
 
@@ -57,44 +59,48 @@ describe.skipIf(!hasBus || !isLinux)(
     const store = new SecretStore();
 
     it('stores, reads back and deletes a token set under service pkce-pilot, account <alias>/<provider>', async () => {
-      expect(await store.get('acme', 'salesforce')).toBeUndefined();
-      await store.set('acme', 'salesforce', tokens);
-      expect(await store.get('acme', 'salesforce')).toEqual(tokens);
-      expect(await accountsInKeyring()).toEqual(['acme/salesforce']);
+      expect(await store.get('ss-acme', 'salesforce')).toBeUndefined();
+      await store.set('ss-acme', 'salesforce', tokens);
+      expect(await store.get('ss-acme', 'salesforce')).toEqual(tokens);
+      expect(await accountsInKeyring()).toEqual(['ss-acme/salesforce']);
 
-      await store.set('acme', 'salesforce', { ...tokens, accessToken: 'secret-access-rotated' });
-      expect((await store.get('acme', 'salesforce'))?.accessToken).toBe('secret-access-rotated');
-      expect(await accountsInKeyring()).toEqual(['acme/salesforce']);
+      await store.set('ss-acme', 'salesforce', { ...tokens, accessToken: 'secret-access-rotated' });
+      expect((await store.get('ss-acme', 'salesforce'))?.accessToken).toBe('secret-access-rotated');
+      expect(await accountsInKeyring()).toEqual(['ss-acme/salesforce']);
 
-      expect(await store.delete('acme', 'salesforce')).toBe(true);
-      expect(await store.get('acme', 'salesforce')).toBeUndefined();
-      expect(await store.delete('acme', 'salesforce')).toBe(false);
+      expect(await store.delete('ss-acme', 'salesforce')).toBe(true);
+      expect(await store.get('ss-acme', 'salesforce')).toBeUndefined();
+      expect(await store.delete('ss-acme', 'salesforce')).toBe(false);
       expect(await accountsInKeyring()).toEqual([]);
     });
 
     it('deleteAll removes every provider of one org and nothing of another', async () => {
-      await store.set('acme', 'salesforce', tokens);
-      await store.set('acme', 'okta', { ...tokens, tokenType: 'DPoP', instanceUrl: 'https://acme.okta.com' });
-      await store.set('beta', 'salesforce', tokens);
-      expect(await accountsInKeyring()).toEqual(['acme/okta', 'acme/salesforce', 'beta/salesforce']);
-      await store.deleteAll('acme');
-      expect(await accountsInKeyring()).toEqual(['beta/salesforce']);
-      await store.deleteAll('beta');
+      await store.set('ss-acme', 'salesforce', tokens);
+      await store.set('ss-acme', 'okta', {
+        ...tokens,
+        tokenType: 'DPoP',
+        instanceUrl: 'https://acme.okta.com',
+      });
+      await store.set('ss-beta', 'salesforce', tokens);
+      expect(await accountsInKeyring()).toEqual(['ss-acme/okta', 'ss-acme/salesforce', 'ss-beta/salesforce']);
+      await store.deleteAll('ss-acme');
+      expect(await accountsInKeyring()).toEqual(['ss-beta/salesforce']);
+      await store.deleteAll('ss-beta');
       // The write probe used to tell "missing" from "locked" leaves nothing behind.
       expect(await accountsInKeyring()).toEqual([]);
     });
 
     it('reports a damaged item as storage without echoing its content', async () => {
       const keytar = await rawKeytar();
-      await keytar.setPassword(SERVICE, 'acme/okta', '{"accessToken":"leaky-secret-value"');
-      const error = await store.get('acme', 'okta').catch((e: unknown) => e);
+      await keytar.setPassword(SERVICE, 'ss-acme/okta', '{"accessToken":"leaky-secret-value"');
+      const error = await store.get('ss-acme', 'okta').catch((e: unknown) => e);
       expect(error).toMatchObject({
         code: 'storage',
-        hint: expect.stringMatching(/Sign in to acme \(Okta\) again/),
+        hint: expect.stringMatching(/Sign in to ss-acme \(Okta\) again/),
       });
       expect(JSON.stringify(error)).not.toContain('leaky-secret-value');
       expect(String((error as Error).message)).not.toContain('leaky-secret-value');
-      await store.delete('acme', 'okta');
+      await store.delete('ss-acme', 'okta');
     });
   },
 );
