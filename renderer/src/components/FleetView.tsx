@@ -3,7 +3,7 @@ import type { FleetReportFormat, FleetRowDto } from '../../../preload/contract';
 import { filterRows, migrationScore, sortRows, type FleetFilter, type FleetSort } from '../fleet';
 import { STATE_LABELS, STATE_SHORT, nextActionLabel } from '../labels';
 import { exactTime, relativeTime } from '../time';
-import { ErrorNote } from './ErrorNote';
+import { ExportButtons } from './ExportButtons';
 
 export interface FleetSignIn {
   readonly salesforce: boolean;
@@ -52,8 +52,6 @@ export function FleetView(props: Props) {
   const [filter, setFilter] = useState<FleetFilter>('all');
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<FleetSort>({ key: 'name', descending: false });
-  const [saved, setSaved] = useState<string>();
-  const [exportError, setExportError] = useState<unknown>();
   const tableRef = useRef<HTMLTableElement>(null);
   const now = new Date();
 
@@ -70,16 +68,6 @@ export function FleetView(props: Props) {
     if (to === index || (delta === 0 && e.key !== 'Home' && e.key !== 'End')) return;
     e.preventDefault();
     tableRef.current?.querySelectorAll<HTMLButtonElement>('button.fleet-org')[to]?.focus();
-  }
-
-  async function exportAs(format: FleetReportFormat) {
-    setSaved(undefined);
-    setExportError(undefined);
-    try {
-      setSaved(await props.onExport(format));
-    } catch (e) {
-      setExportError(e);
-    }
   }
 
   return (
@@ -251,19 +239,7 @@ export function FleetView(props: Props) {
       {props.reportFormats.length > 0 && (
         <div className="fleet-report">
           <h3>Report of all orgs</h3>
-          <div className="actions">
-            {props.reportFormats.map((f) => (
-              <button type="button" key={f} onClick={() => void exportAs(f)}>
-                Export {REPORT_LABELS[f]}
-              </button>
-            ))}
-          </div>
-          {saved && (
-            <p role="status">
-              Saved to <span className="mono">{saved}</span>
-            </p>
-          )}
-          <ErrorNote error={exportError} />
+          <ExportButtons formats={props.reportFormats} labels={REPORT_LABELS} onExport={props.onExport} />
         </div>
       )}
     </section>
