@@ -59,7 +59,9 @@ export function App() {
     try {
       const list = (await call('orgs.list', {})).orgs;
       setOrgs(list);
-      setSelected(firstOrgToShow(list, selectedRef.current ?? rememberedOrg()));
+      // The updater sees a selection made while the list was loading (a just-added org), which the ref
+      // may not show yet: reading the ref here put the previous org back after an add.
+      setSelected((current) => firstOrgToShow(list, current ?? rememberedOrg()));
     } catch (e) {
       setError(e);
     }
