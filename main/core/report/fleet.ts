@@ -17,7 +17,7 @@ import {
 import type { VerificationResult } from '../verify/types';
 import { APP_VERSION } from './app-version';
 import { mdText } from './markdown-text';
-import { htmlEscape, REPORT_CSS } from './render-html';
+import { htmlEscape, htmlReportHead } from './render-html';
 
 export type FleetReportFormat = 'md' | 'html' | 'csv' | 'json';
 export const FLEET_REPORT_JSON_FORMAT = 'pkce-pilot-fleet-report/1';
@@ -197,14 +197,7 @@ ${o.steps.map((s) => `<tr><td>${htmlEscape(s.title)}</td><td><span class="status
 </tbody></table>`,
     )
     .join('\n');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${htmlEscape(r.title)}</title>
-<style>${REPORT_CSS}</style></head>
-<body>
-<h1>${htmlEscape(r.title)}</h1>
+  return `${htmlReportHead(r.title)}
 <p class="meta">Generated ${htmlEscape(r.generatedAt)} by PKCE Pilot ${htmlEscape(r.appVersion)} · ${r.orgs.length} org${r.orgs.length === 1 ? '' : 's'}</p>
 <table><thead><tr><th>Org</th><th>Environment</th><th>Steps verified</th><th>Last checked</th><th>Next action</th></tr></thead><tbody>
 ${rows}

@@ -83,14 +83,7 @@ ${v.checks
   )
   .join('\n')}
 </tbody></table>`;
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${htmlEscape(r.title)}</title>
-<style>${REPORT_CSS}</style></head>
-<body>
-<h1>${htmlEscape(r.title)}</h1>
+  return `${htmlReportHead(r.title)}
 <p class="meta">Org <strong>${htmlEscape(r.org.alias)}</strong> · Salesforce ${htmlEscape(r.org.salesforceUrl)} · Okta ${r.org.oktaUrl ? htmlEscape(r.org.oktaUrl) : 'not configured'}<br>
 Progress: ${r.progress.done} of ${r.progress.total} steps done · Generated ${htmlEscape(r.generatedAt)} by PKCE Pilot ${htmlEscape(r.appVersion)}</p>
 <h2>Verification</h2>
@@ -99,4 +92,19 @@ ${verification}
 ${r.checklist.map((s) => `<h3>${htmlEscape(s.title)}</h3>\n<ul class="items">${s.items.map(item).join('\n')}</ul>`).join('\n')}
 </body></html>
 `;
+}
+
+/**
+ * The opening of every HTML report, up to its <h1>: one place for the CSP that lets a saved report load
+ * nothing and run nothing (inline styles only).
+ */
+export function htmlReportHead(title: string): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${htmlEscape(title)}</title>
+<style>${REPORT_CSS}</style></head>
+<body>
+<h1>${htmlEscape(title)}</h1>`;
 }
