@@ -9,6 +9,11 @@ const UNSAFE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
+/** UNSAFE without \n, for text whose own line breaks are kept. */
+const UNSAFE_BUT_NEWLINE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /** `\uXXXX`: visible on a terminal, and the very same character again inside a JSON string. */
 function escapeChar(c: string): string {
   return `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
@@ -26,7 +31,8 @@ export function plain(text: string): string {
  * places such characters can occur in it are strings, where `\uXXXX` means the same character.
  */
 export function terminalSafe(line: string): string {
-  return line.split('\n').map(plain).join('\n');
+  // One pass over the whole text (a 200-org JSON result is ~1 MB): the same set minus the line break.
+  return line.replace(UNSAFE_BUT_NEWLINE, escapeChar);
 }
 
 export function table(rows: readonly (readonly string[])[]): string[] {

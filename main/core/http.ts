@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { PilotError } from './errors';
+import { nodeFetch } from './node-fetch';
 
 /** The subset of fetch the core uses. */
 export type HttpClient = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -22,8 +23,8 @@ type FetchWithDispatcher = (url: URL, init: Record<string, unknown>) => Promise<
 
 /**
  * With a proxy configured: undici's own fetch with an EnvHttpProxyAgent (its dispatcher type must match,
- * and Node 20's built-in fetch bundles an older undici). Without one: Node's built-in fetch. undici is
- * loaded only when a proxy is set — it costs ~60 ms of start-up that every CLI sign-in would pay.
+ * and Node 20's built-in fetch bundles an older undici). Without one: ./node-fetch.ts over node:http(s).
+ * undici is loaded only when a proxy is set — it costs ~60 ms of start-up that every CLI sign-in would pay.
  */
 async function proxiedFetch(
   env: Readonly<Record<string, string | undefined>>,
@@ -53,7 +54,7 @@ export function createHttpClient({
       const viaAgent = await proxy;
       return viaAgent
         ? viaAgent.fetch(url, { ...(init as Record<string, unknown>), dispatcher: viaAgent.dispatcher })
-        : fetch(url, init);
+        : nodeFetch(url, init);
     },
     timeoutMs,
     (url, e) => networkError(url, e, viaProxy),

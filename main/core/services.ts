@@ -101,8 +101,9 @@ export async function createCoreServices(options: CoreServicesOptions) {
   const verifications = new VerificationStore(options.dataFolder, onRecovered);
   const secrets = options.secrets ?? new SecretStore();
   const http = options.http;
-  // Verification sends only Okta's reads through `http` (Salesforce's go through jsforce, one host per org).
-  const verifyHttp = limitPerHost(http, { perHost: OKTA_REQUESTS_PER_HOST });
+  // Only Okta's reads are limited per host: many Salesforce orgs share one Okta org, while each Salesforce
+  // org is its own host (My Domain) with its own limits, so its reads go through `http` as they are.
+  const oktaHttp = limitPerHost(http, { perHost: OKTA_REQUESTS_PER_HOST });
 
   const signIn = new SignInService({
     orgs,
@@ -113,23 +114,26 @@ export async function createCoreServices(options: CoreServicesOptions) {
     ...(options.onSignInEvent ? { onEvent: options.onSignInEvent } : {}),
   });
 
-  const tokens = new TokenService({
-    secretStore: secrets,
-    // A token goes only to the server named in its own keychain record, never to the org's current URL.
-    refresh: async (alias: string, provider: ProviderId, current: TokenSet) => {
-      const binding = requireBinding(alias, provider, current);
-      return refreshTokens({
-        provider,
-        endpoints: boundEndpoints(provider, binding),
-        clientId: binding.clientId,
-        http,
-        tokens: current,
-      });
-    },
-    lock: (key, task) => withFileLock(path.join(options.dataFolder, `refresh-${key}`), task),
-    assertUsable: async (alias, provider, current) =>
-      assertTokensUsable(alias, provider, current, await orgs.get(alias)),
-  });
+  /** Tokens from `vault`, usable only while `orgOf(alias)` still names the server that issued them. */
+  const tokenServiceOver = (vault: TokenVault, orgOf: (alias: string) => Promise<OrgSettings>) =>
+    new TokenService({
+      secretStore: vault,
+      // A token goes only to the server named in its own keychain record, never to the org's current URL.
+      refresh: async (alias: string, provider: ProviderId, current: TokenSet) => {
+        const binding = requireBinding(alias, provider, current);
+        return refreshTokens({
+          provider,
+          endpoints: boundEndpoints(provider, binding),
+          clientId: binding.clientId,
+          http,
+          tokens: current,
+        });
+      },
+      lock: (key, task) => withFileLock(path.join(options.dataFolder, `refresh-${key}`), task),
+      assertUsable: async (alias, provider, current) =>
+        assertTokensUsable(alias, provider, current, await orgOf(alias)),
+    });
+  const tokens = tokenServiceOver(secrets, (alias) => orgs.get(alias));
 
   /**
    * Applies new settings to an org, keeping its checklist progress and notes. A change of login URL or
@@ -153,17 +157,19 @@ export async function createCoreServices(options: CoreServicesOptions) {
     // made `verify --all` quadratic in the number of orgs (200 orgs: 200 reads of 200 orgs).
     const listed = new Map((await orgs.list()).map((o) => [o.alias, o]));
     const snapshot = { get: async (alias: string) => listed.get(alias) ?? orgs.get(alias) };
+    // The same snapshot decides whether stored tokens may still be used (token binding).
     const results = await runMany(aliases, {
       orgs: snapshot,
-      tokens,
-      http: verifyHttp,
+      tokens: tokenServiceOver(secrets, snapshot.get),
+      http,
+      oktaHttp,
       now,
       concurrency: VERIFY_CONCURRENCY,
     });
     // An org that could not be verified at all (unknown alias) leaves no trace in the stores.
     const kept = results.filter((r) => r.error?.code !== 'not-found');
-    await verifications.save(kept);
-    const conflicts = await applyManyToChecklist(progress, kept);
+    // Two files, two atomic writes: side by side (each waits for its own fsyncs).
+    const [, conflicts] = await Promise.all([verifications.save(kept), applyManyToChecklist(progress, kept)]);
     return results.map((result) => ({ result, conflicts: conflicts.filter((c) => c.alias === result.org) }));
   }
 

@@ -171,6 +171,34 @@ describe('runMany', () => {
     );
   });
 
+  it('reads each sign-in of an org from the keychain once, both before any request', async () => {
+    const reads: string[] = [];
+    const counting: TokenSource = {
+      getTokens: async (alias, provider) => {
+        reads.push(`${alias}/${provider}`);
+        return noTokens.getTokens(alias, provider);
+      },
+      refresh: noTokens.refresh,
+    };
+    const requests: string[] = [];
+    const withOkta = (alias: string): OrgSettings => ({
+      ...org(alias),
+      okta: { baseUrl: 'https://acme.okta.com', clientId: 'y', redirect: 'loopback', port: 7171 },
+    });
+    const results = await runMany(['a', 'b'], {
+      orgs: { get: async (alias) => withOkta(alias) },
+      tokens: counting,
+      http: async (url) => {
+        requests.push(url);
+        throw new Error('no request is expected without sign-ins');
+      },
+      concurrency: 2,
+    });
+    expect(requests).toEqual([]);
+    expect([...reads].sort()).toEqual(['a/okta', 'a/salesforce', 'b/okta', 'b/salesforce']);
+    expect(results.flatMap((r) => r.checks).every((x) => x.status !== 'pass')).toBe(true);
+  });
+
   it('mapConcurrent never runs more than the limit at once', async () => {
     let running = 0;
     let peak = 0;

@@ -5,7 +5,7 @@
 import { CHECKLIST, allItems, isTickable } from '../checklist/content';
 import type { ChecklistSection } from '../checklist/types';
 import { toPilotError } from '../errors';
-import type { OrgSettings } from '../model';
+import type { OrgSettings, ProviderId, TokenSet } from '../model';
 import type { Evidence as StoredEvidence, EvidenceOutcome } from '../storage/progress-store';
 import { CHECK_CATALOG, isRequiredCheck } from './check-catalog';
 import { runOktaChecks, type OktaChecksOutcome } from './okta-checks';
@@ -39,6 +39,11 @@ export interface RunVerificationOptions {
   readonly tokenService: TokenSource;
   /** main/core/http.ts createHttpClient() (or Electron's net.fetch). */
   readonly http: FetchFn;
+  /**
+   * Okta's reads, when they need their own client (services.ts limits requests per Okta host: many
+   * Salesforce orgs share one Okta org, while each Salesforce org is its own host). Default `http`.
+   */
+  readonly oktaHttp?: FetchFn;
   readonly now?: () => Date;
   /** For tests: replaces the 429 back-off wait. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -105,11 +110,39 @@ export function finalizeCheck(v: CheckVerdict): CheckResult {
   };
 }
 
-export async function runVerification(opts: RunVerificationOptions): Promise<VerificationResult> {
+/**
+ * One org's verification reads each sign-in once (the Salesforce hosts and the Salesforce checks both
+ * need it); a refresh's result replaces what was read.
+ */
+function readEachSignInOnce(source: TokenSource): TokenSource {
+  const read = new Map<string, Promise<TokenSet>>();
+  const key = (alias: string, provider: ProviderId) => `${alias}\u0000${provider}`;
+  return {
+    getTokens: (alias, provider) => {
+      let tokens = read.get(key(alias, provider));
+      if (!tokens) read.set(key(alias, provider), (tokens = source.getTokens(alias, provider)));
+      return tokens;
+    },
+    refresh: async (alias, provider, stale) => {
+      const next = await source.refresh(alias, provider, stale);
+      read.set(key(alias, provider), Promise.resolve(next));
+      return next;
+    },
+  };
+}
+
+export async function runVerification(options: RunVerificationOptions): Promise<VerificationResult> {
+  const opts = { ...options, tokenService: readEachSignInOnce(options.tokenService) };
   const now = opts.now ?? (() => new Date());
   const checkedAt = now().toISOString();
   const timeout = opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {};
   const oktaUrl = opts.org?.okta?.baseUrl;
+  // Both sign-ins are asked for at once: keychain calls run one at a time, process-wide, and the Okta
+  // reads (limited per Okta host, so the slowest part of `verify --all`) need both before they start.
+  // Whoever uses a sign-in later awaits the same read and handles its failure.
+  if (!opts.org || opts.org.okta)
+    for (const provider of ['salesforce', 'okta'] as const)
+      opts.tokenService.getTokens(opts.alias, provider).catch(() => undefined);
   const [salesforce, okta] = await Promise.all([
     runSalesforceChecks({
       alias: opts.alias,
@@ -125,7 +158,7 @@ export async function runVerification(opts: RunVerificationOptions): Promise<Ver
           runOktaChecks({
             alias: opts.alias,
             tokenService: opts.tokenService,
-            fetch: opts.http,
+            fetch: opts.oktaHttp ?? opts.http,
             now,
             orgHosts,
             ...(opts.sleep ? { sleep: opts.sleep } : {}),
@@ -150,6 +183,8 @@ export interface RunManyDeps {
   readonly orgs: { get(alias: string): Promise<OrgSettings> };
   readonly tokens: TokenSource;
   readonly http: FetchFn;
+  /** See RunVerificationOptions.oktaHttp. */
+  readonly oktaHttp?: FetchFn;
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly timeoutMs?: number;
@@ -193,7 +228,7 @@ export async function mapConcurrent<T, R>(
 }
 
 /** Verifies many orgs (4 at a time by default); one org's failure becomes its own 'unknown' result and never stops the others. */
-export function runMany(aliases: readonly string[], deps: RunManyDeps): Promise<VerificationResult[]> {
+export async function runMany(aliases: readonly string[], deps: RunManyDeps): Promise<VerificationResult[]> {
   const now = deps.now ?? (() => new Date());
   return mapConcurrent(aliases, deps.concurrency ?? 4, async (alias) => {
     try {
@@ -203,6 +238,7 @@ export function runMany(aliases: readonly string[], deps: RunManyDeps): Promise<
         org,
         tokenService: deps.tokens,
         http: deps.http,
+        ...(deps.oktaHttp ? { oktaHttp: deps.oktaHttp } : {}),
         now,
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
         ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),

@@ -1,0 +1,181 @@
+/**
+ * The CLI's fetch over node:http (main/core/node-fetch.ts) against real local servers: what the core
+ * relies on from fetch — final URL, redirect modes and the headers a redirect may carry to another
+ * origin, bodies, decoding, cancellation mid-body.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nodeFetch } from '../../main/core/node-fetch';
+import { createHttpClient } from '../../main/core/http';
+import { PilotError } from '../../main/core/errors';
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(r);
+        }),
+    ),
+  );
+});
+
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<{ origin: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      handler(req, res, body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  servers.push(server);
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+describe('nodeFetch', () => {
+  it('answers with a real Response: status, headers, body and the URL it came from', async () => {
+    const target = await serve((_q, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('x-rate-limit-remaining', '41');
+      res.statusCode = 201;
+      res.end('{"ok":true}');
+    });
+    const res = await nodeFetch(`${target.origin}/a?b=1`);
+    expect(res).toBeInstanceOf(Response);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-rate-limit-remaining')).toBe('41');
+    expect(res.url).toBe(`${target.origin}/a?b=1`);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it('sends a form body with its content type, and a string body as text', async () => {
+    const target = await serve((_q, res) => res.end('ok'));
+    await nodeFetch(`${target.origin}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c d' }),
+    });
+    await nodeFetch(`${target.origin}/soap`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml', SOAPAction: '""' },
+      body: '<x/>',
+    });
+    const [form, soap] = target.seen;
+    expect(form?.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+    expect(form?.body).toBe('grant_type=authorization_code&code=c+d');
+    expect(soap?.headers['content-type']).toBe('text/xml');
+    expect(soap?.headers['content-length']).toBe('4');
+    expect(soap?.body).toBe('<x/>');
+  });
+
+  it('follows a redirect within the origin with the Authorization header', async () => {
+    const target = await serve((req, res) => {
+      if (req.url === '/old') {
+        res.writeHead(302, { location: '/new' }).end();
+      } else res.end('here');
+    });
+    const res = await nodeFetch(`${target.origin}/old`, { headers: { Authorization: 'Bearer t0k' } });
+    expect(await res.text()).toBe('here');
+    expect(res.url).toBe(`${target.origin}/new`);
+    expect(target.seen.map((s) => s.headers.authorization)).toEqual(['Bearer t0k', 'Bearer t0k']);
+  });
+
+  it('never carries the Authorization header or cookies to another origin', async () => {
+    const elsewhere = await serve((_q, res) => res.end('elsewhere'));
+    const target = await serve((_q, res) => res.writeHead(307, { location: `${elsewhere.origin}/x` }).end());
+    const res = await nodeFetch(`${target.origin}/api`, {
+      headers: { Authorization: 'Bearer t0k', Cookie: 'sid=1', Accept: 'application/json' },
+    });
+    expect(await res.text()).toBe('elsewhere');
+    const [arrived] = elsewhere.seen;
+    expect(arrived?.headers.authorization).toBeUndefined();
+    expect(arrived?.headers.cookie).toBeUndefined();
+    expect(arrived?.headers.accept).toBe('application/json');
+  });
+
+  it('turns a POST answered with 303 into a GET without the body', async () => {
+    const target = await serve((req, res) => {
+      if (req.method === 'POST') res.writeHead(303, { location: '/done' }).end();
+      else res.end('done');
+    });
+    await nodeFetch(`${target.origin}/form`, { method: 'POST', body: new URLSearchParams({ a: '1' }) });
+    const [, second] = target.seen;
+    expect(second?.method).toBe('GET');
+    expect(second?.body).toBe('');
+    expect(second?.headers['content-type']).toBeUndefined();
+  });
+
+  it("returns the 3xx itself with redirect: 'manual' and refuses it with redirect: 'error'", async () => {
+    const target = await serve((_q, res) =>
+      res.writeHead(302, { location: 'https://elsewhere.test/' }).end(),
+    );
+    const manual = await nodeFetch(`${target.origin}/`, { redirect: 'manual' });
+    expect(manual.status).toBe(302);
+    expect(manual.headers.get('location')).toBe('https://elsewhere.test/');
+    await expect(nodeFetch(`${target.origin}/`, { redirect: 'error' })).rejects.toThrow(
+      /unexpected redirect/,
+    );
+    expect(target.seen).toHaveLength(2);
+  });
+
+  it('gives up on a redirect loop, which the core reports as one plain sentence', async () => {
+    const target = await serve((_q, res) => res.writeHead(302, { location: '/again' }).end());
+    const http = createHttpClient({ env: {} });
+    const err = await http(`${target.origin}/start`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PilotError);
+    expect((err as PilotError).message).toContain('kept redirecting');
+    expect(target.seen).toHaveLength(21);
+  });
+
+  it('decodes a gzip body even when it was not asked for', async () => {
+    const target = await serve((_q, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' });
+      res.end(gzipSync('{"records":[]}'));
+    });
+    expect(await (await nodeFetch(`${target.origin}/q`)).json()).toEqual({ records: [] });
+  });
+
+  it('has no body for 204 and HEAD', async () => {
+    const target = await serve((req, res) => {
+      res.writeHead(req.method === 'HEAD' ? 200 : 204, {
+        'content-length': req.method === 'HEAD' ? '5' : '0',
+      });
+      res.end();
+    });
+    expect((await nodeFetch(`${target.origin}/`, { method: 'DELETE' })).body).toBeNull();
+    expect((await nodeFetch(`${target.origin}/`, { method: 'HEAD' })).body).toBeNull();
+  });
+
+  it("stops a body that is still arriving when the caller's signal fires, with the signal's reason", async () => {
+    const target = await serve((_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+    });
+    const res = await nodeFetch(`${target.origin}/slow`, { signal: AbortSignal.timeout(200) });
+    const err = await res.text().catch((e: unknown) => e);
+    expect((err as Error).name).toBe('TimeoutError');
+  });
+
+  it('refuses what it does not support instead of guessing', async () => {
+    await expect(nodeFetch('ftp://127.0.0.1/x')).rejects.toThrow(TypeError);
+    await expect(
+      nodeFetch('http://127.0.0.1:1/x', { method: 'POST', body: new Blob(['x']) }),
+    ).rejects.toThrow(/not supported/);
+  });
+});
