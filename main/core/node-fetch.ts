@@ -12,16 +12,32 @@
  * aborts the request and the body with the signal's reason; a gzip/deflate/br body is decoded. Bodies
  * are strings, URLSearchParams or bytes — what the core sends; anything else is refused, not guessed.
  */
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import zlib from 'node:zlib';
+import type { Agent, IncomingMessage, request as httpRequest } from 'node:http';
 import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 
-/** Keep-alive pools: Node unrefs idle pooled sockets, so they never keep the CLI from exiting. */
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-} as const;
+interface Transport {
+  readonly request: typeof httpRequest;
+  /** Keep-alive pool: Node unrefs idle pooled sockets, so they never keep the CLI from exiting. */
+  readonly agent: Agent;
+}
+
+const transports = new Map<string, Promise<Transport>>();
+
+/** node:https (with TLS, ~10 ms) and node:http load on first use, like fetch's own connections. */
+function transportFor(protocol: string): Promise<Transport> | undefined {
+  if (protocol !== 'http:' && protocol !== 'https:') return undefined;
+  let transport = transports.get(protocol);
+  if (!transport) {
+    const load = protocol === 'https:' ? import('node:https') : import('node:http');
+    transport = load.then((m) => ({
+      request: m.request as typeof httpRequest,
+      agent: new m.Agent({ keepAlive: true }),
+    }));
+    transports.set(protocol, transport);
+  }
+  return transport;
+}
 
 const MAX_REDIRECTS = 20;
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -85,6 +101,7 @@ function redirected(req: Outgoing, status: number, from: URL, next: URL): Outgoi
     : { ...req, headers };
 }
 
+/** The body as sent, or decoded when the server compressed it anyway. */
 function decoded(res: IncomingMessage): Readable {
   const encoding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
   const decoder =
@@ -157,17 +174,20 @@ function toResponse(
   return response;
 }
 
-function send(url: URL, req: Outgoing, signal: AbortSignal | undefined): Promise<IncomingMessage> {
-  const agent =
-    url.protocol === 'https:' ? agents['https:'] : url.protocol === 'http:' ? agents['http:'] : undefined;
-  if (!agent) return Promise.reject(new TypeError(`fetch: the ${url.protocol} scheme is not supported.`));
-  const transport = url.protocol === 'https:' ? https : http;
+async function send(url: URL, req: Outgoing, signal: AbortSignal | undefined): Promise<IncomingMessage> {
+  const pending = transportFor(url.protocol);
+  if (!pending) throw new TypeError(`fetch: the ${url.protocol} scheme is not supported.`);
+  const transport = await pending;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
-    const request = transport.request(url, { method: req.method, headers: req.headers, agent });
+    const request = transport.request(url, {
+      method: req.method,
+      headers: req.headers,
+      agent: transport.agent,
+    });
     const onAbort = () =>
       request.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });

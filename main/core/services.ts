@@ -55,12 +55,11 @@ export interface CoreServicesOptions {
 
 /**
  * Orgs verified at the same time by `verify --all`. Each org is its own Salesforce host (My Domain) with
- * its own API limits, so the cap is about this process, not about Salesforce. Measured with the bench
- * (200 orgs vs 1, 100 ms server latency, 2 cores shared with other work, load average 13–19): 32 at a time
- * took 4.3–5.6× one org, 64 took 3.3–4.8×, 200 (all at once) 3.1–4.1×; the runs are CPU-bound (Metadata
- * API XML, keychain reads), so more parallelism mostly adds memory: peak RSS 150–157 MiB at 64, 155–164
- * MiB at 200 (budget 160). 64 is the most parallelism that stays inside the memory budget; 200 orgs are
- * then about four waves of three Salesforce round trips, so the network is not what they wait for.
+ * its own API limits, so the cap is about this process, not about Salesforce. Measured with the bench world
+ * (200 orgs, 100 ms server latency, 2 cores, quiet machine, medians of 4 alternating runs): 32 at a time
+ * 4.17 s, 48 3.84 s, 64 3.73 s, 128 about 3.6 s, peak RSS 161–163 MiB whatever the cap. The same 200 orgs
+ * take 3.2–3.6 s with no latency at all: the run is bound by CPU (HTTP, Metadata API XML, JSON), and past
+ * 64 more parallelism only holds more sockets and answers in memory at once.
  */
 export const VERIFY_CONCURRENCY = 64;
 
@@ -68,9 +67,10 @@ export const VERIFY_CONCURRENCY = 64;
  * Okta API requests in flight to one Okta org at a time. Many Salesforce orgs can share one Okta org, and
  * Okta limits simultaneous requests per org (35 on the Integrator Free plan, 75 by default — shared with
  * everything else the org serves, provisioning included; Okta: "even large bulk loads rarely require more
- * than 10"). 20 stays well inside the lowest limit; the bench measured no slowdown from it against
- * unlimited (the runs are CPU-bound). A used-up per-minute budget (X-Rate-Limit-Remaining: 0) pauses that
- * host until X-Rate-Limit-Reset; a 429 is still handled by the Okta reader itself.
+ * than 10"). 20 stays well inside the lowest limit. Against no limit at all, 200 orgs sharing one Okta org
+ * took 3.53 s instead of 3.40 s (bench world, 100 ms latency): the CPU, not this cap, sets the pace. A
+ * used-up per-minute budget (X-Rate-Limit-Remaining: 0) pauses that host until X-Rate-Limit-Reset; a 429
+ * is still handled by the Okta reader itself.
  */
 export const OKTA_REQUESTS_PER_HOST = 20;
 
@@ -168,8 +168,8 @@ export async function createCoreServices(options: CoreServicesOptions) {
     });
     // An org that could not be verified at all (unknown alias) leaves no trace in the stores.
     const kept = results.filter((r) => r.error?.code !== 'not-found');
-    // Two files, two atomic writes: side by side (each waits for its own fsyncs).
-    const [, conflicts] = await Promise.all([verifications.save(kept), applyManyToChecklist(progress, kept)]);
+    await verifications.save(kept);
+    const conflicts = await applyManyToChecklist(progress, kept);
     return results.map((result) => ({ result, conflicts: conflicts.filter((c) => c.alias === result.org) }));
   }
 

@@ -104,6 +104,15 @@ export interface SignOutResult {
   readonly revokeError?: PilotError;
 }
 
+/**
+ * Node loads its bundled fetch classes (Headers, Response) on first use, ~40 ms in Node 20; the token
+ * exchange needs them (oauth4webapi builds Headers and checks for a Response), so a sign-in touches them
+ * while the admin is still in the browser instead of after they come back.
+ */
+function warmUpFetchClasses(): void {
+  void new Headers();
+}
+
 export class SignInService {
   readonly #orgs: SignInServiceOptions['orgs'];
   readonly #secrets: TokenVault;
@@ -211,6 +220,8 @@ export class SignInService {
         }
       }
     }
+    // The admin is in the browser now: load what the token exchange needs while they are there.
+    setImmediate(warmUpFetchClasses);
     done.then(
       () => undefined,
       (e: unknown) => {
