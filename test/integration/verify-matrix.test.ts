@@ -904,7 +904,11 @@ describe('verification matrix: real orgs (issue 14)', () => {
       ),
     );
     const setup = await setUp();
+    const logsBefore = okta.requests.filter((r) => r.path === '/api/v1/logs').length;
     let result = await verify(setup);
+    // Both instances in one System Log query: many Salesforce orgs under one Okta org must not cost
+    // a query per instance for each org.
+    expect(okta.requests.filter((r) => r.path === '/api/v1/logs').length - logsBefore).toBe(1);
     const failures = check(result, 'okta.provisioning.auth-failures');
     expect(failures.status).toBe('pass');
     expect(failures.summary).toMatch(/other Okta Salesforce instances.*Salesforce UAT/);

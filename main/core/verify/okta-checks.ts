@@ -30,22 +30,32 @@ export function appsPath(): string {
   return `/api/v1/apps?${new URLSearchParams({ filter: 'name eq "salesforce"', limit: '200' }).toString()}`;
 }
 
+/** App instances one System Log query asks about (a short URL; most Okta orgs have one or a few). */
+export const APPS_PER_LOG_QUERY = 10;
+
 /**
- * Provisioning events of one app instance: every type of "Provisioning integration error events" plus
+ * Provisioning events of some app instances: every type of "Provisioning integration error events" plus
  * the application.provision.* types (which also fire on success), in one SCIM filter (System Log API
  * `filter`: SCIM operators with and/or and parentheses; Okta's "ISV Syslog References" shows
  * `eventType sw "user.authentication."` for a whole event-type family).
  */
-export function logsFilter(appId: string): string {
+export function logsFilter(appIds: readonly string[]): string {
   const types = [
     ...PROVISIONING_ERROR_EVENT_TYPES.map((t) => `eventType eq "${t}"`),
     'eventType sw "application.provision."',
   ].join(' or ');
-  return `(${types}) and target.id eq "${appId.replace(/["\\]/g, '')}"`;
+  const targets = appIds.map((id) => `target.id eq "${id.replace(/["\\]/g, '')}"`);
+  return `(${types}) and ${targets.length === 1 ? targets[0] : `(${targets.join(' or ')})`}`;
 }
 
-export function logsPath(appId: string, since: string): string {
-  return `/api/v1/logs?${new URLSearchParams({ since, filter: logsFilter(appId), limit: '1000', sortOrder: 'DESCENDING' }).toString()}`;
+export function logsPath(appIds: readonly string[], since: string): string {
+  return `/api/v1/logs?${new URLSearchParams({ since, filter: logsFilter(appIds), limit: '1000', sortOrder: 'DESCENDING' }).toString()}`;
+}
+
+function inGroups<T>(items: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < items.length; i += size) groups.push(items.slice(i, i + size));
+  return groups;
 }
 
 export interface OktaChecksOutcome {
@@ -75,16 +85,20 @@ export async function runOktaChecks(opts: OktaCheckOptions): Promise<OktaChecksO
   if (apps.ok && activeApps(apps.value).length > 0) {
     const since = new Date(opts.now().getTime() - LOG_WINDOW_DAYS * DAY_MS).toISOString();
     const attribution = attributeInstances(apps.value, opts.orgHosts ?? []);
-    // Every active instance is read: this org's decide, the others are shown as information.
+    // Every active instance is read: this org's decide, the others are shown as information. Several
+    // instances share a query, so an Okta org provisioning many Salesforce orgs is not read once per
+    // instance for each of them (its System Log has a per-minute limit of its own).
     const all: ProvisioningEvent[] = [];
     let failure: ReadResult<readonly ProvisioningEvent[]> | undefined;
-    for (const app of activeApps(apps.value)) {
-      const logs = await api.getAll(logsPath(app.id, since), 'okta.logs.read');
+    for (const group of inGroups(activeApps(apps.value), APPS_PER_LOG_QUERY)) {
+      const ids = group.map((app) => app.id);
+      const logs = await api.getAll(logsPath(ids, since), 'okta.logs.read');
       if (!logs.ok) {
         failure = logs;
         break;
       }
-      all.push(...parseProvisioningEvents(logs.value, app.id));
+      // An event without an AppInstance target belongs to the queried instance only when there was one.
+      all.push(...parseProvisioningEvents(logs.value, ids.length === 1 ? ids[0] : undefined));
     }
     findings = { attribution, since, events: failure ?? readOk(all) };
   }
