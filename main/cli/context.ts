@@ -39,7 +39,7 @@ export async function loadSignInStatus(io: CliIo) {
   };
 }
 
-/** The whole core (sign-in, tokens, verification, reports) over Node's fetch with the proxy env. */
+/** The whole core (sign-in, tokens, verification, reports) over node:http, or the proxy from the env. */
 export async function loadServices(io: CliIo, openBrowser: (url: string) => Promise<void>) {
   const [{ resolveDataFolder }, { createHttpClient }, { createCoreServices }, v8] = await Promise.all([
     import('../core/storage/data-folder'),
@@ -47,11 +47,12 @@ export async function loadServices(io: CliIo, openBrowser: (url: string) => Prom
     import('../core/services'),
     import('node:v8'),
   ]);
-  // Node's fetch parses HTTP with llhttp compiled to WebAssembly. After the first request V8 optimises
-  // that module on a background thread, and a process cannot end (not even through process.exit) before
-  // the job is done: measured here it kept a finished sign-in alive 70–500 ms after printing its result.
-  // A command sends a handful of requests, for which the baseline compiler is plenty, so the optimising
-  // tier is off before anything is fetched. (Loaded here, not at start-up: node:v8 costs cold starts.)
+  // undici's fetch (used when a proxy is configured; without one, requests go over node:http) parses
+  // HTTP with llhttp compiled to WebAssembly. After the first request V8 optimises that module on a
+  // background thread, and a process cannot end (not even through process.exit) before the job is done:
+  // measured here it kept a finished sign-in alive 70–500 ms after printing its result. A command sends a
+  // handful of requests, for which the baseline compiler is plenty, so the optimising tier is off before
+  // anything is fetched. (Loaded here, not at start-up: node:v8 costs cold starts.)
   v8.setFlagsFromString('--liftoff-only');
   return createCoreServices({
     dataFolder: resolveDataFolder({ env: io.env }),
