@@ -1,35 +1,20 @@
 import { freePort } from '../helpers/free-port';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { startLocalServer } from '../helpers/local-http';
 import { createHttpClient, readJsonResponse } from '../../main/core/http';
 import { PilotError } from '../../main/core/errors';
-
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise((r) => {
-          s.closeAllConnections();
-          s.close(r);
-        }),
-    ),
-  );
-});
 
 async function serve(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<{ url: string; port: number; seen: string[] }> {
   const seen: string[] = [];
-  const server = createServer((req, res) => {
+  const { origin, port } = await startLocalServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     handler(req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  servers.push(server);
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, port, seen };
+  return { url: origin, port, seen };
 }
 
 async function failure(p: Promise<unknown>): Promise<PilotError> {
@@ -82,7 +67,7 @@ describe('createHttpClient', () => {
     const target = await serve((_q, r) => r.end('hello'));
     // A real CONNECT proxy (undici tunnels through proxies) that records what it was asked for.
     const tunnels: string[] = [];
-    const proxy = createServer();
+    const { server: proxy, origin: proxyUrl } = await startLocalServer();
     proxy.on('connect', (req, client, head) => {
       tunnels.push(req.url ?? '');
       const [host, port] = (req.url ?? '').split(':');
@@ -95,9 +80,6 @@ describe('createHttpClient', () => {
       upstream.on('error', () => client.destroy());
       client.on('error', () => upstream.destroy());
     });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    servers.push(proxy);
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
     const viaProxy = createHttpClient({ env: { HTTP_PROXY: proxyUrl } });
     expect(await (await viaProxy(`${target.url}/a`)).text()).toBe('hello');
@@ -110,15 +92,12 @@ describe('createHttpClient', () => {
   });
 
   it('explains a proxy refusing an https tunnel with 407', async () => {
-    const proxy = createServer();
+    const { server: proxy, origin: proxyUrl } = await startLocalServer();
     proxy.on('connect', (_req, socket) => {
       socket.end(
         'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n\r\n',
       );
     });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    servers.push(proxy);
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const err = await failure(
       createHttpClient({ env: { HTTPS_PROXY: proxyUrl } })(
         'https://login.salesforce.example/services/oauth2/token',

@@ -3,10 +3,10 @@
  * relies on from fetch — final URL, redirect modes and the headers a redirect may carry to another
  * origin, bodies, decoding, cancellation mid-body.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startLocalServer } from '../helpers/local-http';
 import { nodeFetch } from '../../main/core/node-fetch';
 import { createHttpClient } from '../../main/core/http';
 import { PilotError } from '../../main/core/errors';
@@ -18,24 +18,11 @@ interface Seen {
   readonly body: string;
 }
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise((r) => {
-          s.closeAllConnections();
-          s.close(r);
-        }),
-    ),
-  );
-});
-
 async function serve(
   handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
 ): Promise<{ origin: string; seen: Seen[] }> {
   const seen: Seen[] = [];
-  const server = createServer((req, res) => {
+  const { origin } = await startLocalServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -44,9 +31,7 @@ async function serve(
       handler(req, res, body);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  servers.push(server);
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  return { origin, seen };
 }
 
 describe('nodeFetch', () => {
