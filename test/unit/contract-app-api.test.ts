@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { VERIFY_CONCURRENCY } from '../../main/core/services';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -296,7 +297,13 @@ describe('createAppApi over real stores', () => {
     await expect(api['verify.run']({ alias: 'acme' })).rejects.toThrow(/not available/);
     await expect(api['report.export']({ alias: 'acme', format: 'pdf' })).rejects.toThrow(/not available/);
     const info = await api['app.info']({});
-    expect(info.features).toEqual({ verify: false, reports: [], fleetReports: [], verifyConcurrency: 32 });
+    // Without a shell's own figure, the app says what `verify --all` uses (services.ts).
+    expect(info.features).toEqual({
+      verify: false,
+      reports: [],
+      fleetReports: [],
+      verifyConcurrency: VERIFY_CONCURRENCY,
+    });
     expect(info.deadline.text).toBe('Salesforce has enforced PKCE for 10 days (since 25 June 2026).');
     expect(apiContract['app.info'].output.safeParse(info).success).toBe(true);
   });

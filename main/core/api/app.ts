@@ -4,9 +4,7 @@ import { deadlineStatus } from '../checklist';
 import { defaultScopes } from '../auth/providers';
 import { parse, type ApiContext, type HandlersOf } from './context';
 import { exampleCallbackUrls } from '../org-input';
-
-/** services.ts VERIFY_CONCURRENCY; repeated here only as the default for shells that do not say. */
-const DEFAULT_VERIFY_CONCURRENCY = 32;
+import { VERIFY_CONCURRENCY } from '../services';
 
 export function appHandlers(
   ctx: ApiContext,
@@ -28,7 +26,7 @@ export function appHandlers(
         verify: Boolean(deps.verify),
         reports: deps.exportReport ? [...(deps.reportFormats ?? ['md', 'html', 'json'])] : [],
         fleetReports: deps.exportFleetReport ? ['md', 'html', 'csv', 'json'] : [],
-        verifyConcurrency: deps.verifyConcurrency ?? DEFAULT_VERIFY_CONCURRENCY,
+        verifyConcurrency: deps.verifyConcurrency ?? VERIFY_CONCURRENCY,
       },
       notices: notices.slice(0, 20),
     };
