@@ -9,7 +9,8 @@
  * It is fetch where the core relies on fetch: a real `Response` (oauth4webapi checks `instanceof`) whose
  * `url` is the final URL; `redirect` 'follow' (default, at most 20, dropping Authorization and Cookie
  * when the origin changes, as fetch does), 'manual' (the 3xx itself) and 'error'; the caller's `signal`
- * aborts the request and the body with the signal's reason; a gzip/deflate/br body is decoded. Bodies
+ * aborts the request and the body with the signal's reason; a gzip/deflate/br body is decoded; a GET that
+ * meets a pooled connection the server has just closed is sent once more on a new one. Bodies
  * are strings, URLSearchParams or bytes — what the core sends; anything else is refused, not guessed.
  */
 import type { Agent, IncomingMessage, request as httpRequest } from 'node:http';
@@ -174,6 +175,31 @@ function toResponse(
   return response;
 }
 
+/** Failures of a request sent on a pooled connection the server had already closed. */
+const closedConnectionErrors = new WeakSet<object>();
+/** Methods sent again once after such a failure (a POST is not: it may have reached the server). */
+const RETRIED_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** `send`, and once more on a fresh connection when a safe request met a pooled connection just closed. */
+async function sendOrResend(
+  url: URL,
+  req: Outgoing,
+  signal: AbortSignal | undefined,
+): Promise<IncomingMessage> {
+  try {
+    return await send(url, req, signal);
+  } catch (e) {
+    if (
+      !RETRIED_METHODS.has(req.method) ||
+      typeof e !== 'object' ||
+      e === null ||
+      !closedConnectionErrors.has(e)
+    )
+      throw e;
+    return send(url, req, signal);
+  }
+}
+
 async function send(url: URL, req: Outgoing, signal: AbortSignal | undefined): Promise<IncomingMessage> {
   const pending = transportFor(url.protocol);
   if (!pending) throw new TypeError(`fetch: the ${url.protocol} scheme is not supported.`);
@@ -196,9 +222,17 @@ async function send(url: URL, req: Outgoing, signal: AbortSignal | undefined): P
       res.on('close', () => signal?.removeEventListener('abort', onAbort));
       resolve(res);
     });
-    request.on('error', (e) => {
+    request.on('error', (e: NodeJS.ErrnoException) => {
       signal?.removeEventListener('abort', onAbort);
-      reject(signal?.aborted ? signal.reason : e);
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      // A pooled keep-alive connection can be closed by the server just as it is reused (Node's http
+      // docs: check `reusedSocket`); the request then never got an answer and may be sent again.
+      if (request.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE'))
+        closedConnectionErrors.add(e);
+      reject(e);
     });
     request.end(req.body);
   });
@@ -210,7 +244,7 @@ export async function nodeFetch(input: string | URL, init: RequestInit = {}): Pr
   const signal = init.signal ?? undefined;
   const mode = init.redirect ?? 'follow';
   for (let hops = 0; ; hops++) {
-    const res = await send(url, req, signal);
+    const res = await sendOrResend(url, req, signal);
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (!REDIRECT_STATUSES.has(status) || location === undefined || mode === 'manual')

@@ -4,6 +4,7 @@
  * origin, bodies, decoding, cancellation mid-body.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../helpers/local-http';
@@ -155,6 +156,37 @@ describe('nodeFetch', () => {
     const res = await nodeFetch(`${target.origin}/slow`, { signal: AbortSignal.timeout(200) });
     const err = await res.text().catch((e: unknown) => e);
     expect((err as Error).name).toBe('TimeoutError');
+  });
+
+  it('sends a GET again on a fresh connection when the pooled one was closed just as it was reused; never a POST', async () => {
+    // A server that answers one request per connection with keep-alive, then drops the connection when
+    // a second request arrives on it — the race a client pool meets when a server's idle timeout fires.
+    const answered: string[] = [];
+    const server = createNetServer((socket) => {
+      let requests = 0;
+      socket.on('data', (chunk: Buffer) => {
+        if (!chunk.toString('latin1').includes('\r\n\r\n')) return;
+        requests++;
+        if (requests > 1) {
+          socket.destroy();
+          return;
+        }
+        answered.push(chunk.toString('latin1').split(' ')[0] ?? '');
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await (await nodeFetch(`${origin}/a`)).text()).toBe('ok');
+      expect(await (await nodeFetch(`${origin}/b`)).text()).toBe('ok');
+      expect(answered).toEqual(['GET', 'GET']);
+      await expect(nodeFetch(`${origin}/c`, { method: 'POST', body: 'x' })).rejects.toMatchObject({
+        code: 'ECONNRESET',
+      });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('refuses what it does not support instead of guessing', async () => {
