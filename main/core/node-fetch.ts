@@ -154,6 +154,12 @@ function webBody(source: Readable, signal: AbortSignal | undefined): ReadableStr
   });
 }
 
+/** Reads and drops a body nobody will read (a redirect's, a 204's), so the connection is freed. */
+function discard(res: IncomingMessage): void {
+  res.on('error', () => undefined);
+  res.resume();
+}
+
 function toResponse(
   res: IncomingMessage,
   method: string,
@@ -164,8 +170,13 @@ function toResponse(
   const headers = new Headers();
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  // What Response accepts; anything else from a server is not an HTTP answer fetch would give.
+  if (status < 200 || status > 599) {
+    discard(res);
+    throw new TypeError(`fetch failed: the server answered with status ${status}`);
+  }
   const hasBody = method !== 'HEAD' && !NULL_BODY_STATUSES.has(status);
-  if (!hasBody) res.resume();
+  if (!hasBody) discard(res);
   const response = new Response(hasBody ? webBody(decoded(res), signal) : null, {
     status,
     statusText: res.statusMessage ?? '',
@@ -249,7 +260,7 @@ export async function nodeFetch(input: string | URL, init: RequestInit = {}): Pr
     const location = res.headers.location;
     if (!REDIRECT_STATUSES.has(status) || location === undefined || mode === 'manual')
       return toResponse(res, req.method, url, signal);
-    res.resume();
+    discard(res);
     if (mode === 'error') throw new TypeError('fetch failed: unexpected redirect');
     if (hops >= MAX_REDIRECTS) throw new TypeError('fetch failed: redirect count exceeded');
     const next = new URL(location, url);

@@ -189,6 +189,19 @@ describe('nodeFetch', () => {
     }
   });
 
+  it('rejects a status no HTTP answer has, instead of building a broken Response', async () => {
+    const server = createNetServer((socket) =>
+      socket.once('data', () => socket.end('HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n')),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await expect(nodeFetch(`${origin}/`)).rejects.toThrow(/status 999/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('refuses what it does not support instead of guessing', async () => {
     await expect(nodeFetch('ftp://127.0.0.1/x')).rejects.toThrow(TypeError);
     await expect(
