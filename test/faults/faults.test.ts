@@ -140,14 +140,14 @@ async function tokenRow(fault: Fault | 'dns', expected: Expectation): Promise<vo
 
 let apiTokens: TokenSet | undefined;
 
-async function apiRow(fault: Fault | 'dns', expected: Expectation): Promise<void> {
+async function apiRow(fault: Fault | 'dns', expected: Expectation, times = 1): Promise<void> {
   apiTokens ??= await signInSalesforce();
   const tokens =
     fault === 'dns'
       ? { ...apiTokens, identityUrl: `${DEAD_HOST}/id/00D5g000004PkCeEAK/005000000000000AAA` }
       : apiTokens;
   sf.clearFaults();
-  if (fault !== 'dns') sf.injectFault('identity', fault);
+  if (fault !== 'dns') sf.injectFault('identity', fault, { times });
   try {
     if (expected === 'succeeds') {
       expect(await fetchSalesforceIdentity(http, tokens)).toMatchObject({ username: 'admin@acme.test' });
@@ -534,7 +534,17 @@ export const FAULT_ROWS: readonly FaultRow[] = [
   },
   {
     id: 'api.reset',
-    run: () => apiRow({ kind: 'reset' }, { code: 'network', cause: /closed unexpectedly/ }),
+    // Every attempt reset: the GET sent again on a fresh connection (node-fetch) is reset too.
+    run: () => apiRow({ kind: 'reset' }, { code: 'network', cause: /closed unexpectedly/ }, Infinity),
+  },
+  {
+    id: 'api.reset-once',
+    run: async () => {
+      apiTokens ??= await signInSalesforce();
+      // One answered call leaves a pooled keep-alive connection; the reset then meets it as it is reused.
+      await fetchSalesforceIdentity(http, apiTokens);
+      await apiRow({ kind: 'reset' }, 'succeeds');
+    },
   },
   {
     id: 'api.dns',
