@@ -20,8 +20,8 @@ import {
 } from '../servers/salesforce-server';
 import { freePort } from '../helpers/free-port';
 import { http } from './support';
+import { HAS_KEYCHAIN } from '../helpers/keychain';
 
-const hasKeychain = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
 const CLIENT = '3MVG9RefreshRace';
 let sf: SalesforceTestServer;
 let home: string;
@@ -29,7 +29,7 @@ let core: CoreServices;
 let child: { file: string; folder: string };
 
 beforeAll(async () => {
-  if (!hasKeychain) return;
+  if (!HAS_KEYCHAIN) return;
   const port = await freePort();
   sf = await startSalesforceServer();
   sf.setRotation(true);
@@ -51,13 +51,13 @@ beforeAll(async () => {
   child = await bundleForChild(path.join(__dirname, 'refresh-child.ts'));
 }, 60_000);
 afterAll(async () => {
-  if (!hasKeychain) return;
+  if (!HAS_KEYCHAIN) return;
   await core?.secrets.delete('acme', 'salesforce').catch(() => undefined);
   await sf?.close();
   for (const dir of [home, child?.folder]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasKeychain)('two processes refreshing the same sign-in at once', () => {
+describe.skipIf(!HAS_KEYCHAIN)('two processes refreshing the same sign-in at once', () => {
   it('makes one refresh call; both end with the same new set; the token family stays alive', async () => {
     const refreshesBefore = sf.tokenRequestCount('refresh_token');
     const startAt = String(Date.now() + 1500);

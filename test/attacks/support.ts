@@ -1,26 +1,12 @@
 /** Small shared pieces of the attack tests: an org record, a keychain stand-in, a SignInService. */
 import { createHttpClient } from '../../main/core/http';
 import type { OrgSettings, RedirectKind } from '../../main/core/model';
-import { SecretStore, type KeychainBackend } from '../../main/core/storage/secret-store';
+import type { SecretStore } from '../../main/core/storage/secret-store';
 import { SignInService } from '../../main/core/auth/sign-in';
 
 export const http = createHttpClient({ env: {}, timeoutMs: 5_000 });
 
-export function memoryBackend(): KeychainBackend {
-  const m = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => m.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void m.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => m.delete(`${s}/${a}`),
-  };
-}
-
-/** The real keychain under scripts/with-keyring.sh, else SecretStore over memory. */
-export function testSecrets(): SecretStore {
-  return process.env['DBUS_SESSION_BUS_ADDRESS']
-    ? new SecretStore()
-    : new SecretStore({ backend: memoryBackend(), confirmMisses: false });
-}
+export { memoryBackend, testSecrets } from '../helpers/keychain';
 
 export function orgRecord(
   alias: string,

@@ -17,15 +17,15 @@ import {
   type SalesforceTestServer,
 } from '../servers/salesforce-server';
 import { http } from './support';
+import { HAS_KEYCHAIN } from '../helpers/keychain';
 
-const hasKeychain = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
 const FORGED = 'x\u001b[2K\r\u001b[32mPASS\u001b[0m all checks\u202e';
 let sf: SalesforceTestServer;
 let home: string;
 let core: CoreServices;
 
 beforeAll(async () => {
-  if (!hasKeychain) return;
+  if (!HAS_KEYCHAIN) return;
   const port = await freePort();
   sf = await startSalesforceServer();
   await sf.registerClient({
@@ -45,13 +45,13 @@ beforeAll(async () => {
   await started.done;
 });
 afterAll(async () => {
-  if (!hasKeychain) return;
+  if (!HAS_KEYCHAIN) return;
   await core?.secrets.delete('acme', 'salesforce').catch(() => undefined);
   await sf?.close();
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasKeychain)('control characters in server-supplied text', () => {
+describe.skipIf(!HAS_KEYCHAIN)('control characters in server-supplied text', () => {
   it('cannot erase or recolour a line, or reorder text, in human output; JSON keeps the value', async () => {
     const stored = await core.tokens.getTokens('acme', 'salesforce');
     expect(stored.username).toContain('\u001b'); // positive control: the server did send them

@@ -33,6 +33,7 @@ import type { Fault } from '../servers/faults';
 import { createOktaApi, createOktaApiState } from '../servers/okta-api';
 import { startOktaServer, type OktaTestServer } from '../servers/okta-server';
 import { startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
+import { HAS_KEYCHAIN, NEEDS_KEYCHAIN } from '../helpers/keychain';
 
 const run = promisify(execFile);
 const TIMEOUT_MS = 600; // short client timeout so hang / slow-body rows stay fast
@@ -40,11 +41,8 @@ const CLIENT_ID = 'pkce-pilot-faults';
 const REDIRECT = 'com.pkcepilot.app:/oauth/callback';
 const DEAD_HOST = 'https://pilot-fault.invalid'; // RFC 6761 §6.4: never resolves
 
-const hasBus = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
 const isLinux = process.platform === 'linux';
 const hasCommand = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const NO_BUS_REASON =
-  'needs the real keychain: run under scripts/with-keyring.sh (DBUS_SESSION_BUS_ADDRESS is unset)';
 const NO_DBUS_TOOLS_REASON = 'needs Linux with dbus-run-session and gnome-keyring-daemon';
 
 const http = createHttpClient({ env: {}, timeoutMs: TIMEOUT_MS });
@@ -406,7 +404,7 @@ interface FaultRow {
   readonly timeoutMs?: number;
 }
 
-const needsBus = (): string | undefined => (hasBus && isLinux ? undefined : NO_BUS_REASON);
+const needsBus = (): string | undefined => (HAS_KEYCHAIN && isLinux ? undefined : NEEDS_KEYCHAIN);
 const needsDbusTools = (): string | undefined =>
   isLinux && hasCommand('dbus-run-session') && hasCommand('gnome-keyring-daemon')
     ? undefined

@@ -14,8 +14,8 @@ import {
   startSalesforceServer,
   type SalesforceTestServer,
 } from '../servers/salesforce-server';
+import { HAS_KEYCHAIN } from '../helpers/keychain';
 
-const hasKeychain = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
 const CLIENT = '3MVG9CliLogin';
 let sf: SalesforceTestServer;
 let home: string;
@@ -52,7 +52,7 @@ afterAll(async () => {
   for (const d of [home, bin]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasKeychain)('pkce-pilot login, logout and org update', () => {
+describe.skipIf(!HAS_KEYCHAIN)('pkce-pilot login, logout and org update', () => {
   it('prints the sign-in URL when there is no graphical session, and SIGTERM cancels like Ctrl+C', async () => {
     const login = startCli(['login', 'acme'], { PKCE_PILOT_HOME: home, DISPLAY: '', WAYLAND_DISPLAY: '' });
     await until(() => login.output.stderr.includes('Waiting for the browser… (Ctrl+C to cancel)'));

@@ -17,10 +17,10 @@ import { SITUATIONS, type Situation } from '../../scripts/trial/situations';
 import { startTrialOrg } from '../../scripts/trial/trial-org';
 import { freePort } from '../helpers/free-port';
 import { completeAuthorizationWithFetch, completeStartLinkWithFetch } from '../servers/fetch-login';
+import { HAS_KEYCHAIN } from '../helpers/keychain';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const hasKeyring = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
 
 interface Captured extends CliIo {
   stdout: string[];
@@ -101,7 +101,7 @@ async function verifySituation(situation: Situation) {
   }
 }
 
-describe.skipIf(!hasKeyring)('trial server situations, verified through the CLI', () => {
+describe.skipIf(!HAS_KEYCHAIN)('trial server situations, verified through the CLI', () => {
   for (const situation of SITUATIONS) {
     it(`"${situation.name}": verify shows what the situation is about`, async () => {
       const { result, verifyCode, humanCode, humanOut } = await verifySituation(situation);
@@ -194,7 +194,7 @@ describe('scripts/dev-server.ts', () => {
   }, 60_000);
 });
 
-describe.skipIf(!hasKeyring)('trial server, verified through the app (web bridge, real core)', () => {
+describe.skipIf(!HAS_KEYCHAIN)('trial server, verified through the app (web bridge, real core)', () => {
   it('"step2-missing": the app signs in to both orgs, verify shows the failure, the report carries it', async () => {
     const situation = SITUATIONS.find((s) => s.name === 'step2-missing') as Situation;
     const trial = await startTrialOrg({ situation });

@@ -35,8 +35,8 @@ import {
   startSalesforceServer,
   type SalesforceTestServer,
 } from '../servers/salesforce-server';
+import { HAS_KEYCHAIN } from '../helpers/keychain';
 
-const HAS_KEYCHAIN = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
 const SF_CLIENT = '3MVG9LeakScanCore';
 const OKTA_CLIENT = '0oaLeakScanCore';
 const ALIAS = 'leak-core';

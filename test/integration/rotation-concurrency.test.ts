@@ -27,8 +27,9 @@ import {
 } from '../../main/core/verify/salesforce-connection';
 import { createSalesforceApi, createSalesforceApiState } from '../servers/salesforce-api';
 import { startSalesforceServer, type SalesforceTestServer } from '../servers/salesforce-server';
+import { HAS_KEYCHAIN } from '../helpers/keychain';
 
-const hasBus = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']) && process.platform === 'linux';
+const hasBus = HAS_KEYCHAIN && process.platform === 'linux';
 const CLIENT_ID = 'pkce-pilot-rotation';
 const REDIRECT = 'com.pkcepilot.app:/oauth/callback';
 const CALLERS = 20;

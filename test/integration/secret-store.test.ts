@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenSet } from '../../main/core/model';
 import { SecretStore, SERVICE, type KeychainBackend } from '../../main/core/storage/secret-store';
 import { bundleForChild, childEnv } from '../helpers/bundle-for-child';
+import { HAS_KEYCHAIN } from '../helpers/keychain';
 
 const run = promisify(execFile);
-const hasBus = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
 const isLinux = process.platform === 'linux';
 const hasCommand = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
@@ -53,7 +53,7 @@ async function rawKeytar(): Promise<KeychainBackend> {
   return mod.default ?? mod;
 }
 
-describe.skipIf(!hasBus || !isLinux)(
+describe.skipIf(!HAS_KEYCHAIN || !isLinux)(
   'SecretStore with the real gnome-keyring (needs scripts/with-keyring.sh)',
   () => {
     const store = new SecretStore();

@@ -5,12 +5,12 @@
  * run under scripts/with-keyring.sh, otherwise SecretStore over an in-memory backend.
  */
 import { freePort } from '../helpers/free-port';
+import { testSecrets } from '../helpers/keychain';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../main/core/http';
 import type { OrgSettings, ProviderId, RedirectKind, SignInStatus } from '../../main/core/model';
 import { endpointsFor } from '../../main/core/auth/providers';
-import { SecretStore, type KeychainBackend } from '../../main/core/storage/secret-store';
 import { PendingSignIns } from '../../main/core/auth/pending-signins';
 import { SignInService, type SignInEvent } from '../../main/core/auth/sign-in';
 import { refreshTokens } from '../../main/core/auth/token-client';
@@ -34,18 +34,7 @@ function must<T>(value: T | undefined | null): T {
   return value;
 }
 
-function memoryBackend(): KeychainBackend {
-  const m = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => m.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void m.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => m.delete(`${s}/${a}`),
-  };
-}
-
-const secrets = process.env['DBUS_SESSION_BUS_ADDRESS']
-  ? new SecretStore()
-  : new SecretStore({ backend: memoryBackend(), confirmMisses: false });
+const secrets = testSecrets();
 const http = createHttpClient({ env: {}, timeoutMs: 5_000 });
 
 let sf: SalesforceTestServer;

@@ -35,6 +35,7 @@ import {
   startSalesforceServer,
   type SalesforceTestServer,
 } from '../servers/salesforce-server';
+import { HAS_KEYCHAIN } from '../helpers/keychain';
 
 function must<T>(value: T | undefined | null): T {
   if (value === undefined || value === null) throw new Error('expected a value');
@@ -1051,8 +1052,7 @@ describe('verification matrix: real orgs (issue 14)', () => {
  * real keychain (run inside scripts/with-keyring.sh; skipped with that reason otherwise).
  */
 const cliBuilt = existsSync(path.resolve(__dirname, '../../out/main/cli.js'));
-const hasKeyring = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
-describe.skipIf(!cliBuilt || !hasKeyring)(
+describe.skipIf(!cliBuilt || !HAS_KEYCHAIN)(
   'verify CLI (built; needs `npm run build` and scripts/with-keyring.sh)',
   () => {
     it('exit codes, --strict, "required" in JSON, first steps when nothing could be checked, no token in any output', async () => {
