@@ -2,6 +2,8 @@
  * The keychain in tests. scripts/with-keyring.sh runs a suite inside a D-Bus session with a throwaway
  * gnome-keyring; without that session the tests that need the real keychain skip, saying why.
  */
+import type { TokenVault } from '../../main/core/auth/token-service';
+import type { ProviderId, TokenSet } from '../../main/core/model';
 import { SecretStore, type KeychainBackend } from '../../main/core/storage/secret-store';
 
 export const HAS_KEYCHAIN = Boolean(process.env['DBUS_SESSION_BUS_ADDRESS']);
@@ -25,4 +27,18 @@ export function testSecrets(): SecretStore {
   return HAS_KEYCHAIN
     ? new SecretStore()
     : new SecretStore({ backend: memoryBackend(), confirmMisses: false });
+}
+
+/** A token vault in memory (the TokenService seam), whose items a test can read back. */
+export class MemoryVault implements TokenVault {
+  readonly items = new Map<string, TokenSet>();
+  async get(alias: string, provider: ProviderId): Promise<TokenSet | undefined> {
+    return this.items.get(`${alias}/${provider}`);
+  }
+  async set(alias: string, provider: ProviderId, tokens: TokenSet): Promise<void> {
+    this.items.set(`${alias}/${provider}`, tokens);
+  }
+  async delete(alias: string, provider: ProviderId): Promise<boolean> {
+    return this.items.delete(`${alias}/${provider}`);
+  }
 }

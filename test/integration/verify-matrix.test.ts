@@ -15,7 +15,7 @@ import { runCliProcess } from '../helpers/cli-process';
 import { codeChallengeS256, createCodeVerifier, createState } from '../../main/core/auth/pkce';
 import { endpointsFor } from '../../main/core/auth/providers';
 import { exchangeCode, refreshTokens } from '../../main/core/auth/token-client';
-import { TokenService, type TokenVault } from '../../main/core/auth/token-service';
+import { TokenService } from '../../main/core/auth/token-service';
 import { buildReport, renderReport } from '../../main/core/report';
 import { evidenceEntries, runVerification } from '../../main/core/verify/run';
 import { adviceForCheck } from '../../main/core/verify/troubleshooting';
@@ -35,7 +35,7 @@ import {
   startSalesforceServer,
   type SalesforceTestServer,
 } from '../servers/salesforce-server';
-import { HAS_KEYCHAIN } from '../helpers/keychain';
+import { HAS_KEYCHAIN, MemoryVault } from '../helpers/keychain';
 
 function must<T>(value: T | undefined | null): T {
   if (value === undefined || value === null) throw new Error('expected a value');
@@ -55,19 +55,6 @@ let sf: SalesforceTestServer;
 let okta: OktaTestServer;
 const sfState: { current: SalesforceApiState } = { current: createSalesforceApiState() };
 const oktaState: { current: OktaApiState } = { current: createOktaApiState() };
-
-class MemoryVault implements TokenVault {
-  readonly items = new Map<string, TokenSet>();
-  async get(alias: string, provider: ProviderId) {
-    return this.items.get(`${alias}/${provider}`);
-  }
-  async set(alias: string, provider: ProviderId, tokens: TokenSet) {
-    this.items.set(`${alias}/${provider}`, tokens);
-  }
-  async delete(alias: string, provider: ProviderId) {
-    return this.items.delete(`${alias}/${provider}`);
-  }
-}
 
 function baseOf(provider: ProviderId): string {
   return provider === 'salesforce' ? sf.url : okta.url;

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeChallengeS256, createCodeVerifier, createState } from '../../main/core/auth/pkce';
 import { endpointsFor } from '../../main/core/auth/providers';
 import { exchangeCode, refreshTokens } from '../../main/core/auth/token-client';
-import { TokenService, type TokenVault } from '../../main/core/auth/token-service';
+import { TokenService } from '../../main/core/auth/token-service';
 import { createHttpClient } from '../../main/core/http';
-import type { OrgSettings, ProviderId, TokenSet } from '../../main/core/model';
+import type { OrgSettings } from '../../main/core/model';
 import { runVerification } from '../../main/core/verify/run';
 import { createSalesforceApi, createSalesforceApiState } from '../servers/salesforce-api';
 import {
@@ -21,6 +21,7 @@ import {
   startSalesforceServer,
   type SalesforceTestServer,
 } from '../servers/salesforce-server';
+import { MemoryVault } from '../helpers/keychain';
 
 const CLIENT = 'pkce-pilot-sf';
 const REDIRECT = 'http://127.0.0.1:7171/oauth/callback';
@@ -69,19 +70,6 @@ async function startProxy(): Promise<{ url: string; seen: string[]; close(): Pro
       await new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-class MemoryVault implements TokenVault {
-  readonly items = new Map<string, TokenSet>();
-  async get(alias: string, provider: ProviderId) {
-    return this.items.get(`${alias}/${provider}`);
-  }
-  async set(alias: string, provider: ProviderId, tokens: TokenSet) {
-    this.items.set(`${alias}/${provider}`, tokens);
-  }
-  async delete(alias: string, provider: ProviderId) {
-    return this.items.delete(`${alias}/${provider}`);
-  }
 }
 
 describe('verify through an HTTP proxy (the CLI’s client)', () => {
