@@ -1,28 +1,45 @@
 /**
  * The world `verify` is timed in: a Salesforce org and an Okta org where every check can pass, so every
- * read runs and the bench can tell when one is skipped. Salesforce: org-wide PKCE on, Okta's provisioning
- * Connected App carrying Okta's real callback URL with "Require PKCE" ticked, and recent OauthToken use
- * by that app. Okta: one active Salesforce app with provisioning features, a successful push in the
- * System Log and no authentication failures.
+ * read runs and the bench can tell when one is skipped — the trial server's "done" situation
+ * (scripts/trial/situations.ts). Salesforce: org-wide PKCE on, Okta's provisioning Connected App carrying
+ * Okta's real callback URL with "Require PKCE" ticked beside two other apps, and recent OauthToken use by
+ * that app. Okta: one active Salesforce app with provisioning features, successful pushes in the System
+ * Log and no authentication failures.
  *
  * VERIFY_EXPECTED below is the one place that says what a verified org looks like (statuses and request
  * counts). When verification gains or drops a check or a read, change it there.
  */
 import type { SalesforceTestServer } from '../test/servers/salesforce-server';
 import { startSalesforceServer } from '../test/servers/salesforce-server';
-import { createSalesforceApi, createSalesforceApiState } from '../test/servers/salesforce-api';
+import {
+  createSalesforceApi,
+  createSalesforceApiState,
+  type SalesforceApiState,
+} from '../test/servers/salesforce-api';
+import { findSituation, type Situation } from '../scripts/trial/situations';
 import { startOktaServer, type OktaTestServer } from '../test/servers/okta-server';
 import { createOktaApi, createOktaApiState } from '../test/servers/okta-api';
 import type { ApiHandler, OAuthTestServer } from '../test/servers/oauth-test-server';
 import { isCallbackPath, loopbackRedirectUri } from '../main/core/auth/redirect';
 
 /** Okta's provisioning callback as Salesforce's ConnectedApp metadata carries it (Okta's setup guide). */
-export const OKTA_PROVISIONING_CALLBACK = 'https://system-admin.okta.com/admin/app/generic/oauth20redirect';
+export { OKTA_PROVISIONING_CALLBACK } from '../scripts/trial/situations';
 export const SALESFORCE_CLIENT_ID = '3MVG9PkcePilotBench';
 export const OKTA_CLIENT_ID = '0oaPkcePilotBench';
 export const AUTO_LOGIN = 'admin@acme.test';
-const OKTA_APP_ID = '0oaSalesforceProv1';
-const DAY = 86_400_000;
+const MIGRATED = requireSituation('done');
+
+function requireSituation(name: string): Situation {
+  const situation = findSituation(name);
+  if (!situation) throw new Error(`the trial server has no "${name}" situation`);
+  return situation;
+}
+
+function setOktaCallback(state: SalesforceApiState, url: string): void {
+  const app = state.connectedApps.find((a) => a.fullName === 'Okta_Provisioning');
+  if (!app) throw new Error('the bench world has no Okta connected app');
+  app.callbackUrl = url;
+}
 
 /**
  * What `verify` must report for every org of the bench world, and how many HTTP requests one org costs.
@@ -130,54 +147,10 @@ export function peakWithin(arrivals: readonly number[], windowMs: number): numbe
 
 export async function startVerifyWorld(options: VerifyWorldOptions): Promise<VerifyWorld> {
   const now = Date.now();
-  const sfState = createSalesforceApiState({
-    orgPkceRequired: true,
-    connectedApps: [
-      {
-        fullName: 'Workbench',
-        label: 'Workbench',
-        callbackUrl: 'https://workbench.example.com/callback',
-        isPkceRequired: false,
-      },
-      {
-        fullName: 'Okta_Provisioning',
-        label: 'Okta Provisioning',
-        callbackUrl: options.oktaCallback ?? OKTA_PROVISIONING_CALLBACK,
-        isPkceRequired: true,
-      },
-    ],
-    oauthTokens: [
-      {
-        AppName: 'Okta Provisioning',
-        UserId: '005000000000001AAA',
-        CreatedDate: new Date(now - 2 * DAY).toISOString(),
-        LastUsedDate: new Date(now - 3_600_000).toISOString(),
-        UseCount: 42,
-      },
-    ],
-  });
-  const oktaState = createOktaApiState({
-    apps: [
-      {
-        id: OKTA_APP_ID,
-        name: 'salesforce',
-        label: 'Salesforce.com',
-        status: 'ACTIVE',
-        instanceType: 'PRODUCTION',
-        features: ['PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION', 'REACTIVATE_USERS'],
-      },
-    ],
-    logs: [
-      {
-        uuid: 'bench-push-1',
-        published: new Date(now - 3_600_000).toISOString(),
-        eventType: 'application.provision.user.push',
-        displayMessage: 'Push user to application',
-        outcome: { result: 'SUCCESS' },
-        targetIds: [OKTA_APP_ID],
-      },
-    ],
-  });
+  // The trial server's "done" situation: the same migrated org a newcomer is shown.
+  const sfState = createSalesforceApiState(MIGRATED.salesforce(now));
+  const oktaState = createOktaApiState(MIGRATED.okta(now));
+  if (options.oktaCallback) setOktaCallback(sfState, options.oktaCallback);
   const sfCount = { n: 0 };
   const oktaCount = { n: 0 };
   let latencyMs = 0;
@@ -219,10 +192,7 @@ export async function startVerifyWorld(options: VerifyWorldOptions): Promise<Ver
     resetOktaPeak: () => {
       oktaLogFrom = okta.requests.length;
     },
-    setOktaCallback: (url) => {
-      const app = sfState.connectedApps.find((a) => a.fullName === 'Okta_Provisioning');
-      if (app) app.callbackUrl = url;
-    },
+    setOktaCallback: (url) => setOktaCallback(sfState, url),
     setLatency: (ms) => {
       latencyMs = ms;
       salesforce.setLatency(ms);
