@@ -16,7 +16,7 @@ import {
   createSalesforceApiState,
   type SalesforceApiState,
 } from '../test/servers/salesforce-api';
-import { findSituation, type Situation } from '../scripts/trial/situations';
+import { requireSituation } from '../scripts/trial/situations';
 import { startOktaServer, type OktaTestServer } from '../test/servers/okta-server';
 import { createOktaApi, createOktaApiState } from '../test/servers/okta-api';
 import type { ApiHandler, OAuthTestServer } from '../test/servers/oauth-test-server';
@@ -28,12 +28,6 @@ export const SALESFORCE_CLIENT_ID = '3MVG9PkcePilotBench';
 export const OKTA_CLIENT_ID = '0oaPkcePilotBench';
 export const AUTO_LOGIN = 'admin@acme.test';
 const MIGRATED = requireSituation('done');
-
-function requireSituation(name: string): Situation {
-  const situation = findSituation(name);
-  if (!situation) throw new Error(`the trial server has no "${name}" situation`);
-  return situation;
-}
 
 function setOktaCallback(state: SalesforceApiState, url: string): void {
   const app = state.connectedApps.find((a) => a.fullName === 'Okta_Provisioning');

@@ -213,3 +213,10 @@ export const SITUATIONS: readonly Situation[] = [
 export function findSituation(name: string): Situation | undefined {
   return SITUATIONS.find((s) => s.name === name);
 }
+
+/** A situation other code is built on (the bench world, the leak scan): missing is a programming error. */
+export function requireSituation(name: string): Situation {
+  const situation = findSituation(name);
+  if (!situation) throw new Error(`the trial server has no "${name}" situation`);
+  return situation;
+}

@@ -36,13 +36,12 @@ import {
   type SalesforceTestServer,
 } from '../servers/salesforce-server';
 import { HAS_KEYCHAIN } from '../helpers/keychain';
+import { requireSituation } from '../../scripts/trial/situations';
 
 const SF_CLIENT = '3MVG9LeakScanCore';
 const OKTA_CLIENT = '0oaLeakScanCore';
 const ALIAS = 'leak-core';
 const CLI_ALIAS = 'leak-cli';
-const OKTA_CALLBACK = 'https://system-admin.okta.com/admin/app/generic/oauth20redirect';
-const DAY = 86_400_000;
 
 function captureIo(env: NodeJS.ProcessEnv): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -104,6 +103,8 @@ describe('leak scan helper', () => {
   });
 });
 
+const migrated = requireSituation('done');
+
 describe.skipIf(!HAS_KEYCHAIN)('secrets never leak (core + CLI, real keychain)', () => {
   let sf: SalesforceTestServer;
   let okta: OktaTestServer;
@@ -115,40 +116,10 @@ describe.skipIf(!HAS_KEYCHAIN)('secrets never leak (core + CLI, real keychain)',
   const http = createHttpClient({ env: {}, timeoutMs: 10_000 });
 
   beforeAll(async () => {
+    // A migrated org (the trial server's "done" situation): every read runs, so every answer is scanned.
     const now = Date.now();
-    const sfState = createSalesforceApiState({
-      orgPkceRequired: true,
-      connectedApps: [
-        {
-          fullName: 'Okta_Provisioning',
-          label: 'Okta Provisioning',
-          callbackUrl: OKTA_CALLBACK,
-          isPkceRequired: true,
-        },
-      ],
-      oauthTokens: [
-        {
-          AppName: 'Okta Provisioning',
-          UserId: '005000000000001AAA',
-          CreatedDate: new Date(now - 2 * DAY).toISOString(),
-          LastUsedDate: new Date(now - 3_600_000).toISOString(),
-          UseCount: 3,
-        },
-      ],
-    });
-    const oktaState = createOktaApiState({
-      apps: [
-        {
-          id: '0oaSF1',
-          name: 'salesforce',
-          label: 'Salesforce.com',
-          status: 'ACTIVE',
-          instanceType: 'PRODUCTION',
-          features: ['PUSH_NEW_USERS'],
-        },
-      ],
-      logs: [],
-    });
+    const sfState = createSalesforceApiState(migrated.salesforce(now));
+    const oktaState = createOktaApiState(migrated.okta(now));
     [sf, okta, port] = await Promise.all([
       startSalesforceServer({ apiHandler: createSalesforceApi(sfState) }),
       startOktaServer({ apiHandler: createOktaApi(oktaState) }),
