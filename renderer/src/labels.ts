@@ -1,5 +1,6 @@
 /** Words the screens share: console pages, step states, next actions. Plain names only, never ids. */
 import type { BoardDto, BoardStepDto, LinkTargetDto } from '../../preload/contract';
+import { STEP_STATE_TEXT } from '../../preload/step-state-text';
 
 export const LINK_LABELS: Record<LinkTargetDto, string> = {
   'salesforce.setup': 'Open Salesforce Setup',
@@ -12,13 +13,9 @@ export const LINK_LABELS: Record<LinkTargetDto, string> = {
   'okta.workflows-connections': 'Open Workflows Connections',
 };
 
-export const STATE_LABELS: Record<BoardStepDto['state'], string> = {
-  verified: 'Verified',
-  failing: 'Failing',
-  'could-not-check': 'Could not check',
-  'confirm-yourself': 'Confirm yourself',
-  'not-set': 'Not set',
-  'not-checked': 'Not checked',
+/** The reports' words (preload/step-state-text.ts); on screen a running check reads as ongoing. */
+export const STATE_LABELS: Readonly<Record<BoardStepDto['state'], string>> = {
+  ...STEP_STATE_TEXT,
   checking: 'Checking…',
 };
 

@@ -15,6 +15,7 @@ import {
   type StepState,
 } from '../status/board';
 import type { VerificationResult } from '../verify/types';
+import { STEP_STATE_TEXT } from '../../../preload/step-state-text';
 import { APP_VERSION } from './app-version';
 import { mdText } from './markdown-text';
 import { htmlEscape, htmlReportHead } from './render-html';
@@ -61,15 +62,7 @@ export interface FleetReportInput {
   readonly appVersion?: string;
 }
 
-export const STATE_TEXT: Record<StepState, string> = {
-  verified: 'Verified',
-  failing: 'Failing',
-  'could-not-check': 'Could not check',
-  'confirm-yourself': 'Confirm yourself',
-  'not-set': 'Not set',
-  'not-checked': 'Not checked',
-  checking: 'Checking',
-};
+export const STATE_TEXT: Readonly<Record<StepState, string>> = STEP_STATE_TEXT;
 
 const LINK_TEXT: Record<string, string> = {
   'salesforce.setup': 'Salesforce Setup',
