@@ -5,6 +5,7 @@
  * Requests to other hosts are not delayed. Wraps any HttpClient; the response is returned untouched.
  */
 import type { HttpClient } from './http';
+import { headerOf, type PlainRequest } from './plain-answer';
 
 export interface HostLimitOptions {
   /** Requests in flight per host. */
@@ -22,9 +23,13 @@ interface HostState {
 }
 
 /** Epoch ms until which a host should get no new request, from its rate-limit headers (Okta's names). */
-export function pauseUntil(headers: Headers, nowMs: number, maxPauseMs: number): number | undefined {
-  const remaining = headers.get('x-rate-limit-remaining');
-  const reset = Number(headers.get('x-rate-limit-reset'));
+export function pauseUntil(
+  header: (name: string) => string | null,
+  nowMs: number,
+  maxPauseMs: number,
+): number | undefined {
+  const remaining = header('x-rate-limit-remaining');
+  const reset = Number(header('x-rate-limit-reset'));
   if (remaining === null || Number(remaining) > 0 || !Number.isFinite(reset)) return undefined;
   const until = reset * 1000;
   return until > nowMs && until - nowMs <= maxPauseMs ? until : undefined;
@@ -40,21 +45,36 @@ export function limitPerHost(http: HttpClient, options: HostLimitOptions): HttpC
     if (!s) hosts.set(host, (s = { inFlight: 0, waiting: [], pausedUntil: 0 }));
     return s;
   };
-  return async (input, init) => {
-    const host = new URL(String(input)).host;
-    const s = stateOf(host);
+  /** Runs `send` once the host has a free slot and is not paused; `header` reads its answer's headers. */
+  async function limited<A>(
+    input: string | URL,
+    send: () => Promise<A>,
+    header: (answer: A, name: string) => string | null,
+  ): Promise<A> {
+    const s = stateOf(new URL(String(input)).host);
     if (s.inFlight >= options.perHost) await new Promise<void>((r) => s.waiting.push(r));
     s.inFlight++;
     try {
       const wait = s.pausedUntil - nowMs();
       if (wait > 0) await sleep(wait);
-      const res = await http(input, init);
-      const until = pauseUntil(res.headers, nowMs(), maxPauseMs);
+      const answer = await send();
+      const until = pauseUntil((name) => header(answer, name), nowMs(), maxPauseMs);
       if (until !== undefined) s.pausedUntil = Math.max(s.pausedUntil, until);
-      return res;
+      return answer;
     } finally {
       s.inFlight--;
       s.waiting.shift()?.();
     }
-  };
+  }
+  const client = (input: string | URL, init?: RequestInit) =>
+    limited(
+      input,
+      () => http(input, init),
+      (res, name) => res.headers.get(name),
+    );
+  const inner = http.plain;
+  if (!inner) return client;
+  // The plain path shares the same slots: it is the same host's budget.
+  const plain: PlainRequest = (input, init) => limited(input, () => inner(input, init), headerOf);
+  return Object.assign(client, { plain });
 }

@@ -5,10 +5,16 @@
  */
 import type { Dispatcher } from 'undici';
 import { PilotError } from './errors';
-import { nodeFetch } from './node-fetch';
+import { nodeFetch, nodePlainRequest } from './node-fetch';
+import type { PlainAnswer, PlainRequest } from './plain-answer';
 
-/** The subset of fetch the core uses. */
-export type HttpClient = (input: string | URL, init?: RequestInit) => Promise<Response>;
+/**
+ * The subset of fetch the core uses; `plain`, where the transport has one, answers the same requests
+ * without a Response (plain-answer.ts) for verify's many API reads.
+ */
+export type HttpClient = ((input: string | URL, init?: RequestInit) => Promise<Response>) & {
+  readonly plain?: PlainRequest;
+};
 
 export interface HttpClientOptions {
   readonly timeoutMs?: number;
@@ -47,6 +53,7 @@ export function createHttpClient({
   env = process.env,
 }: HttpClientOptions = {}): HttpClient {
   const viaProxy = Boolean(envValue(env, 'HTTPS_PROXY') || envValue(env, 'HTTP_PROXY'));
+  const failure = (url: URL, e: unknown) => networkError(url, e, viaProxy);
   let proxy: ReturnType<typeof proxiedFetch> | undefined;
   const timed = createTimedClient(
     async (url, init) => {
@@ -57,9 +64,9 @@ export function createHttpClient({
         : nodeFetch(url, init);
     },
     timeoutMs,
-    (url, e) => networkError(url, e, viaProxy),
+    failure,
   );
-  return async (input, init) => {
+  const client = async (input: string | URL, init?: RequestInit) => {
     const res = await timed(input, init);
     if (res.status === 407) {
       await res.body?.cancel();
@@ -67,6 +74,22 @@ export function createHttpClient({
     }
     return res;
   };
+  // Behind a proxy, undici's fetch carries everything (its Response adapted where a plain answer is asked).
+  if (viaProxy) return client;
+  const timedPlain = createTimedClient<PlainAnswer>(
+    (url, init) => nodePlainRequest(url, init),
+    timeoutMs,
+    failure,
+  );
+  const plain: PlainRequest = async (input, init) => {
+    const answer = await timedPlain(input, init);
+    if (answer.status === 407) {
+      await answer.discard();
+      throw proxyAuthError(new URL(input));
+    }
+    return answer;
+  };
+  return Object.assign(client, { plain });
 }
 
 /**
@@ -74,12 +97,12 @@ export function createHttpClient({
  * PilotErrors naming the host. Shared by the CLI's client and the Electron shell's net.fetch client;
  * only how a request is sent and how a network failure reads differ.
  */
-export function createTimedClient(
+export function createTimedClient<A = Response>(
   /** `timeout` is this call's time limit alone (the caller's signal excluded), for body handling. */
-  send: (url: URL, init: RequestInit, timeout: AbortSignal) => Promise<Response>,
+  send: (url: URL, init: RequestInit, timeout: AbortSignal) => Promise<A>,
   timeoutMs: number,
   networkFailure: (url: URL, e: unknown) => PilotError,
-): HttpClient {
+): (input: string | URL, init?: RequestInit) => Promise<A> {
   return async (input, init = {}) => {
     const url = new URL(String(input));
     const timeout = AbortSignal.timeout(timeoutMs);

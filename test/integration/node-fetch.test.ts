@@ -8,7 +8,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../helpers/local-http';
-import { nodeFetch } from '../../main/core/node-fetch';
+import { nodeFetch, nodePlainRequest } from '../../main/core/node-fetch';
 import { createHttpClient } from '../../main/core/http';
 import { PilotError } from '../../main/core/errors';
 
@@ -207,5 +207,127 @@ describe('nodeFetch', () => {
     await expect(
       nodeFetch('http://127.0.0.1:1/x', { method: 'POST', body: new Blob(['x']) }),
     ).rejects.toThrow(/not supported/);
+  });
+});
+
+describe('nodePlainRequest (the same exchange, answered without a Response)', () => {
+  it('gives status, final URL, lower-case headers (repeats joined as fetch joins them) and the text', async () => {
+    const target = await serve((req, res) => {
+      if (req.url === '/old') {
+        res.writeHead(302, { location: '/new' }).end();
+        return;
+      }
+      res.writeHead(200, [
+        ['Content-Type', 'application/json'],
+        ['Link', '<a>; rel="self"'],
+        ['Link', '<b>; rel="next"'],
+      ]);
+      res.end('\ufeff{"ok":true}');
+    });
+    const answer = await nodePlainRequest(`${target.origin}/old`, {
+      headers: { Authorization: 'Bearer t0k' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.url).toBe(`${target.origin}/new`);
+    expect(answer.headers['content-type']).toBe('application/json');
+    // fetch's Headers.get joins a repeated header the same way.
+    const viaFetch = await nodeFetch(`${target.origin}/new`);
+    expect(answer.headers['link']).toBe(viaFetch.headers.get('link'));
+    await viaFetch.body?.cancel();
+    // A leading byte order mark is dropped, as fetch's text() drops it.
+    expect(await answer.text()).toBe('{"ok":true}');
+    expect(target.seen[1]?.headers['authorization']).toBe('Bearer t0k');
+  });
+
+  it("sends the same headers fetch would: names in lower case, values trimmed, a body's type and length", async () => {
+    const target = await serve((_q, res) => res.end('ok'));
+    const answer = await nodePlainRequest(`${target.origin}/soap`, {
+      method: 'post',
+      headers: { SOAPAction: ' "" ', 'X-Twice': 'a', 'x-twice': 'b' },
+      body: '<x/>',
+    });
+    await answer.text();
+    const seen = target.seen[0];
+    expect(seen?.method).toBe('POST');
+    expect(seen?.headers['soapaction']).toBe('""');
+    expect(seen?.headers['x-twice']).toBe('a, b');
+    expect(seen?.headers['content-type']).toBe('text/plain;charset=UTF-8');
+    expect(seen?.headers['content-length']).toBe('4');
+    expect(seen?.headers['accept']).toBe('*/*');
+  });
+
+  it("returns a 3xx itself with redirect: 'manual', decodes gzip, and has no body for 204", async () => {
+    const target = await serve((req, res) => {
+      if (req.url === '/moved') res.writeHead(301, { location: 'https://elsewhere.test/' }).end();
+      else if (req.url === '/gz') {
+        res.writeHead(200, { 'content-encoding': 'gzip' });
+        res.end(gzipSync('<soapenv:Envelope/>'));
+      } else res.writeHead(204).end();
+    });
+    const moved = await nodePlainRequest(`${target.origin}/moved`, { redirect: 'manual' });
+    expect(moved.status).toBe(301);
+    expect(moved.headers['location']).toBe('https://elsewhere.test/');
+    await moved.discard();
+    expect(await (await nodePlainRequest(`${target.origin}/gz`)).text()).toBe('<soapenv:Envelope/>');
+    expect(await (await nodePlainRequest(`${target.origin}/none`)).text()).toBe('');
+  });
+
+  it("stops a body that is still arriving when the signal fires, with the signal's reason", async () => {
+    const target = await serve((_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.write('<partial');
+    });
+    const answer = await nodePlainRequest(`${target.origin}/slow`, { signal: AbortSignal.timeout(200) });
+    const err = await answer.text().catch((e: unknown) => e);
+    expect((err as Error).name).toBe('TimeoutError');
+  });
+
+  it('rejects a body cut off by the server', async () => {
+    const server = createNetServer((socket) =>
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n<cut')),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const answer = await nodePlainRequest(`${origin}/`);
+      await expect(answer.text()).rejects.toThrow();
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('frees the connection of a discarded body: the next request reuses it', async () => {
+    const sockets = new Set<unknown>();
+    const target = await serve((req, res) => {
+      sockets.add(req.socket);
+      res.end(req.url === '/big' ? 'x'.repeat(64 * 1024) : 'small');
+    });
+    for (let i = 0; i < 4; i++) {
+      await (await nodePlainRequest(`${target.origin}/big`)).discard();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await (await nodePlainRequest(`${target.origin}/after`)).text()).toBe('small');
+    // An unread body would hold its connection: every request would have needed a new one.
+    expect(sockets.size).toBe(1);
+  });
+});
+
+describe("createHttpClient's plain path", () => {
+  it('is there without a proxy and answers like the fetch path, failures included', async () => {
+    const target = await serve((_q, res) => res.end('ok'));
+    const http = createHttpClient({ env: {}, timeoutMs: 300 });
+    if (!http.plain) throw new Error('expected a plain path without a proxy');
+    expect(await (await http.plain(`${target.origin}/x`)).text()).toBe('ok');
+    // Nothing listens on port 1: the same PilotError as the fetch path.
+    const viaPlain = await http.plain('http://127.0.0.1:1/x').catch((e: unknown) => e);
+    const viaFetch = await http('http://127.0.0.1:1/x').catch((e: unknown) => e);
+    expect(viaPlain).toBeInstanceOf(PilotError);
+    expect((viaPlain as PilotError).message).toBe((viaFetch as PilotError).message);
+    const silent = await serve(() => undefined);
+    await expect(http.plain(`${silent.origin}/never`)).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('is not there behind a proxy: the proxy-aware fetch carries every request', () => {
+    expect(createHttpClient({ env: { HTTPS_PROXY: 'http://127.0.0.1:9' } }).plain).toBeUndefined();
   });
 });

@@ -66,13 +66,62 @@ describe('limitPerHost', () => {
     expect(calls).toBe(3);
   });
 
+  it('gives the plain path the same slots and pauses as the fetch path', async () => {
+    const gates: (() => void)[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const answer = (remaining: string) => ({
+      status: 200,
+      url: '',
+      headers: { 'x-rate-limit-remaining': remaining, 'x-rate-limit-reset': '1005' },
+      text: async () => '[]',
+      discard: async () => undefined,
+    });
+    const slow = async <A>(value: A): Promise<A> => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise<void>((r) => gates.push(r));
+      inFlight--;
+      return value;
+    };
+    const http = Object.assign(async () => slow(new Response('[]')), {
+      plain: async () => slow(answer(gates.length === 0 ? '0' : '9')),
+    });
+    let now = 1_000_000;
+    const slept: number[] = [];
+    const limited = limitPerHost(http, {
+      perHost: 1,
+      nowMs: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+    });
+    if (!limited.plain) throw new Error('the plain path was dropped');
+    const all = Promise.all([limited.plain('https://acme.okta.com/a'), limited('https://acme.okta.com/b')]);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10 && gates.length === 0; i++) await new Promise((r) => setImmediate(r));
+      gates.shift()?.();
+    }
+    await all;
+    expect(peak).toBe(1);
+    // The plain answer's exhausted budget paused the next request until the reset.
+    expect(slept).toEqual([5_000]);
+    expect(limitPerHost(async () => new Response(''), { perHost: 1 }).plain).toBeUndefined();
+  });
+
   it('reads only an exhausted budget with a near reset as a pause', () => {
-    const h = (remaining: string, reset: number) =>
-      new Headers({ 'X-Rate-Limit-Remaining': remaining, 'X-Rate-Limit-Reset': String(reset) });
+    const h = (remaining: string, reset: number) => {
+      const headers = new Headers({
+        'X-Rate-Limit-Remaining': remaining,
+        'X-Rate-Limit-Reset': String(reset),
+      });
+      return (name: string) => headers.get(name);
+    };
     expect(pauseUntil(h('0', 1_010), 1_000_000, 60_000)).toBe(1_010_000);
     expect(pauseUntil(h('3', 1_010), 1_000_000, 60_000)).toBeUndefined();
     expect(pauseUntil(h('0', 990), 1_000_000, 60_000)).toBeUndefined();
     expect(pauseUntil(h('0', 1_100), 1_000_000, 60_000)).toBeUndefined();
-    expect(pauseUntil(new Headers(), 1_000_000, 60_000)).toBeUndefined();
+    expect(pauseUntil(() => null, 1_000_000, 60_000)).toBeUndefined();
   });
 });

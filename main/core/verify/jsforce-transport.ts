@@ -12,6 +12,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { PilotError } from '../errors';
+import { plainRequestOf, type PlainRequest } from '../plain-answer';
 import type { FetchFn } from './types';
 
 export interface JsforceRequest {
@@ -55,10 +56,14 @@ export interface HttpClientTransportOptions {
 }
 
 export class HttpClientTransport {
+  private readonly request: PlainRequest;
+
   constructor(
-    private readonly http: FetchFn,
+    http: FetchFn,
     private readonly options: HttpClientTransportOptions = {},
-  ) {}
+  ) {
+    this.request = plainRequestOf(http);
+  }
 
   httpRequest(request: JsforceRequest): JsforceResponsePromise {
     const pending = this.send(request);
@@ -99,7 +104,7 @@ export class HttpClientTransport {
     body: string | undefined,
     signal: AbortSignal,
   ): Promise<JsforceResponse> {
-    const res = await this.http(url.toString(), {
+    const res = await this.request(url.toString(), {
       method: request.method ?? 'GET',
       headers: requestHeaders(request.headers),
       ...(body !== undefined ? { body } : {}),
@@ -107,7 +112,7 @@ export class HttpClientTransport {
       signal,
     });
     if (res.status >= 300 && res.status < 400) {
-      await res.body?.cancel();
+      await res.discard();
       throw new PilotError(
         'bad-response',
         `${url.host} redirected the Salesforce API request (HTTP ${res.status}) instead of answering it.`,
@@ -115,8 +120,6 @@ export class HttpClientTransport {
         { host: url.host, status: res.status },
       );
     }
-    const headers: Record<string, string> = {};
-    res.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
     let text: string;
     try {
       text = await res.text();
@@ -133,7 +136,7 @@ export class HttpClientTransport {
         { cause: e },
       );
     }
-    const response: JsforceResponse = { statusCode: res.status, headers, body: text };
+    const response: JsforceResponse = { statusCode: res.status, headers: { ...res.headers }, body: text };
     this.options.onResponse?.(url.toString(), response);
     return response;
   }

@@ -6,6 +6,7 @@
 import { isPilotError } from '../errors';
 import { isLoopbackHost } from '../auth/login-url';
 import type { TokenSet } from '../model';
+import { answerFromResponse, headerOf, isOk, plainRequestOf, type PlainAnswer } from '../plain-answer';
 import { maskSecrets } from './read-failure';
 import { signInAgain } from './sign-in-again';
 import { readFailed, readOk, type FetchFn, type ReadResult, type TokenSource } from './types';
@@ -114,7 +115,7 @@ export class OktaApi {
     let refreshed = false;
     let rateLimited = 0;
     for (;;) {
-      let res: Response;
+      let res: PlainAnswer;
       try {
         res = await this.send(url, tokens);
       } catch (e) {
@@ -128,19 +129,19 @@ export class OktaApi {
         );
       }
       if (res.status === 429 && rateLimited < RATE_LIMIT_RETRIES) {
-        const wait = rateLimitWaitMs(res.headers.get('x-rate-limit-reset'), this.nowMs());
+        const wait = rateLimitWaitMs(headerOf(res, 'x-rate-limit-reset'), this.nowMs());
         if (wait > (this.opts.maxRateLimitWaitMs ?? 60_000)) {
           return readFailed(
             `Could not check: Okta's rate limit is exhausted for about ${Math.ceil(wait / 1000)} s; verify again later.`,
           );
         }
-        await res.body?.cancel();
+        await res.discard();
         rateLimited++;
         await this.sleep(wait);
         continue;
       }
       if (res.status === 401 && !refreshed) {
-        await res.body?.cancel();
+        await res.discard();
         refreshed = true;
         try {
           tokens = await this.opts.tokenService.refresh(this.opts.alias, 'okta', tokens.accessToken);
@@ -158,10 +159,10 @@ export class OktaApi {
   }
 
   /** One GET: `Authorization: Bearer`, or for DPoP-bound tokens `DPoP <token>` plus a proof with `ath` (RFC 9449 §7.1). */
-  private async send(url: string, tokens: TokenSet): Promise<Response> {
+  private async send(url: string, tokens: TokenSet): Promise<PlainAnswer> {
     const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
     if (!isDpopBound(tokens)) {
-      return this.opts.fetch(url, {
+      return plainRequestOf(this.opts.fetch)(url, {
         method: 'GET',
         headers: { Accept: 'application/json', Authorization: `Bearer ${tokens.accessToken}` },
         signal,
@@ -190,19 +191,19 @@ export class OktaApi {
       );
     for (let attempt = 0; ; attempt++) {
       try {
-        return await request();
+        return answerFromResponse(await request());
       } catch (e) {
         // First proof without the server's nonce: the handle has stored it now, so retry once.
         if (attempt === 0 && oauth.isDPoPNonceError(e)) continue;
         // Other challenges (401 invalid_token, 403 insufficient_scope) are ordinary answers to interpret.
-        if (e instanceof oauth.WWWAuthenticateChallengeError) return e.response;
+        if (e instanceof oauth.WWWAuthenticateChallengeError) return answerFromResponse(e.response);
         throw e;
       }
     }
   }
 
   private async interpret(
-    res: Response,
+    res: PlainAnswer,
     scope: string,
   ): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
     const text = await res.text().catch(() => '');
@@ -215,7 +216,7 @@ export class OktaApi {
         `Could not check: Okta rejected the sign-in even after a refresh — ${signInAgain(this.opts.alias, 'okta')}.`,
       );
     if (res.status === 403) {
-      const challenge = res.headers.get('www-authenticate') ?? '';
+      const challenge = headerOf(res, 'www-authenticate') ?? '';
       const scopeProblem = /insufficient_scope/i.test(challenge);
       return readFailed(
         scopeProblem
@@ -224,7 +225,7 @@ export class OktaApi {
         scope,
       );
     }
-    if (!res.ok) {
+    if (!isOk(res)) {
       const summary = safeErrorSummary(text, this.secrets());
       return readFailed(
         `Could not check: Okta answered HTTP ${res.status}${summary ? ` (${summary})` : ''}; try again later.`,
@@ -242,7 +243,7 @@ export class OktaApi {
       return readFailed(
         'Could not check: Okta answered with an unexpected shape (expected a list); to allow the check, check the Okta org URL, then try again.',
       );
-    const next = nextLink(res.headers.get('link'));
+    const next = nextLink(headerOf(res, 'link'));
     return readOk(next ? { items: body, next } : { items: body });
   }
 }

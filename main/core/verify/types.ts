@@ -3,6 +3,7 @@
  * the CLI's --json output, IPC and reports. Evidence holds only values read from the APIs — never a
  * token, verifier or code.
  */
+import type { MaybePlain } from '../plain-answer';
 import type { CheckId } from '../checklist/types';
 import type { ProviderId, TokenSet } from '../model';
 
@@ -58,8 +59,11 @@ export interface TokenSource {
   refresh(alias: string, provider: ProviderId, staleAccessToken?: string): Promise<TokenSet>;
 }
 
-/** A fetch-compatible function (main/core/http.ts's client: timeouts + proxy). */
-export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
+/**
+ * A fetch-compatible function (main/core/http.ts's client: timeouts + proxy), with the client's plain
+ * path where it has one (plain-answer.ts; reads use plainRequestOf).
+ */
+export type FetchFn = MaybePlain;
 
 /** The outcome of one read: the value, or why it could not be read (plain sentence, no secrets). */
 export type ReadResult<T> =
@@ -81,6 +85,8 @@ export const MAX_EVIDENCE_CODE_POINTS = 300;
 
 /** Cuts text to `max` code points (never inside a surrogate pair), marking the cut with "…". */
 export function capCodePoints(text: string, max: number): string {
+  // Code points never outnumber UTF-16 units: a short string needs no splitting.
+  if (text.length <= max) return text;
   const points = Array.from(text);
   return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
 }
