@@ -90,6 +90,22 @@ describe.skipIf(!HAS_KEYCHAIN || !isLinux)(
       expect(await accountsInKeyring()).toEqual([]);
     });
 
+    it('answers many reads asked for at once, each with its own item, among writes and misses', async () => {
+      const aliases = Array.from({ length: 40 }, (_, i) => `ss-many-${i}`);
+      for (const alias of aliases) await store.set(alias, 'salesforce', { ...tokens, username: alias });
+      // Reads share the keychain (two at a time); the misses' write probes and the writes run alone.
+      const read = await Promise.all([
+        ...aliases.map((alias) => store.get(alias, 'salesforce')),
+        store.get('ss-many-missing', 'okta'),
+        store.set('ss-many-0', 'okta', tokens),
+        ...aliases.map((alias) => store.get(alias, 'salesforce')),
+      ]);
+      const users = read.map((t) => (t && typeof t === 'object' ? t.username : t));
+      expect(users).toEqual([...aliases, undefined, undefined, ...aliases]);
+      for (const alias of aliases) await store.deleteAll(alias);
+      expect(await accountsInKeyring()).toEqual([]);
+    });
+
     it('reports a damaged item as storage without echoing its content', async () => {
       const keytar = await rawKeytar();
       await keytar.setPassword(SERVICE, 'ss-acme/okta', '{"accessToken":"leaky-secret-value"');

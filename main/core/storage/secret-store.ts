@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { PilotError } from '../errors';
 import type { ProviderId, TokenSet } from '../model';
+import { KeychainGate } from './keychain-gate';
 import { aliasSchema } from './org-store';
 
 export const SERVICE = 'pkce-pilot';
@@ -139,13 +140,10 @@ export class SecretStore {
       this.backend = undefined; // let a later call retry, e.g. after the admin installed libsecret
       throw keychainError(e, this.platform, operation, 'module');
     }
-    // One keychain call at a time, process-wide: libsecret has been seen here to lose the answer to
-    // one of two overlapping calls (GLib "task->ever_returned"), leaving a promise that never settles.
-    // The time limit turns any such stall into a clear error instead of a hung window or command.
-    const run = keychainQueue.then(() => withTimeout(fn(backend), this.callTimeoutMs));
-    keychainQueue = run.catch(() => undefined);
+    // Reads side by side, changes alone (keychain-gate.ts says why). The time limit turns a call libsecret
+    // never answers into a clear error instead of a hung window or command.
     try {
-      return await run;
+      return await keychainGate.run(operation !== 'read', () => withTimeout(fn(backend), this.callTimeoutMs));
     } catch (e) {
       throw keychainError(e, this.platform, operation, e === NO_ANSWER ? 'no-answer' : undefined);
     }
@@ -155,7 +153,7 @@ export class SecretStore {
 /** Long enough for an OS unlock prompt to be answered; short enough that nothing hangs for good. */
 const KEYCHAIN_TIMEOUT_MS = 60_000;
 const NO_ANSWER = new Error('keychain call timed out');
-let keychainQueue: Promise<unknown> = Promise.resolve();
+const keychainGate = new KeychainGate();
 
 function withTimeout<R>(work: Promise<R>, ms: number): Promise<R> {
   let timer: NodeJS.Timeout | undefined;
