@@ -47,3 +47,17 @@ export function table(rows: readonly (readonly string[])[]): string[] {
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
+
+/**
+ * json(values) in pieces, one per element (joined with line breaks they are the very same text), so a
+ * large list is printed without first building it as one string: `verify --all --json` over 200 orgs
+ * is ~1.5 MB, which as one string (and its terminal-safe copy) was the run's memory peak.
+ */
+export function jsonArrayPieces(values: readonly unknown[]): string[] {
+  if (values.length === 0) return ['[]'];
+  const last = values.length - 1;
+  const items = values.map(
+    (v, i) => `  ${JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')}${i < last ? ',' : ''}`,
+  );
+  return ['[', ...items, ']'];
+}

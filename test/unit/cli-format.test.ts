@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { json, plain, table, terminalSafe } from '../../main/cli/format';
+import { json, jsonArrayPieces, plain, table, terminalSafe } from '../../main/cli/format';
 
 describe('terminal output sanitising', () => {
   it.each([
@@ -36,5 +36,19 @@ describe('terminal output sanitising', () => {
 
   it('sanitises every table cell', () => {
     expect(table([['a\u001b[31m', 'b']]).join('')).not.toContain('\u001b');
+  });
+});
+
+describe('jsonArrayPieces', () => {
+  it('is json() of the list, one piece per element', () => {
+    const org = (n: number) => ({
+      org: `org-${n}`,
+      checks: [{ id: 'a', evidence: { values: { n, list: ['x'] } } }],
+    });
+    for (const list of [[], [org(1)], [org(1), org(2), org(3)], [1, 'two', null, [3]]]) {
+      const pieces = jsonArrayPieces(list);
+      expect(pieces.join('\n')).toBe(json(list));
+      expect(pieces).toHaveLength(list.length === 0 ? 1 : list.length + 2);
+    }
   });
 });

@@ -7,7 +7,7 @@ import type { ChecklistProgress } from '../../core/checklist/types';
 import { verifyExitCode } from '../../core/verify/exit-code';
 import { loadServices } from '../context';
 import { openInSystemBrowser } from '../open-browser';
-import { json } from '../format';
+import { json, jsonArrayPieces } from '../format';
 
 const USAGE = 'pkce-pilot verify <alias> [--json] [--strict] | pkce-pilot verify --all [--json] [--strict]';
 
@@ -42,7 +42,8 @@ export const verify: CliCommand = {
     if (strict) for (const a of aliases) progress.set(a, await services.progress.getOrg(a));
     const code = verifyExitCode(results, { strict, progress: (a) => progress.get(a) });
     if (flag(args, 'json')) {
-      io.out(json(all ? results : results[0]));
+      if (all) for (const piece of jsonArrayPieces(results)) io.out(piece);
+      else io.out(json(results[0]));
       for (const r of results) {
         const first = firstSteps(r);
         if (first) io.err(first);

@@ -34,6 +34,8 @@ export interface ItemProgress {
 }
 
 const charCount = (text: string): number => [...text].length;
+/** At most `max` characters (code points): these never outnumber UTF-16 units, so most need no count. */
+const fits = (text: string, max: number): boolean => text.length <= max || charCount(text) <= max;
 
 export const itemIdSchema = z
   .string()
@@ -50,10 +52,7 @@ export const evidenceSchema = z.object({
   status: z.enum(['pass', 'fail', 'unknown', 'manual']),
   summary: z
     .string()
-    .refine(
-      (s) => charCount(s) <= SUMMARY_MAX_CHARS,
-      `A summary is at most ${SUMMARY_MAX_CHARS} characters.`,
-    ),
+    .refine((s) => fits(s, SUMMARY_MAX_CHARS), `A summary is at most ${SUMMARY_MAX_CHARS} characters.`),
   at: isoTimeSchema,
 });
 
@@ -63,7 +62,7 @@ const itemProgressSchema = z.object({
   doneBy: z.enum(['admin', 'verification']).optional(),
   note: z
     .string()
-    .refine((s) => charCount(s) <= NOTE_MAX_CHARS)
+    .refine((s) => fits(s, NOTE_MAX_CHARS))
     .optional(),
   noteAt: isoTimeSchema.optional(),
   evidence: evidenceSchema.optional(),
