@@ -56,10 +56,11 @@ export interface CoreServicesOptions {
 /**
  * Orgs verified at the same time by `verify --all`. Each org is its own Salesforce host (My Domain) with
  * its own API limits, so the cap is about this process, not about Salesforce. Measured with the bench world
- * (200 orgs, 100 ms server latency, 2 cores, quiet machine, medians of 4 alternating runs): 32 at a time
- * 4.17 s, 48 3.84 s, 64 3.73 s, 128 about 3.6 s, peak RSS 161–163 MiB whatever the cap. The same 200 orgs
- * take 3.2–3.6 s with no latency at all: the run is bound by CPU (HTTP, Metadata API XML, JSON), and past
- * 64 more parallelism only holds more sockets and answers in memory at once.
+ * (200 orgs, 100 ms server latency, 2 cores, medians of 4 alternating runs), once keychain reads no longer
+ * queued one by one: 16 at a time 3.53 s, 32 3.53 s, 64 3.51 s, peak RSS 161 MiB whatever the cap — the
+ * run is bound by CPU (HTTP, Metadata API XML, JSON), not by waiting. 64 is kept for real orgs, whose
+ * answers take longer than the bench's 100 ms and leave more waiting to overlap; past that, more
+ * parallelism only holds more sockets and answers in memory at once.
  */
 export const VERIFY_CONCURRENCY = 64;
 
