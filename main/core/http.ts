@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { PilotError } from './errors';
 import { nodeFetch, nodePlainRequest } from './node-fetch';
-import type { PlainAnswer, PlainRequest } from './plain-answer';
+import type { PlainRequest } from './plain-answer';
 
 /**
  * The subset of fetch the core uses; `plain`, where the transport has one, answers the same requests
@@ -74,22 +74,67 @@ export function createHttpClient({
     }
     return res;
   };
-  // Behind a proxy, undici's fetch carries everything (its Response adapted where a plain answer is asked).
+  // Behind a proxy, undici's fetch carries everything (its Response read whole where a plain answer is asked).
   if (viaProxy) return client;
-  const timedPlain = createTimedClient<PlainAnswer>(
-    (url, init) => nodePlainRequest(url, init),
-    timeoutMs,
-    failure,
-  );
-  const plain: PlainRequest = async (input, init) => {
-    const answer = await timedPlain(input, init);
-    if (answer.status === 407) {
-      await answer.discard();
-      throw proxyAuthError(new URL(input));
+  const plain: PlainRequest = async (input, init = {}) => {
+    const url = new URL(input);
+    // One timer for the whole exchange, body included, cleared when it ends: cheaper than the
+    // AbortSignal.timeout + AbortSignal.any pair a streaming Response needs, and gone with the request.
+    const stop = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop.abort(new DOMException(`${url.host} did not answer in time.`, 'TimeoutError'));
+    }, timeoutMs);
+    const caller = init.signal ?? undefined;
+    const callerStopped = () => stop.abort(caller?.reason);
+    if (caller?.aborted) callerStopped();
+    else caller?.addEventListener('abort', callerStopped, { once: true });
+    try {
+      const answer = await nodePlainRequest(url, { ...init, signal: stop.signal });
+      if (answer.status === 407) throw proxyAuthError(url);
+      return answer;
+    } catch (e) {
+      if (e instanceof PilotError && !timedOut && !caller?.aborted) throw e;
+      throw requestFailure(e, url, { timedOut, timeoutMs, caller, networkFailure: failure });
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', callerStopped);
     }
-    return answer;
   };
   return Object.assign(client, { plain });
+}
+
+interface FailureContext {
+  readonly timedOut: boolean;
+  readonly timeoutMs: number;
+  readonly caller: AbortSignal | undefined;
+  readonly networkFailure: (url: URL, e: unknown) => PilotError;
+}
+
+/** Why a request failed, as a PilotError naming the host: our time limit, the caller's cancel, or the network. */
+function requestFailure(e: unknown, url: URL, ctx: FailureContext): PilotError {
+  if (ctx.timedOut) {
+    return new PilotError(
+      'timeout',
+      `${url.host} did not answer within ${Math.round(ctx.timeoutMs / 1000)} seconds.`,
+      'Check your network connection (and proxy, if you use one), then try again.',
+      { host: url.host },
+      { cause: e },
+    );
+  }
+  if (ctx.caller?.aborted) {
+    const reason: unknown = ctx.caller.reason;
+    if (reason instanceof PilotError) return reason;
+    return new PilotError(
+      'signin-cancelled',
+      `The request to ${url.host} was cancelled.`,
+      'Try again when you are ready.',
+      { host: url.host },
+      { cause: e },
+    );
+  }
+  return ctx.networkFailure(url, e);
 }
 
 /**
@@ -97,12 +142,12 @@ export function createHttpClient({
  * PilotErrors naming the host. Shared by the CLI's client and the Electron shell's net.fetch client;
  * only how a request is sent and how a network failure reads differ.
  */
-export function createTimedClient<A = Response>(
+export function createTimedClient(
   /** `timeout` is this call's time limit alone (the caller's signal excluded), for body handling. */
-  send: (url: URL, init: RequestInit, timeout: AbortSignal) => Promise<A>,
+  send: (url: URL, init: RequestInit, timeout: AbortSignal) => Promise<Response>,
   timeoutMs: number,
   networkFailure: (url: URL, e: unknown) => PilotError,
-): (input: string | URL, init?: RequestInit) => Promise<A> {
+): HttpClient {
   return async (input, init = {}) => {
     const url = new URL(String(input));
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -110,27 +155,12 @@ export function createTimedClient<A = Response>(
     try {
       return await send(url, { ...init, signal }, timeout);
     } catch (e) {
-      if (timeout.aborted) {
-        throw new PilotError(
-          'timeout',
-          `${url.host} did not answer within ${Math.round(timeoutMs / 1000)} seconds.`,
-          'Check your network connection (and proxy, if you use one), then try again.',
-          { host: url.host },
-          { cause: e },
-        );
-      }
-      if (init.signal?.aborted) {
-        const reason: unknown = init.signal.reason;
-        if (reason instanceof PilotError) throw reason;
-        throw new PilotError(
-          'signin-cancelled',
-          `The request to ${url.host} was cancelled.`,
-          'Try again when you are ready.',
-          { host: url.host },
-          { cause: e },
-        );
-      }
-      throw networkFailure(url, e);
+      throw requestFailure(e, url, {
+        timedOut: timeout.aborted,
+        timeoutMs,
+        caller: init.signal ?? undefined,
+        networkFailure,
+      });
     }
   };
 }

@@ -14,12 +14,13 @@
  * are strings, URLSearchParams or bytes — what the core sends; anything else is refused, not guessed.
  *
  * nodePlainRequest is the same exchange answered as a PlainAnswer (plain-answer.ts): no web stream, no
- * Headers, the body read whole — what verify's thousands of API reads need, at less CPU per request.
+ * Headers, the body read whole (and capped) — what verify's thousands of API reads need, at less CPU.
  */
 import type { Agent, IncomingMessage, request as httpRequest } from 'node:http';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import type { PlainAnswer } from './plain-answer';
+import { PilotError } from './errors';
+import { answerTooLarge, MAX_ANSWER_BYTES, type PlainAnswer } from './plain-answer';
 
 interface Transport {
   readonly request: typeof httpRequest;
@@ -210,17 +211,34 @@ function toResponse(
   return response;
 }
 
-/** The whole body as text; rejects with the signal's reason when aborted, or when the connection drops. */
-function readText(body: Readable, signal: AbortSignal | undefined): Promise<string> {
+/**
+ * The whole body as text (a leading BOM dropped, as fetch's text() does). Rejects with the signal's
+ * reason when aborted, and refuses a body larger than MAX_ANSWER_BYTES instead of holding it.
+ */
+function readText(
+  res: IncomingMessage,
+  body: Readable,
+  host: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let total = 0;
     let settled = false;
     const fail = (e: unknown) => {
       if (settled) return;
       settled = true;
       reject(signal?.aborted ? signal.reason : e);
     };
-    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.on('data', (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > MAX_ANSWER_BYTES) {
+        fail(answerTooLarge(host));
+        res.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
     body.on('end', () => {
       if (settled) return;
       settled = true;
@@ -229,16 +247,25 @@ function readText(body: Readable, signal: AbortSignal | undefined): Promise<stri
     });
     body.on('error', fail);
     // A connection closed before the end of the body, with no error event of its own.
-    body.on('close', () => fail(new Error('the connection closed before the body ended')));
+    body.on('close', () =>
+      fail(
+        new PilotError(
+          'network',
+          `The answer from ${host} was cut off.`,
+          'Try again; if it keeps happening, check your network or proxy.',
+          { host },
+        ),
+      ),
+    );
   });
 }
 
-function toPlainAnswer(
+async function readPlainAnswer(
   res: IncomingMessage,
   method: string,
   url: URL,
   signal: AbortSignal | undefined,
-): PlainAnswer {
+): Promise<PlainAnswer> {
   const headers: Record<string, string> = {};
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -246,22 +273,13 @@ function toPlainAnswer(
     const value = raw[i + 1] as string;
     headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
+  if (Number(headers['content-length']) > MAX_ANSWER_BYTES) {
+    res.destroy();
+    throw answerTooLarge(url.host);
+  }
   const body = answerBody(res, method);
-  let read: Promise<string> | undefined;
-  return {
-    status: res.statusCode ?? 0,
-    url: url.toString(),
-    headers,
-    text: () => (read ??= body ? readText(body, signal) : Promise.resolve('')),
-    discard: async () => {
-      if (!body || read) return;
-      discard(res);
-      if (body !== res) {
-        body.on('error', () => undefined);
-        body.resume();
-      }
-    },
-  };
+  const text = body ? await readText(res, body, url.host, signal) : '';
+  return { status: res.statusCode ?? 0, url: url.toString(), headers, text };
 }
 
 /** Failures of a request sent on a pooled connection the server had already closed. */
@@ -358,8 +376,8 @@ export async function nodeFetch(input: string | URL, init: RequestInit = {}): Pr
   return toResponse(res, method, url, init.signal ?? undefined);
 }
 
-/** The same exchange as nodeFetch, answered plainly (plain-answer.ts: no web streams, no Headers). */
+/** The same exchange as nodeFetch, answered whole and plainly (plain-answer.ts: no web streams, no Headers). */
 export async function nodePlainRequest(input: string | URL, init: RequestInit = {}): Promise<PlainAnswer> {
   const { res, method, url } = await exchange(input, init);
-  return toPlainAnswer(res, method, url, init.signal ?? undefined);
+  return readPlainAnswer(res, method, url, init.signal ?? undefined);
 }

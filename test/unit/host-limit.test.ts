@@ -74,8 +74,7 @@ describe('limitPerHost', () => {
       status: 200,
       url: '',
       headers: { 'x-rate-limit-remaining': remaining, 'x-rate-limit-reset': '1005' },
-      text: async () => '[]',
-      discard: async () => undefined,
+      text: '[]',
     });
     const slow = async <A>(value: A): Promise<A> => {
       inFlight++;

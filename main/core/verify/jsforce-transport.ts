@@ -112,7 +112,6 @@ export class HttpClientTransport {
       signal,
     });
     if (res.status >= 300 && res.status < 400) {
-      await res.discard();
       throw new PilotError(
         'bad-response',
         `${url.host} redirected the Salesforce API request (HTTP ${res.status}) instead of answering it.`,
@@ -120,23 +119,7 @@ export class HttpClientTransport {
         { host: url.host, status: res.status },
       );
     }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (e) {
-      if (signal.reason instanceof PilotError) throw signal.reason;
-      const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
-      throw new PilotError(
-        timedOut ? 'timeout' : 'network',
-        timedOut
-          ? `${url.host} stopped sending its answer before the time limit.`
-          : `The answer from ${url.host} was cut off.`,
-        'Try again; if it keeps happening, check your network or proxy.',
-        { host: url.host },
-        { cause: e },
-      );
-    }
-    const response: JsforceResponse = { statusCode: res.status, headers: { ...res.headers }, body: text };
+    const response: JsforceResponse = { statusCode: res.status, headers: { ...res.headers }, body: res.text };
     this.options.onResponse?.(url.toString(), response);
     return response;
   }

@@ -135,13 +135,11 @@ export class OktaApi {
             `Could not check: Okta's rate limit is exhausted for about ${Math.ceil(wait / 1000)} s; verify again later.`,
           );
         }
-        await res.discard();
         rateLimited++;
         await this.sleep(wait);
         continue;
       }
       if (res.status === 401 && !refreshed) {
-        await res.discard();
         refreshed = true;
         try {
           tokens = await this.opts.tokenService.refresh(this.opts.alias, 'okta', tokens.accessToken);
@@ -191,12 +189,12 @@ export class OktaApi {
       );
     for (let attempt = 0; ; attempt++) {
       try {
-        return answerFromResponse(await request());
+        return await answerFromResponse(await request(), signal);
       } catch (e) {
         // First proof without the server's nonce: the handle has stored it now, so retry once.
         if (attempt === 0 && oauth.isDPoPNonceError(e)) continue;
         // Other challenges (401 invalid_token, 403 insufficient_scope) are ordinary answers to interpret.
-        if (e instanceof oauth.WWWAuthenticateChallengeError) return answerFromResponse(e.response);
+        if (e instanceof oauth.WWWAuthenticateChallengeError) return answerFromResponse(e.response, signal);
         throw e;
       }
     }
@@ -206,7 +204,7 @@ export class OktaApi {
     res: PlainAnswer,
     scope: string,
   ): Promise<ReadResult<{ items: unknown[]; next?: string }>> {
-    const text = await res.text().catch(() => '');
+    const text = res.text;
     if (res.status === 429)
       return readFailed(
         'Could not check: Okta kept answering "too many requests"; verify again in a minute.',
