@@ -246,8 +246,10 @@ function readText(
       resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     });
     body.on('error', fail);
-    // A connection closed before the end of the body, with no error event of its own.
-    body.on('close', () =>
+    // A connection closed before the end of the body, with no error event of its own. (Every body closes
+    // after its end too: the error is only built when it is needed.)
+    body.on('close', () => {
+      if (settled) return;
       fail(
         new PilotError(
           'network',
@@ -255,8 +257,8 @@ function readText(
           'Try again; if it keeps happening, check your network or proxy.',
           { host },
         ),
-      ),
-    );
+      );
+    });
   });
 }
 
