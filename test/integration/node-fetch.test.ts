@@ -4,7 +4,7 @@
  * origin, bodies, decoding, cancellation mid-body.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../helpers/local-http';
@@ -35,6 +35,23 @@ async function serve(
   });
   return { origin, seen };
 }
+
+/** A server speaking raw HTTP over TCP (for answers node:http's server would not send), closed after `use`. */
+async function withRawServer(
+  onSocket: (socket: Socket) => void,
+  use: (origin: string) => Promise<void>,
+): Promise<void> {
+  const server = createNetServer(onSocket);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+}
+
+/** Answers the first request on a connection with `raw`, then closes it. */
+const answerOnce = (raw: string) => (socket: Socket) => socket.once('data', () => socket.end(raw));
 
 describe('nodeFetch', () => {
   it('answers with a real Response: status, headers, body and the URL it came from', async () => {
@@ -163,7 +180,7 @@ describe('nodeFetch', () => {
     // A server that answers one request per connection with keep-alive, then drops the connection when
     // a second request arrives on it — the race a client pool meets when a server's idle timeout fires.
     const answered: string[] = [];
-    const server = createNetServer((socket) => {
+    const dropSecondRequest = (socket: Socket) => {
       let requests = 0;
       socket.on('data', (chunk: Buffer) => {
         if (!chunk.toString('latin1').includes('\r\n\r\n')) return;
@@ -175,32 +192,21 @@ describe('nodeFetch', () => {
         answered.push(chunk.toString('latin1').split(' ')[0] ?? '');
         socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
       });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
+    };
+    await withRawServer(dropSecondRequest, async (origin) => {
       expect(await (await nodeFetch(`${origin}/a`)).text()).toBe('ok');
       expect(await (await nodeFetch(`${origin}/b`)).text()).toBe('ok');
       expect(answered).toEqual(['GET', 'GET']);
       await expect(nodeFetch(`${origin}/c`, { method: 'POST', body: 'x' })).rejects.toMatchObject({
         code: 'ECONNRESET',
       });
-    } finally {
-      await new Promise((r) => server.close(r));
-    }
+    });
   });
 
   it('rejects a status no HTTP answer has, instead of building a broken Response', async () => {
-    const server = createNetServer((socket) =>
-      socket.once('data', () => socket.end('HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n')),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await withRawServer(answerOnce('HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n'), async (origin) => {
       await expect(nodeFetch(`${origin}/`)).rejects.toThrow(/status 999/);
-    } finally {
-      await new Promise((r) => server.close(r));
-    }
+    });
   });
 
   it('refuses what it does not support instead of guessing', async () => {
@@ -284,12 +290,8 @@ describe('nodePlainRequest (the same exchange, answered without a Response)', ()
   });
 
   it('rejects a body cut off by the server, naming the host', async () => {
-    const server = createNetServer((socket) =>
-      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n<cut')),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const cut = answerOnce('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n<cut');
+    await withRawServer(cut, async (origin) => {
       await expect(nodePlainRequest(`${origin}/`)).rejects.toThrow();
       // Through the client: a plain sentence naming the host.
       const plain = createHttpClient({ env: {} }).plain;
@@ -297,9 +299,7 @@ describe('nodePlainRequest (the same exchange, answered without a Response)', ()
         code: 'network',
         message: expect.stringContaining(new URL(origin).host),
       });
-    } finally {
-      await new Promise((r) => server.close(r));
-    }
+    });
   });
 
   it('refuses a body larger than the cap, declared or streamed, instead of holding it', async () => {

@@ -7,6 +7,23 @@ function deferred() {
   return { promise, resolve };
 }
 
+/** A clock that a pause moves forward at once; `slept` lists the pauses asked for. */
+function fakeClock() {
+  let now = 1_000_000;
+  const slept: number[] = [];
+  return {
+    now: () => now,
+    slept,
+    options: {
+      nowMs: () => now,
+      sleep: async (ms: number) => {
+        slept.push(ms);
+        now += ms;
+      },
+    },
+  };
+}
+
 describe('limitPerHost', () => {
   it('keeps at most perHost requests in flight to one host, and does not hold back other hosts', async () => {
     const inFlight = new Map<string, number>();
@@ -39,30 +56,22 @@ describe('limitPerHost', () => {
   });
 
   it('pauses a host whose rate-limit budget is used up until its reset, then goes on', async () => {
-    let now = 1_000_000;
-    const slept: number[] = [];
+    const clock = fakeClock();
     let calls = 0;
     const http = async () => {
       calls++;
       return new Response('[]', {
         headers:
           calls === 1
-            ? { 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String((now + 5_000) / 1000) }
-            : { 'X-Rate-Limit-Remaining': '99', 'X-Rate-Limit-Reset': String((now + 60_000) / 1000) },
+            ? { 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String((clock.now() + 5_000) / 1000) }
+            : { 'X-Rate-Limit-Remaining': '99', 'X-Rate-Limit-Reset': String((clock.now() + 60_000) / 1000) },
       });
     };
-    const limited = limitPerHost(http, {
-      perHost: 1,
-      nowMs: () => now,
-      sleep: async (ms) => {
-        slept.push(ms);
-        now += ms;
-      },
-    });
+    const limited = limitPerHost(http, { perHost: 1, ...clock.options });
     await limited('https://acme.okta.com/api/v1/apps');
     await limited('https://acme.okta.com/api/v1/logs');
     await limited('https://other.okta.com/api/v1/apps');
-    expect(slept).toEqual([5_000]);
+    expect(clock.slept).toEqual([5_000]);
     expect(calls).toBe(3);
   });
 
@@ -86,16 +95,8 @@ describe('limitPerHost', () => {
     const http = Object.assign(async () => slow(new Response('[]')), {
       plain: async () => slow(answer(gates.length === 0 ? '0' : '9')),
     });
-    let now = 1_000_000;
-    const slept: number[] = [];
-    const limited = limitPerHost(http, {
-      perHost: 1,
-      nowMs: () => now,
-      sleep: async (ms) => {
-        slept.push(ms);
-        now += ms;
-      },
-    });
+    const clock = fakeClock();
+    const limited = limitPerHost(http, { perHost: 1, ...clock.options });
     if (!limited.plain) throw new Error('the plain path was dropped');
     const all = Promise.all([limited.plain('https://acme.okta.com/a'), limited('https://acme.okta.com/b')]);
     for (let round = 0; round < 2; round++) {
@@ -105,7 +106,7 @@ describe('limitPerHost', () => {
     await all;
     expect(peak).toBe(1);
     // The plain answer's exhausted budget paused the next request until the reset.
-    expect(slept).toEqual([5_000]);
+    expect(clock.slept).toEqual([5_000]);
     expect(limitPerHost(async () => new Response(''), { perHost: 1 }).plain).toBeUndefined();
   });
 
