@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { PilotError } from './errors';
 import { nodeFetch, nodePlainRequest } from './node-fetch';
-import type { PlainRequest } from './plain-answer';
+import type { PlainAnswer, PlainRequest } from './plain-answer';
 
 /**
  * The subset of fetch the core uses; `plain`, where the transport has one, answers the same requests
@@ -90,13 +90,16 @@ export function createHttpClient({
     const callerStopped = () => stop.abort(caller?.reason);
     if (caller?.aborted) callerStopped();
     else caller?.addEventListener('abort', callerStopped, { once: true });
+    let answerStarted = false;
     try {
-      const answer = await nodePlainRequest(url, { ...init, signal: stop.signal });
+      const answer = await nodePlainRequest(url, { ...init, signal: stop.signal }, () => {
+        answerStarted = true;
+      });
       if (answer.status === 407) throw proxyAuthError(url);
       return answer;
     } catch (e) {
       if (e instanceof PilotError && !timedOut && !caller?.aborted) throw e;
-      throw requestFailure(e, url, { timedOut, timeoutMs, caller, networkFailure: failure });
+      throw requestFailure(e, url, { timedOut, timeoutMs, caller, networkFailure: failure, answerStarted });
     } finally {
       clearTimeout(timer);
       caller?.removeEventListener('abort', callerStopped);
@@ -110,14 +113,25 @@ interface FailureContext {
   readonly timeoutMs: number;
   readonly caller: AbortSignal | undefined;
   readonly networkFailure: (url: URL, e: unknown) => PilotError;
+  /** The answer's status and headers had arrived when the time ran out (only its body was missing). */
+  readonly answerStarted?: boolean;
+}
+
+/** "15 seconds", "1 second", "0.6 seconds": a short test limit must not read as "1 seconds". */
+export function secondsText(ms: number): string {
+  const s = ms >= 1000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10;
+  return `${s} second${s === 1 ? '' : 's'}`;
 }
 
 /** Why a request failed, as a PilotError naming the host: our time limit, the caller's cancel, or the network. */
 function requestFailure(e: unknown, url: URL, ctx: FailureContext): PilotError {
   if (ctx.timedOut) {
+    const limit = secondsText(ctx.timeoutMs);
     return new PilotError(
       'timeout',
-      `${url.host} did not answer within ${Math.round(ctx.timeoutMs / 1000)} seconds.`,
+      ctx.answerStarted
+        ? `${url.host} stopped sending its answer before the time limit (${limit}).`
+        : `${url.host} did not answer within ${limit}.`,
       'Check your network connection (and proxy, if you use one), then try again.',
       { host: url.host },
       { cause: e },
@@ -320,12 +334,32 @@ export async function readJsonResponse(res: Response, what: string): Promise<Rec
       { cause: e },
     );
   }
-  const contentType = res.headers.get('content-type') ?? '';
+  return jsonObjectFrom(text, res.headers.get('content-type') ?? '', res.status, what, details);
+}
+
+/** readJsonResponse for a plain answer (plain-answer.ts): the body is already read, so only the checks remain. */
+export function readJsonAnswer(answer: PlainAnswer, what: string): Record<string, unknown> {
+  const host = hostOf(answer.url);
+  return jsonObjectFrom(answer.text, answer.headers['content-type'] ?? '', answer.status, what, {
+    host: host ?? '',
+    status: answer.status,
+  });
+}
+
+/** A JSON object from a body's text; an HTML page, broken JSON or another shape becomes 'bad-response'. */
+function jsonObjectFrom(
+  text: string,
+  contentType: string,
+  status: number,
+  what: string,
+  details: { readonly host: string; readonly status: number },
+): Record<string, unknown> {
+  const where = details.host ? ` from ${details.host}` : '';
   const trimmed = text.trimStart();
   if (/html/i.test(contentType) || trimmed.startsWith('<')) {
     throw new PilotError(
       'bad-response',
-      `The ${what}${where} was a web page instead of data (HTTP ${res.status}).`,
+      `The ${what}${where} was a web page instead of data (HTTP ${status}).`,
       'Check the URL (a proxy or captive portal may be answering instead of the server), then try again.',
       details,
     );
@@ -336,7 +370,7 @@ export async function readJsonResponse(res: Response, what: string): Promise<Rec
   } catch {
     throw new PilotError(
       'bad-response',
-      `The ${what}${where} was incomplete or not valid JSON (HTTP ${res.status}).`,
+      `The ${what}${where} was incomplete or not valid JSON (HTTP ${status}).`,
       'Try again; if it persists, check your network or proxy.',
       details,
     );

@@ -378,8 +378,16 @@ export async function nodeFetch(input: string | URL, init: RequestInit = {}): Pr
   return toResponse(res, method, url, init.signal ?? undefined);
 }
 
-/** The same exchange as nodeFetch, answered whole and plainly (plain-answer.ts: no web streams, no Headers). */
-export async function nodePlainRequest(input: string | URL, init: RequestInit = {}): Promise<PlainAnswer> {
+/**
+ * The same exchange as nodeFetch, answered whole and plainly (plain-answer.ts: no web streams, no Headers).
+ * `onAnswerStarted` is told when the final answer's status and headers are in, before its body is read.
+ */
+export async function nodePlainRequest(
+  input: string | URL,
+  init: RequestInit = {},
+  onAnswerStarted?: () => void,
+): Promise<PlainAnswer> {
   const { res, method, url } = await exchange(input, init);
+  onAnswerStarted?.();
   return readPlainAnswer(res, method, url, init.signal ?? undefined);
 }

@@ -554,7 +554,8 @@ export const FAULT_ROWS: readonly FaultRow[] = [
   },
   {
     id: 'api.slow-body',
-    run: () => apiRow({ kind: 'slow-body', ms: 3_000 }, { code: 'timeout', cause: /did not arrive in time/ }),
+    run: () =>
+      apiRow({ kind: 'slow-body', ms: 3_000 }, { code: 'timeout', cause: /stopped sending its answer/ }),
   },
   {
     id: 'api.redirect-loop',

@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../helpers/local-http';
-import { createHttpClient, readJsonResponse } from '../../main/core/http';
+import { createHttpClient, readJsonAnswer, readJsonResponse, secondsText } from '../../main/core/http';
 import { PilotError } from '../../main/core/errors';
+import type { PlainAnswer } from '../../main/core/plain-answer';
 
 async function serve(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -129,5 +130,42 @@ describe('readJsonResponse', () => {
       expect(err.message).toContain('acme.my.salesforce.com');
       expect(err.message).not.toContain('SECRET123');
     }
+  });
+});
+
+describe('readJsonAnswer (a plain answer, already read)', () => {
+  const answer = (text: string, type?: string): PlainAnswer => ({
+    status: 200,
+    url: 'https://acme.my.salesforce.com/id/00D/005',
+    headers: type ? { 'content-type': type } : {},
+    text,
+  });
+
+  it('gives the same object and the same refusals as readJsonResponse', async () => {
+    expect(readJsonAnswer(answer('{"a":1}'), 'identity response')).toEqual({ a: 1 });
+    for (const [body, type] of [
+      ['<html><body>Login</body></html>', 'text/html'],
+      ['{"access_token":"SECRET123","x', 'application/json'],
+      ['[1,2]', 'application/json'],
+    ] as const) {
+      const viaAnswer = await failure(
+        Promise.resolve().then(() => readJsonAnswer(answer(body, type), 'identity response')),
+      );
+      const r = new Response(body, { headers: { 'content-type': type } });
+      Object.defineProperty(r, 'url', { value: 'https://acme.my.salesforce.com/id/00D/005' });
+      const viaResponse = await failure(readJsonResponse(r, 'identity response'));
+      expect(viaAnswer.code).toBe('bad-response');
+      expect(viaAnswer.message).toBe(viaResponse.message);
+      expect(viaAnswer.message).not.toContain('SECRET123');
+    }
+  });
+});
+
+describe('secondsText', () => {
+  it('names a time limit in words that read right', () => {
+    expect(secondsText(15_000)).toBe('15 seconds');
+    expect(secondsText(1_000)).toBe('1 second');
+    expect(secondsText(600)).toBe('0.6 seconds');
+    expect(secondsText(1_400)).toBe('1 second');
   });
 });

@@ -340,7 +340,23 @@ describe("createHttpClient's plain path", () => {
     expect(viaPlain).toBeInstanceOf(PilotError);
     expect((viaPlain as PilotError).message).toBe((viaFetch as PilotError).message);
     const silent = await serve(() => undefined);
-    await expect(http.plain(`${silent.origin}/never`)).rejects.toMatchObject({ code: 'timeout' });
+    await expect(http.plain(`${silent.origin}/never`)).rejects.toMatchObject({
+      code: 'timeout',
+      message: `${new URL(silent.origin).host} did not answer within 0.3 seconds.`,
+    });
+  });
+
+  it('says when the answer began but its body stopped before the time limit', async () => {
+    // Status and headers at once, then one chunk of the body and nothing more.
+    const stalled = await serve((_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+    });
+    const http = createHttpClient({ env: {}, timeoutMs: 300 });
+    await expect(http.plain?.(`${stalled.origin}/slow`)).rejects.toMatchObject({
+      code: 'timeout',
+      message: `${new URL(stalled.origin).host} stopped sending its answer before the time limit (0.3 seconds).`,
+    });
   });
 
   it('is not there behind a proxy: the proxy-aware fetch carries every request', () => {

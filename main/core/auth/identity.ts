@@ -4,7 +4,8 @@
  */
 import * as oauth from 'oauth4webapi';
 import { PilotError } from '../errors';
-import { readJsonResponse, type HttpClient } from '../http';
+import { readJsonAnswer, readJsonResponse, type HttpClient } from '../http';
+import { isOk, plainRequestOf, type MaybePlain } from '../plain-answer';
 import { isLoopbackHost } from './login-url';
 import type { TokenSet } from '../model';
 import { dpopHandleFor } from './token-client';
@@ -33,41 +34,46 @@ function assertSafeTarget(url: URL): void {
 async function checkStatus(res: Response, what: string): Promise<void> {
   if (res.ok) return;
   await res.body?.cancel();
-  const host = new URL(res.url || 'http://unknown').host;
-  if (res.status === 401) {
-    throw new PilotError(
+  throw statusError(res.status, res.url, what);
+}
+
+/** The error for an identity answer that is not 2xx (401: the sign-in is gone; 403: a scope is missing). */
+function statusError(status: number, answeredUrl: string, what: string): PilotError {
+  const host = new URL(answeredUrl || 'http://unknown').host;
+  if (status === 401) {
+    return new PilotError(
       'not-signed-in',
       `${host} no longer accepts PKCE Pilot's sign-in.`,
       'Sign in again.',
       { status: 401, host },
     );
   }
-  if (res.status === 403) {
-    throw new PilotError(
+  if (status === 403) {
+    return new PilotError(
       'forbidden',
       `${host} refused to share the ${what}.`,
       'Check that the app has the "id" (Salesforce) or "openid profile" (Okta) scope, then sign in again.',
       { status: 403, host },
     );
   }
-  if (res.status === 429) {
-    throw new PilotError(
+  if (status === 429) {
+    return new PilotError(
       'rate-limited',
       `${host} is limiting requests right now (HTTP 429, too many requests).`,
       'Wait a minute, then try again.',
       { status: 429, host },
     );
   }
-  throw new PilotError(
+  return new PilotError(
     'bad-response',
-    `${host} answered the ${what} request with HTTP ${res.status}.`,
+    `${host} answered the ${what} request with HTTP ${status}.`,
     'Try again later.',
-    { status: res.status, host },
+    { status, host },
   );
 }
 
 /** GET the identity URL with Bearer auth; returns username, user id and org id. */
-export async function fetchSalesforceIdentity(http: HttpClient, tokens: TokenSet): Promise<Identity> {
+export async function fetchSalesforceIdentity(http: MaybePlain, tokens: TokenSet): Promise<Identity> {
   if (!tokens.identityUrl) {
     throw new PilotError(
       'bad-response',
@@ -77,12 +83,13 @@ export async function fetchSalesforceIdentity(http: HttpClient, tokens: TokenSet
   }
   const url = new URL(tokens.identityUrl);
   assertSafeTarget(url);
-  const res = await http(url, {
+  // A plain answer: verify calls this once per org, and a Response's stream machinery is not needed here.
+  const answer = await plainRequestOf(http)(url.href, {
     headers: { authorization: `Bearer ${tokens.accessToken}`, accept: 'application/json' },
     redirect: 'error',
   });
-  await checkStatus(res, 'identity');
-  const body = await readJsonResponse(res, 'identity response');
+  if (!isOk(answer)) throw statusError(answer.status, answer.url, 'identity');
+  const body = readJsonAnswer(answer, 'identity response');
   const username = str(body.username);
   const userId = str(body.user_id);
   if (!username || !userId) {

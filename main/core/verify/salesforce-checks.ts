@@ -100,7 +100,7 @@ async function useGrant(opts: SalesforceCheckOptions, tokens: TokenSet): Promise
   let current = tokens;
   for (let attempt = 0; ; attempt++) {
     try {
-      const identity = await fetchSalesforceIdentity((u, init) => opts.http(String(u), init), current);
+      const identity = await fetchSalesforceIdentity(opts.http, current);
       return { grant: readOk({ refreshed: attempt > 0 }), tokens: current, userId: identity.userId };
     } catch (e) {
       // Salesforce's identity URL answers an invalid or expired access token with 403 Bad_OAuth_Token
