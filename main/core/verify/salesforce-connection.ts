@@ -39,6 +39,20 @@ function expectedType(url: string | undefined): RegExp | undefined {
   return undefined;
 }
 
+let jsforceModule: Promise<typeof import('jsforce')> | undefined;
+
+/**
+ * jsforce, loaded on first use. Built as CommonJS the import is a lazy require() (electron.vite.config.ts:
+ * dynamicImportInCjs) wrapped in an interop copy of the module's exports: made once, not once per org.
+ */
+function loadJsforce(): Promise<typeof import('jsforce')> {
+  jsforceModule ??= import('jsforce').catch((e: unknown) => {
+    jsforceModule = undefined; // a later verify tries again
+    throw e;
+  });
+  return jsforceModule;
+}
+
 /**
  * Replaces jsforce's transport (a private field, so guarded) with one over the core's HttpClient
  * (./jsforce-transport.ts): the same network road as sign-in, with our time limit, and answers of
@@ -112,8 +126,7 @@ export async function openSalesforceConnection(
   /** The core's HttpClient (net.fetch in the app, proxy-aware fetch in the CLI). */
   http?: FetchFn,
 ): Promise<SalesforceSession> {
-  // Built as CommonJS, this is a lazy require() (electron.vite.config.ts: dynamicImportInCjs).
-  const { Connection: JsforceConnection } = await import('jsforce');
+  const { Connection: JsforceConnection } = await loadJsforce();
   const seen = new Set<string>([tokens.accessToken, ...(tokens.refreshToken ? [tokens.refreshToken] : [])]);
   const conn = new JsforceConnection({
     instanceUrl: tokens.instanceUrl,

@@ -240,6 +240,16 @@ export function readEcaLabels(
   );
 }
 
+/**
+ * The first page of a SOQL query: the request jsforce's Query sends (GET <api>/query?q=…, through the
+ * connection, so session refresh and the transport still apply) without the record stream Query builds
+ * around it. Both queries here fit one page (a user's few assignments; LIMIT 200 below the 2,000-row page).
+ */
+async function queryPage(conn: Connection, soql: string): Promise<{ records?: unknown } | undefined> {
+  const url = `/query?q=${encodeURIComponent(soql)}`;
+  return (await conn.request({ method: 'GET', url })) as { records?: unknown } | undefined;
+}
+
 /** A Salesforce user id (15 or 18 characters); anything else is never put into SOQL. */
 export function isSalesforceId(value: string): boolean {
   return /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(value);
@@ -267,9 +277,7 @@ export function readAdminPermissions(
     async () => {
       if (!isSalesforceId(userId))
         throw new PilotError('bad-response', 'Salesforce returned an unexpected user id.', '');
-      const result = (await ctx.conn.query(adminPermissionQuery(userId))) as unknown as {
-        records?: unknown;
-      };
+      const result = await queryPage(ctx.conn, adminPermissionQuery(userId));
       if (!result || !Array.isArray(result.records))
         throw new PilotError('bad-response', 'Salesforce returned no records list for the permissions.', '');
       let modifyAllData = false;
@@ -313,7 +321,7 @@ export function readOauthTokens(
     'OAuth token usage (OauthToken)',
     'the "Manage Users" or "View Setup and Configuration" permission',
     async () => {
-      const result = (await ctx.conn.query(oauthTokenQuery(appNames))) as unknown as { records?: unknown };
+      const result = await queryPage(ctx.conn, oauthTokenQuery(appNames));
       if (!result || !Array.isArray(result.records))
         throw new PilotError('bad-response', 'Salesforce returned no records list for OauthToken.', '');
       return (result.records as Record<string, unknown>[]).map((r): OAuthTokenRow => {
