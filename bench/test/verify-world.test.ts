@@ -31,7 +31,7 @@ describe('verifyRunProblems (pure)', () => {
   const facts = (results: VerifiedOrgJson[], n = results.length, extra = {}) => ({
     results,
     expectedOrgs: Array.from({ length: n }, (_, i) => `o${i}`),
-    requests: { salesforce: perOrg.salesforce * n, okta: perOrg.okta * n },
+    requests: { salesforce: perOrg.salesforce * n, okta: VERIFY_EXPECTED.oktaRequestsPerRun },
     tokenRequests: 0,
     ...extra,
   });
@@ -52,6 +52,11 @@ describe('verifyRunProblems (pure)', () => {
     expect(verifyRunProblems(short).join('\n')).toContain(
       `salesforce: ${perOrg.salesforce - 1} API requests for 1 org(s), expected ${perOrg.salesforce}`,
     );
+    // Two orgs signed in as the same Okta admin that each read Okta: the reads were not shared.
+    const unshared = facts([passingOrg('o0'), passingOrg('o1')], 2, {
+      requests: { salesforce: perOrg.salesforce * 2, okta: 2 * VERIFY_EXPECTED.oktaRequestsPerRun },
+    });
+    expect(verifyRunProblems(unshared).join('\n')).toMatch(/okta: 4 API requests for 2 org\(s\), expected 2/);
     const unlisted = { org: 'o0', checks: [...passingOrg('o0').checks, { id: 'new.check', status: 'pass' }] };
     expect(verifyRunProblems(facts([unlisted])).join('\n')).toMatch(/does not know.*new\.check/);
     expect(verifyRunProblems(facts([passingOrg('o0')], 1, { tokenRequests: 1 })).join('\n')).toMatch(

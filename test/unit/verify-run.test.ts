@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECKLIST, findItem } from '../../main/core/checklist/content';
 import type { CheckId } from '../../main/core/checklist/types';
 import { PilotError } from '../../main/core/errors';
-import type { OrgSettings } from '../../main/core/model';
+import type { OrgSettings, TokenSet } from '../../main/core/model';
 import { ProgressStore } from '../../main/core/storage/progress-store';
 import { applyToChecklist, itemEvidence, mapConcurrent, runMany } from '../../main/core/verify/run';
 import {
@@ -197,6 +197,89 @@ describe('runMany', () => {
     expect(requests).toEqual([]);
     expect([...reads].sort()).toEqual(['a/okta', 'a/salesforce', 'b/okta', 'b/salesforce']);
     expect(results.flatMap((r) => r.checks).every((x) => x.status !== 'pass')).toBe(true);
+  });
+
+  it('reads Okta once for orgs signed in as the same Okta admin; a failed read is not shared', async () => {
+    const oktaTokens = (accessToken: string, userId: string): TokenSet => ({
+      accessToken,
+      tokenType: 'Bearer',
+      instanceUrl: 'https://acme.okta.com',
+      issuedAt: 0,
+      pkce: 'S256',
+      userId,
+      scope: 'okta.apps.read okta.logs.read',
+    });
+    // a and b: one admin (different tokens); c: another admin. a's token is revoked and cannot refresh.
+    const signIns: Record<string, TokenSet> = {
+      a: oktaTokens('tok-a', '00uAdmin'),
+      b: oktaTokens('tok-b', '00uAdmin'),
+      c: oktaTokens('tok-c', '00uOther'),
+    };
+    const tokens: TokenSource = {
+      getTokens: async (alias, provider) => {
+        const t = signIns[alias];
+        if (provider === 'okta' && t) return t;
+        return noTokens.getTokens(alias, provider);
+      },
+      refresh: async () => {
+        throw new PilotError('not-signed-in', 'The refresh token was revoked.', 'Sign in again.');
+      },
+    };
+    // Okta's Apps API and System Log as documented: a JSON list; 401 for a revoked token.
+    const seen: string[] = [];
+    const http = async (url: string, init?: RequestInit): Promise<Response> => {
+      const auth = new Headers(init?.headers).get('authorization') ?? '';
+      const path = new URL(url).pathname;
+      seen.push(`${auth.replace('Bearer ', '')} ${path}`);
+      if (auth === 'Bearer tok-a') return new Response('{"errorCode":"E0000011"}', { status: 401 });
+      const body = path.endsWith('/apps')
+        ? [{ id: '0oaSf', name: 'salesforce', label: 'Salesforce', status: 'ACTIVE', features: [] }]
+        : [];
+      return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+    };
+    const withOkta = (alias: string): OrgSettings => ({
+      ...org(alias),
+      okta: { baseUrl: 'https://acme.okta.com', clientId: 'y', redirect: 'loopback', port: 7171 },
+    });
+    const results = await runMany(['a', 'b', 'c'], {
+      orgs: { get: async (alias) => withOkta(alias) },
+      tokens,
+      http,
+      concurrency: 3,
+    });
+    const found = (alias: string) =>
+      must(
+        must(results.find((r) => r.org === alias)).checks.find((x) => x.id === 'okta.salesforce-app.found'),
+      );
+    // a's failure is a's own; b read with its own token (apps, then logs); c, another admin, read its own.
+    expect(found('a').status).toBe('unknown');
+    expect(found('a').summary).toMatch(/pkce-pilot login a --okta/);
+    expect(found('b').status).toBe('pass');
+    expect(found('c').status).toBe('pass');
+    expect([...seen].sort()).toEqual(
+      [
+        'tok-a /api/v1/apps',
+        'tok-b /api/v1/apps',
+        'tok-b /api/v1/logs',
+        'tok-c /api/v1/apps',
+        'tok-c /api/v1/logs',
+      ].sort(),
+    );
+
+    // Without the failure, one admin's orgs read Okta once: apps and logs once for a and b together.
+    signIns['a'] = oktaTokens('tok-a2', '00uAdmin');
+    seen.length = 0;
+    const again = await runMany(['a', 'b'], {
+      orgs: { get: async (alias) => withOkta(alias) },
+      tokens,
+      http,
+      concurrency: 2,
+    });
+    expect(again.map((r) => r.checks.find((x) => x.id === 'okta.salesforce-app.found')?.status)).toEqual([
+      'pass',
+      'pass',
+    ]);
+    expect(seen.map((s) => s.split(' ')[1])).toEqual(['/api/v1/apps', '/api/v1/logs']);
   });
 
   it('mapConcurrent never runs more than the limit at once', async () => {

@@ -7,6 +7,7 @@ import { isPilotError } from '../errors';
 import { isLoopbackHost } from '../auth/login-url';
 import type { TokenSet } from '../model';
 import { answerFromResponse, headerOf, isOk, plainRequestOf, type PlainAnswer } from '../plain-answer';
+import { oktaPrincipal, type SharedReads } from './okta-shared-reads';
 import { maskSecrets } from './read-failure';
 import { signInAgain } from './sign-in-again';
 import { readFailed, readOk, type FetchFn, type ReadResult, type TokenSource } from './types';
@@ -22,6 +23,8 @@ export interface OktaApiOptions {
   readonly maxRateLimitWaitMs?: number;
   readonly timeoutMs?: number;
   readonly maxPages?: number;
+  /** Reads shared with the other orgs of the run that use the same Okta admin (okta-shared-reads.ts). */
+  readonly shared?: SharedReads<unknown[]>;
 }
 
 const RATE_LIMIT_RETRIES = 3;
@@ -88,7 +91,17 @@ export class OktaApi {
   async getAll(pathAndQuery: string, scope: string): Promise<ReadResult<unknown[]>> {
     const signedIn = this.tokens ? readOk(this.tokens) : await this.signIn();
     if (!signedIn.ok) return signedIn;
-    const base = new URL(signedIn.value.instanceUrl);
+    const read = () => this.readAll(signedIn.value, pathAndQuery, scope);
+    const shared = this.opts.shared;
+    return shared ? shared.read(oktaPrincipal(signedIn.value), pathAndQuery, read) : read();
+  }
+
+  private async readAll(
+    tokens: TokenSet,
+    pathAndQuery: string,
+    scope: string,
+  ): Promise<ReadResult<unknown[]>> {
+    const base = new URL(tokens.instanceUrl);
     let url: string | undefined = new URL(pathAndQuery, base).toString();
     const items: unknown[] = [];
     for (let page = 0; url && page < (this.opts.maxPages ?? 50); page++) {

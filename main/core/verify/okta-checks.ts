@@ -22,6 +22,8 @@ export type OktaCheckOptions = Omit<OktaApiOptions, 'nowMs'> & {
   readonly now: () => Date;
   /** This Salesforce org's hosts (login URL, instance, identity), to find its Okta app instance. */
   readonly orgHosts?: readonly string[];
+  /** End of the System Log window (default now): one per run, so orgs sharing Okta send one query. */
+  readonly logWindowEnd?: Date;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -83,7 +85,8 @@ export async function runOktaChecks(opts: OktaCheckOptions): Promise<OktaChecksO
 
   let findings: ProvisioningFindings | undefined;
   if (apps.ok && activeApps(apps.value).length > 0) {
-    const since = new Date(opts.now().getTime() - LOG_WINDOW_DAYS * DAY_MS).toISOString();
+    const windowEnd = (opts.logWindowEnd ?? opts.now()).getTime();
+    const since = new Date(windowEnd - LOG_WINDOW_DAYS * DAY_MS).toISOString();
     const attribution = attributeInstances(apps.value, opts.orgHosts ?? []);
     // Every active instance is read: this org's decide, the others are shown as information. Several
     // instances share a query, so an Okta org provisioning many Salesforce orgs is not read once per

@@ -9,6 +9,7 @@ import type { OrgSettings, ProviderId, TokenSet } from '../model';
 import type { Evidence as StoredEvidence, EvidenceOutcome } from '../storage/progress-store';
 import { CHECK_CATALOG, isRequiredCheck } from './check-catalog';
 import { runOktaChecks, type OktaChecksOutcome } from './okta-checks';
+import { SharedReads, type OktaRunShare } from './okta-shared-reads';
 import {
   authFailuresVerdict,
   oktaAppFoundVerdict,
@@ -48,6 +49,8 @@ export interface RunVerificationOptions {
   /** For tests: replaces the 429 back-off wait. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly timeoutMs?: number;
+  /** Okta reads shared with the other orgs of the run (runMany makes one per run). */
+  readonly oktaRun?: OktaRunShare;
 }
 
 function oktaNotConfigured(alias: string, at: string): OktaChecksOutcome {
@@ -162,6 +165,7 @@ export async function runVerification(options: RunVerificationOptions): Promise<
             now,
             orgHosts,
             ...(opts.sleep ? { sleep: opts.sleep } : {}),
+            ...(opts.oktaRun ? { shared: opts.oktaRun.reads, logWindowEnd: opts.oktaRun.logWindowEnd } : {}),
             ...timeout,
           }),
         ),
@@ -230,6 +234,8 @@ export async function mapConcurrent<T, R>(
 /** Verifies many orgs (4 at a time by default); one org's failure becomes its own 'unknown' result and never stops the others. */
 export async function runMany(aliases: readonly string[], deps: RunManyDeps): Promise<VerificationResult[]> {
   const now = deps.now ?? (() => new Date());
+  // Orgs provisioned from the same Okta org by the same admin read Okta once (okta-shared-reads.ts).
+  const oktaRun: OktaRunShare = { reads: new SharedReads(), logWindowEnd: now() };
   return mapConcurrent(aliases, deps.concurrency ?? 4, async (alias) => {
     try {
       const org = await deps.orgs.get(alias);
@@ -238,6 +244,7 @@ export async function runMany(aliases: readonly string[], deps: RunManyDeps): Pr
         org,
         tokenService: deps.tokens,
         http: deps.http,
+        oktaRun,
         ...(deps.oktaHttp ? { oktaHttp: deps.oktaHttp } : {}),
         now,
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
