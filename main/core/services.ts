@@ -68,8 +68,8 @@ export const VERIFY_CONCURRENCY = 64;
  * Okta API requests in flight to one Okta org at a time. Many Salesforce orgs can share one Okta org, and
  * Okta limits simultaneous requests per org (35 on the Integrator Free plan, 75 by default — shared with
  * everything else the org serves, provisioning included; Okta: "even large bulk loads rarely require more
- * than 10"). 20 stays well inside the lowest limit. Against no limit at all, 200 orgs sharing one Okta org
- * took 3.53 s instead of 3.40 s (bench world, 100 ms latency): the CPU, not this cap, sets the pace. A
+ * than 10"). 20 stays well inside the lowest limit. Orgs signed in there as the same admin share their
+ * reads (verify/okta-shared-reads.ts), so this cap matters for fleets with several Okta admins. A
  * used-up per-minute budget (X-Rate-Limit-Remaining: 0) pauses that host until X-Rate-Limit-Reset; a 429
  * is still handled by the Okta reader itself.
  */
