@@ -42,6 +42,24 @@ describe('timeNodeProcess', () => {
     ).rejects.toThrow('driver broke');
     await expect(timeNodeProcessOk({ args: ['-e', 'process.exit(4)'] })).rejects.toThrow(/exited with 4/);
   });
+  it.skipIf(process.platform !== 'linux')(
+    "reports a child's own peak memory, not the larger peak of the process that spawned it",
+    async () => {
+      // Linux hands a parent's peak to the child it spawns (getrusage maxrss); the bench must not see it.
+      const ballast = Buffer.alloc(300 * 1024 * 1024, 1);
+      const small = await timeNodeProcess({ args: ['-e', '0'], measureRss: true });
+      const grown = await timeNodeProcess({
+        args: ['-e', 'globalThis.keep = Buffer.alloc(200 * 1024 * 1024, 1)'],
+        measureRss: true,
+      });
+      expect(ballast.length).toBeGreaterThan(0);
+      expect(process.memoryUsage().rss / 1024).toBeGreaterThan(300 * 1024);
+      expect(small.peakRssKiB).toBeGreaterThan(10 * 1024);
+      expect(small.peakRssKiB).toBeLessThan(150 * 1024);
+      expect(grown.peakRssKiB).toBeGreaterThan(200 * 1024);
+      expect(grown.cpuMs).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('raw PKCE client against the Salesforce test server', () => {
