@@ -6,6 +6,8 @@ import { startLocalServer } from '../helpers/local-http';
 import { createHttpClient, readJsonAnswer, readJsonResponse, secondsText } from '../../main/core/http';
 import { PilotError } from '../../main/core/errors';
 import type { PlainAnswer } from '../../main/core/plain-answer';
+import { fetchSalesforceIdentity } from '../../main/core/auth/identity';
+import type { TokenSet } from '../../main/core/model';
 
 async function serve(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -167,5 +169,43 @@ describe('secondsText', () => {
     expect(secondsText(1_000)).toBe('1 second');
     expect(secondsText(600)).toBe('0.6 seconds');
     expect(secondsText(1_400)).toBe('1 second');
+  });
+});
+
+describe('the Salesforce identity call over either kind of client', () => {
+  it('answers the same through the plain path and through a fetch-only client (as the desktop app has)', async () => {
+    const server = await serve((req, res) => {
+      if (req.headers.authorization !== 'Bearer good') {
+        res.writeHead(401, { 'content-type': 'application/json' }).end('[{"errorCode":"Bad_OAuth_Token"}]');
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          '{"username":"admin@acme.test","user_id":"005000000000001AAA","organization_id":"00D000000000001EAA"}',
+        );
+    });
+    const tokens = (accessToken: string): TokenSet => ({
+      accessToken,
+      tokenType: 'Bearer',
+      instanceUrl: server.url,
+      identityUrl: `${server.url}/id/00D000000000001EAA/005000000000001AAA`,
+      issuedAt: 0,
+      pkce: 'S256',
+    });
+    const plainClient = createHttpClient({ env: {} });
+    const fetchOnly = (url: string, init?: RequestInit) => fetch(url, init);
+    expect(plainClient.plain).toBeDefined();
+    for (const http of [plainClient, fetchOnly]) {
+      expect(await fetchSalesforceIdentity(http, tokens('good'))).toEqual({
+        username: 'admin@acme.test',
+        userId: '005000000000001AAA',
+        orgId: '00D000000000001EAA',
+      });
+      await expect(fetchSalesforceIdentity(http, tokens('revoked'))).rejects.toMatchObject({
+        code: 'not-signed-in',
+        message: `${new URL(server.url).host} no longer accepts PKCE Pilot's sign-in.`,
+      });
+    }
   });
 });
