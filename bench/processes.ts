@@ -28,7 +28,7 @@ export interface ProcessSpec {
   readonly cwd?: string;
   /** Text whose first appearance on stderr is timed (e.g. the CLI's "Signed in" result line). */
   readonly stderrMark?: string;
-  /** Report the child's peak RSS (a preload writes process.resourceUsage().maxRSS at exit). */
+  /** Report the child's own peak RSS and CPU time (bench/peak-rss.cjs writes them at exit). */
   readonly measureRss?: boolean;
 }
 

@@ -339,7 +339,7 @@ async function verifyBudgets(
     );
   const one = sideOf(1);
   const perOrg = VERIFY_EXPECTED.requestsPerOrg;
-  const definition = `wall time of \`node bin/pkce-pilot.js verify --all --json\` (spawn to exit) against the local Salesforce and Okta servers, each answering every request after ${VERIFY_LATENCY_MS} ms. Every org has Salesforce and Okta configured and signed in (own keychain items) in a world where every check can pass (bench/verify-world.ts); each run is checked: every check's status as VERIFY_EXPECTED says and exactly ${perOrg.salesforce} Salesforce API requests per org and ${VERIFY_EXPECTED.oktaRequestsPerRun} Okta API requests per run (every org is signed in to the one Okta org as the same admin, and verify reads Okta once per admin), or the bench fails. Each round runs 1, 10, 50 and 200 orgs once, the order reversed every other round. Peak RSS: the process's maxRSS.`;
+  const definition = `wall time of \`node bin/pkce-pilot.js verify --all --json\` (spawn to exit) against the local Salesforce and Okta servers, each answering every request after ${VERIFY_LATENCY_MS} ms. Every org has Salesforce and Okta configured and signed in (own keychain items) in a world where every check can pass (bench/verify-world.ts); each run is checked: every check's status as VERIFY_EXPECTED says and exactly ${perOrg.salesforce} Salesforce API requests per org and ${VERIFY_EXPECTED.oktaRequestsPerRun} Okta API requests per run (every org is signed in to the one Okta org as the same admin, and verify reads Okta once per admin), or the bench fails. Each round runs 1, 10, 50 and 200 orgs once, the order reversed every other round. Peak RSS: the process's own peak resident set (VmHWM; see bench/peak-rss.cjs).`;
   const notes = [
     `Most Okta API requests in flight at once during these runs: ${verify.oktaPeakConcurrency} (all orgs share one Okta host here).`,
   ];
@@ -359,7 +359,7 @@ async function verifyBudgets(
     absoluteBudget(
       `verify.${biggest}.rss`,
       `\`verify --all\`: peak memory, ${biggest} orgs`,
-      'process.resourceUsage().maxRSS of the same runs, written by a preloaded hook at exit; 1 MiB = 1024 KiB.',
+      "the peak resident set of the same runs (the process's own VmHWM, written by a preloaded hook at exit: bench/peak-rss.cjs); 1 MiB = 1024 KiB.",
       side(`\`verify --all\` (${biggest} orgs) peak RSS`, 'MiB', verify.rssMiB.get(biggest) as Sample),
       BUDGETS.verifyRssMiB,
     ),
