@@ -29,6 +29,7 @@ import {
   copySignIns,
   prepareVerifyHomes,
   signInSeed,
+  type SeedItems,
   writeOrgs,
 } from './verify-bench';
 import { VERIFY_EXPECTED, startVerifyWorld, type VerifyWorld } from './verify-world';
@@ -131,7 +132,7 @@ function build(): void {
 async function cliColdStart(
   world: VerifyWorld,
   workDir: string,
-  seed: { salesforce: string; okta: string },
+  seed: SeedItems,
   options: RepeatOptions,
 ): Promise<BudgetResult[]> {
   log('CLI cold start …');
@@ -155,7 +156,7 @@ async function cliColdStart(
   const baseline = side('`node -e 0`', 'ms', bare as Sample);
   const definition =
     'wall time from spawn to exit of a fresh `node` process (process.hrtime); each round runs every command of this group once, the order reversed every other round.';
-  const dataDefinition = `${definition} Data folder with ${COLD_START_ORGS} orgs (Salesforce and Okta configured), each signed in with its tokens in the real keychain (gnome-keyring over D-Bus); \`status\` reads both of its keychain items.`;
+  const dataDefinition = `${definition} Data folder with ${COLD_START_ORGS} orgs (Salesforce and Okta configured), each signed in with its tokens in the real keychain (gnome-keyring over D-Bus); \`status\` reads its keychain item (both sign-ins of the org: storage/org-sign-ins.ts).`;
   return [
     ratioBudget(
       'cli.help',
@@ -323,7 +324,7 @@ async function signInBudgets(
 async function verifyBudgets(
   world: VerifyWorld,
   workDir: string,
-  seed: { salesforce: string; okta: string },
+  seed: SeedItems,
   slow: RepeatOptions,
 ): Promise<BudgetResult[]> {
   log(`writing ${Math.max(...ORG_COUNTS)} orgs for verify (setup, untimed) …`);
@@ -339,7 +340,7 @@ async function verifyBudgets(
     );
   const one = sideOf(1);
   const perOrg = VERIFY_EXPECTED.requestsPerOrg;
-  const definition = `wall time of \`node bin/pkce-pilot.js verify --all --json\` (spawn to exit) against the local Salesforce and Okta servers, each answering every request after ${VERIFY_LATENCY_MS} ms. Every org has Salesforce and Okta configured and signed in (own keychain items) in a world where every check can pass (bench/verify-world.ts); each run is checked: every check's status as VERIFY_EXPECTED says and exactly ${perOrg.salesforce} Salesforce API requests per org and ${VERIFY_EXPECTED.oktaRequestsPerRun} Okta API requests per run (every org is signed in to the one Okta org as the same admin, and verify reads Okta once per admin), or the bench fails. Each round runs 1, 10, 50 and 200 orgs once, the order reversed every other round. Peak RSS: the process's own peak resident set (VmHWM; see bench/peak-rss.cjs).`;
+  const definition = `wall time of \`node bin/pkce-pilot.js verify --all --json\` (spawn to exit) against the local Salesforce and Okta servers, each answering every request after ${VERIFY_LATENCY_MS} ms. Every org has Salesforce and Okta configured and signed in (its own keychain item) in a world where every check can pass (bench/verify-world.ts); each run is checked: every check's status as VERIFY_EXPECTED says and exactly ${perOrg.salesforce} Salesforce API requests per org and ${VERIFY_EXPECTED.oktaRequestsPerRun} Okta API requests per run (every org is signed in to the one Okta org as the same admin, and verify reads Okta once per admin), or the bench fails. Each round runs 1, 10, 50 and 200 orgs once, the order reversed every other round. Peak RSS: the process's own peak resident set (VmHWM; see bench/peak-rss.cjs).`;
   const notes = [
     `Most Okta API requests in flight at once during these runs: ${verify.oktaPeakConcurrency} (all orgs share one Okta host here).`,
   ];

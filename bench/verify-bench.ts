@@ -2,9 +2,9 @@
  * `pkce-pilot verify --all --json` over 1, 10, 50 and 200 signed-in orgs of the bench world
  * (bench/verify-world.ts: every check can pass, every read runs) with 100 ms added to every answer.
  *
- * Setup (untimed): one org is added and signed in through the CLI, to Salesforce and to Okta; its two
- * keychain items are then copied to every bench alias (one item per alias and provider, as real sign-ins
- * would leave), and the orgs are written with the core's OrgStore (the same code `org add` runs, without
+ * Setup (untimed): one org is added and signed in through the CLI, to Salesforce and to Okta; the keychain
+ * item(s) those sign-ins left (one per org here: storage/org-sign-ins.ts) are then copied to every bench
+ * alias, as real sign-ins would leave them, and the orgs are written with the core's OrgStore (the same code `org add` runs, without
  * 261 process starts). The 1-, 10- and 50-org data folders hold the first aliases of the 200.
  * Timed: each round runs every org count once, the order alternating round by round.
  */
@@ -14,6 +14,7 @@ import keytar from 'keytar';
 import { buildOrgSettings } from '../main/core/org-input';
 import { ensureDataFolder } from '../main/core/storage/data-folder';
 import { OrgStore } from '../main/core/storage/org-store';
+import { orgAccount, providerAccount } from '../main/core/storage/org-sign-ins';
 import { SERVICE } from '../main/core/storage/secret-store';
 import { addOrg, loginWithCli, runCli } from './salesforce-fixture';
 import { repeatInterleaved, type RepeatOptions } from './timing';
@@ -35,20 +36,32 @@ export function aliasOf(i: number): string {
 /** Data folder per org count. */
 export type VerifyHomes = ReadonlyMap<number, string>;
 
-/** Signs one org in through the CLI (Salesforce and Okta) and returns its two keychain items. */
+/** An org's keychain items by account suffix ("sign-ins", or "salesforce" and "okta" on Windows). */
+export type SeedItems = ReadonlyMap<string, string>;
+
+const ITEM_SUFFIXES = [
+  orgAccount(''),
+  providerAccount('', 'salesforce'),
+  providerAccount('', 'okta'),
+] as const;
+
+/** Signs one org in through the CLI (Salesforce and Okta) and returns the keychain items it left. */
 export async function signInSeed(
   world: VerifyWorld,
   home: string,
   alias: string,
   port: number,
-): Promise<{ salesforce: string; okta: string }> {
+): Promise<SeedItems> {
   await addOrg(home, alias, world, port, true);
   await loginWithCli(home, alias);
   await loginWithCli(home, alias, true);
-  const salesforce = await keytar.getPassword(SERVICE, `${alias}/salesforce`);
-  const okta = await keytar.getPassword(SERVICE, `${alias}/okta`);
-  if (!salesforce || !okta) throw new Error(`the seed sign-ins of ${alias} left no keychain items`);
-  return { salesforce, okta };
+  const items = new Map<string, string>();
+  for (const suffix of ITEM_SUFFIXES) {
+    const text = await keytar.getPassword(SERVICE, `${alias}${suffix}`);
+    if (text) items.set(suffix, text);
+  }
+  if (items.size === 0) throw new Error(`the seed sign-ins of ${alias} left no keychain items`);
+  return items;
 }
 
 /** Writes `count` orgs of the world into `home`, all with Okta configured. */
@@ -73,19 +86,17 @@ export async function writeOrgs(
     );
 }
 
-/** Stores a signed-in token set for every alias (both providers). */
-export async function copySignIns(items: { salesforce: string; okta: string }, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    await keytar.setPassword(SERVICE, `${aliasOf(i)}/salesforce`, items.salesforce);
-    await keytar.setPassword(SERVICE, `${aliasOf(i)}/okta`, items.okta);
-  }
+/** Stores the seed's sign-ins (both providers) for every alias. */
+export async function copySignIns(items: SeedItems, count: number): Promise<void> {
+  for (let i = 0; i < count; i++)
+    for (const [suffix, text] of items) await keytar.setPassword(SERVICE, `${aliasOf(i)}${suffix}`, text);
 }
 
 export async function prepareVerifyHomes(
   world: VerifyWorld,
   workDir: string,
   port: number,
-  items: { salesforce: string; okta: string },
+  items: SeedItems,
 ): Promise<VerifyHomes> {
   const homes = new Map<number, string>();
   for (const count of ORG_COUNTS) {

@@ -26,12 +26,12 @@ export async function loadStores(io: CliIo) {
  * SignInService.status, without loading the sign-in engine, verification and reports (cold start).
  */
 export async function loadSignInStatus(io: CliIo) {
-  const [stores, { SecretStore }, { statusFrom }] = await Promise.all([
+  const [stores, { secretStoreIn }, { statusFrom }] = await Promise.all([
     loadStores(io),
     import('../core/storage/secret-store'),
     import('../core/auth/sign-in-status'),
   ]);
-  const secrets = new SecretStore();
+  const secrets = secretStoreIn(stores.dataFolder);
   return {
     orgs: stores.orgs,
     status: async (alias: string, provider: ProviderId) =>

@@ -26,7 +26,7 @@ import {
   type FleetReportFormat,
   type ReportFormat,
 } from './report';
-import { SecretStore } from './storage/secret-store';
+import { secretStoreIn } from './storage/secret-store';
 import { withFileLock } from './storage/json-file-store';
 import path from 'node:path';
 import { SignInService, type SignInEvent } from './auth/sign-in';
@@ -100,7 +100,7 @@ export async function createCoreServices(options: CoreServicesOptions) {
   const orgs = new OrgStore(options.dataFolder, { onRecovered });
   const progress = new ProgressStore(options.dataFolder, { onRecovered });
   const verifications = new VerificationStore(options.dataFolder, onRecovered);
-  const secrets = options.secrets ?? new SecretStore();
+  const secrets = options.secrets ?? secretStoreIn(options.dataFolder);
   const http = options.http;
   // Only Okta's reads are limited per host: many Salesforce orgs share one Okta org, while each Salesforce
   // org is its own host (My Domain) with its own limits, so its reads go through `http` as they are.

@@ -3,6 +3,9 @@
  * (messages measured here on Linux; macOS/Windows texts are those of SecCopyErrorMessageString and
  * FormatMessage). Needs no keychain, so it always runs.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PilotError } from '../../main/core/errors';
 import type { TokenSet } from '../../main/core/model';
@@ -11,6 +14,7 @@ import {
   classifyKeychainFailure,
   keychainError,
   SecretStore,
+  secretStoreIn,
   SERVICE,
   type KeychainBackend,
 } from '../../main/core/storage/secret-store';
@@ -107,12 +111,86 @@ describe('keychainError', () => {
 });
 
 describe('SecretStore with a stand-in backend', () => {
-  it('stores JSON under service pkce-pilot and account <alias>/<provider>', async () => {
+  it('stores both sign-ins of an org as JSON in one item: service pkce-pilot, account <alias>/sign-ins', async () => {
     const keychain = new FakeKeychain();
     const store = new SecretStore({ backend: keychain, platform: 'linux' });
+    const okta = { ...tokens, accessToken: 'okta-SECRET-3', instanceUrl: 'https://acme.okta.com' };
+    await store.set('acme', 'okta', okta);
+    await store.set('acme', 'salesforce', tokens);
+    expect([...keychain.items.keys()]).toEqual([`${SERVICE}|acme/sign-ins`]);
+    expect(JSON.parse(keychain.items.get(`${SERVICE}|acme/sign-ins`) ?? '')).toEqual({
+      okta,
+      salesforce: tokens,
+    });
+    keychain.calls = [];
+    // Both sign-ins asked for at once (as verify and status do): one keychain read.
+    expect(await Promise.all([store.get('acme', 'salesforce'), store.get('acme', 'okta')])).toEqual([
+      tokens,
+      okta,
+    ]);
+    expect(keychain.calls).toEqual(['get acme/sign-ins']);
+  });
+
+  it('on Windows keeps one item per org and provider (Credential Manager holds 2.5 KB per item)', async () => {
+    const keychain = new FakeKeychain();
+    const store = new SecretStore({ backend: keychain, platform: 'win32' });
     await store.set('acme', 'okta', tokens);
-    expect([...keychain.items.keys()]).toEqual([`${SERVICE}|acme/okta`]);
+    await store.set('acme', 'salesforce', tokens);
+    expect([...keychain.items.keys()]).toEqual([`${SERVICE}|acme/okta`, `${SERVICE}|acme/salesforce`]);
     expect(await store.get('acme', 'okta')).toEqual(tokens);
+    expect(await store.delete('acme', 'okta')).toBe(true);
+    expect([...keychain.items.keys()]).toEqual([`${SERVICE}|acme/salesforce`]);
+  });
+
+  it('moves the per-provider items of earlier versions into the org item the first time it reads them', async () => {
+    const keychain = new FakeKeychain();
+    const okta = { ...tokens, accessToken: 'okta-SECRET-3' };
+    keychain.items.set(`${SERVICE}|acme/salesforce`, JSON.stringify(tokens));
+    keychain.items.set(`${SERVICE}|acme/okta`, JSON.stringify(okta));
+    const store = new SecretStore({ backend: keychain, platform: 'linux' });
+    expect(await store.get('acme', 'okta')).toEqual(okta);
+    expect([...keychain.items.keys()]).toEqual([`${SERVICE}|acme/sign-ins`]);
+    keychain.calls = [];
+    expect(await store.get('acme', 'salesforce')).toEqual(tokens);
+    expect(keychain.calls).toEqual(['get acme/sign-ins']);
+  });
+
+  it('keeps reading the old items when the keychain refuses the move, and loses nothing', async () => {
+    const keychain = new FakeKeychain();
+    keychain.items.set(`${SERVICE}|acme/salesforce`, JSON.stringify(tokens));
+    keychain.setPassword = async () => {
+      throw new Error('Cannot create an item in a locked collection');
+    };
+    const store = new SecretStore({ backend: keychain, platform: 'linux' });
+    expect(await store.get('acme', 'salesforce')).toEqual(tokens);
+    expect(await store.get('acme', 'okta')).toBeUndefined();
+    expect([...keychain.items.keys()]).toEqual([`${SERVICE}|acme/salesforce`]);
+  });
+
+  it('keeps the other sign-in when one is saved or deleted, and removes the item with the last one', async () => {
+    const keychain = new FakeKeychain();
+    const store = new SecretStore({ backend: keychain, platform: 'linux' });
+    const okta = { ...tokens, accessToken: 'okta-SECRET-3' };
+    // Saved side by side, as a Salesforce and an Okta refresh of one org can be: neither write is lost.
+    await Promise.all([store.set('acme', 'salesforce', tokens), store.set('acme', 'okta', okta)]);
+    expect(await store.get('acme', 'salesforce')).toEqual(tokens);
+    expect(await store.get('acme', 'okta')).toEqual(okta);
+    expect(await store.delete('acme', 'salesforce')).toBe(true);
+    expect(await store.get('acme', 'salesforce')).toBeUndefined();
+    expect(await store.get('acme', 'okta')).toEqual(okta);
+    expect(await store.delete('acme', 'salesforce')).toBe(false);
+    expect(await store.delete('acme', 'okta')).toBe(true);
+    expect(keychain.items.size).toBe(0);
+  });
+
+  it('deleteAll removes the org item and any item of an earlier version, and nothing of another org', async () => {
+    const keychain = new FakeKeychain();
+    const store = new SecretStore({ backend: keychain, platform: 'linux' });
+    await store.set('acme', 'salesforce', tokens);
+    await store.set('beta', 'okta', tokens);
+    keychain.items.set(`${SERVICE}|acme/okta`, JSON.stringify(tokens));
+    await store.deleteAll('acme');
+    expect([...keychain.items.keys()]).toEqual([`${SERVICE}|beta/sign-ins`]);
   });
 
   it('on Linux, a miss while locked is keychain-unavailable, and the probe leaves nothing behind when unlocked', async () => {
@@ -131,16 +209,48 @@ describe('SecretStore with a stand-in backend', () => {
     expect(
       await new SecretStore({ backend: keychain, platform: 'darwin' }).get('acme', 'salesforce'),
     ).toBeUndefined();
-    expect(keychain.calls).toEqual(['get acme/salesforce']);
+    // The org item, then the items of earlier versions; no write probe.
+    expect(keychain.calls).toEqual(['get acme/sign-ins', 'get acme/salesforce', 'get acme/okta']);
   });
 
-  it('reports a damaged item as storage, naming the org and provider, without its content', async () => {
+  it('reports a damaged sign-in as storage, naming the org and provider, without its content', async () => {
     const keychain = new FakeKeychain();
-    keychain.items.set(`${SERVICE}|acme/salesforce`, JSON.stringify({ accessToken: 'tok-SECRET-1' }));
-    const e = await errorOf(new SecretStore({ backend: keychain }).get('acme', 'salesforce'));
+    keychain.items.set(
+      `${SERVICE}|acme/sign-ins`,
+      JSON.stringify({ salesforce: { accessToken: 'tok-SECRET-1' }, okta: tokens }),
+    );
+    const store = new SecretStore({ backend: keychain });
+    const e = await errorOf(store.get('acme', 'salesforce'));
     expect(e.code).toBe('storage');
     expect(e.message).toMatch(/Salesforce sign-in for acme/);
     expect(`${e.message} ${e.hint} ${JSON.stringify(e.details)} ${String(e.cause)}`).not.toContain('SECRET');
+    // The other sign-in is still readable.
+    expect(await store.get('acme', 'okta')).toEqual(tokens);
+  });
+
+  it('reports an org item that is not JSON as storage, and a new sign-in replaces it', async () => {
+    const keychain = new FakeKeychain();
+    keychain.items.set(`${SERVICE}|acme/sign-ins`, '{"salesforce":{"accessToken":"tok-SECRET-1"');
+    const store = new SecretStore({ backend: keychain });
+    const e = await errorOf(store.get('acme', 'okta'));
+    expect(e).toMatchObject({
+      code: 'storage',
+      hint: expect.stringMatching(/Sign in to acme \(Okta\) again/),
+    });
+    expect(`${e.message} ${e.hint} ${JSON.stringify(e.details)}`).not.toContain('SECRET');
+    await store.set('acme', 'okta', tokens);
+    expect(await store.get('acme', 'okta')).toEqual(tokens);
+    expect(await store.get('acme', 'salesforce')).toBeUndefined();
+  });
+
+  it('moves a damaged item of an earlier version too, still reported as unreadable', async () => {
+    const keychain = new FakeKeychain();
+    keychain.items.set(`${SERVICE}|acme/okta`, '{"accessToken":"tok-SECRET-1"');
+    keychain.items.set(`${SERVICE}|acme/salesforce`, JSON.stringify(tokens));
+    const store = new SecretStore({ backend: keychain });
+    expect((await errorOf(store.get('acme', 'okta'))).message).toMatch(/Okta sign-in for acme/);
+    expect(await store.get('acme', 'salesforce')).toEqual(tokens);
+    expect([...keychain.items.keys()]).toEqual([`${SERVICE}|acme/sign-ins`]);
   });
 
   it('refuses to save an incomplete token set without echoing any value', async () => {
@@ -227,7 +337,7 @@ describe('SecretStore call discipline', () => {
     await Promise.all([
       first.set('acme', 'salesforce', tokens),
       second.set('beta', 'okta', tokens),
-      first.get('acme', 'okta'), // a miss: confirmed with a write probe, which runs alone
+      first.get('delta', 'okta'), // a miss: confirmed with a write probe, which runs alone
       second.get('beta', 'okta'),
       first.get('gamma', 'salesforce'),
       second.get('gamma', 'salesforce'),
@@ -236,6 +346,34 @@ describe('SecretStore call discipline', () => {
     expect(overlappedChange).toBe(false);
     expect(maxReads).toBe(2);
     expect(await second.get('acme', 'salesforce')).toMatchObject({ accessToken: 'a' });
+  });
+
+  it('two processes saving the two sign-ins of one org at once both keep theirs (the org lock file)', async () => {
+    const items = new Map<string, string>();
+    // Every call yields, so two read-modify-writes interleave unless something orders them.
+    const later = <R>(work: () => R) => new Promise<R>((r) => setTimeout(() => r(work()), 2));
+    const backend = {
+      getPassword: (_s: string, a: string) => later(() => items.get(a) ?? null),
+      setPassword: (_s: string, a: string, v: string) => later(() => void items.set(a, v)),
+      deletePassword: (_s: string, a: string) => later(() => items.delete(a)),
+    };
+    const saveBoth = async (a: SecretStore, b: SecretStore, alias: string) => {
+      await Promise.all([
+        a.set(alias, 'salesforce', { ...tokens, accessToken: 'sf' }),
+        b.set(alias, 'okta', { ...tokens, accessToken: 'okta' }),
+      ]);
+      return [(await a.get(alias, 'salesforce'))?.accessToken, (await a.get(alias, 'okta'))?.accessToken];
+    };
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'pilot-keychain-lock-'));
+    try {
+      const locked = () => secretStoreIn(folder, { backend, platform: 'linux', confirmMisses: false });
+      expect(await saveBoth(locked(), locked(), 'acme')).toEqual(['sf', 'okta']);
+      // The same race without the lock loses one of them: the test can tell.
+      const unlocked = () => new SecretStore({ backend, platform: 'linux', confirmMisses: false });
+      expect(await saveBoth(unlocked(), unlocked(), 'beta')).not.toEqual(['sf', 'okta']);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('turns a keychain call that never answers into a clear keychain-unavailable error', async () => {

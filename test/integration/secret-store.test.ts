@@ -58,15 +58,15 @@ describe.skipIf(!HAS_KEYCHAIN || !isLinux)(
   () => {
     const store = new SecretStore();
 
-    it('stores, reads back and deletes a token set under service pkce-pilot, account <alias>/<provider>', async () => {
+    it('stores, reads back and deletes a token set under service pkce-pilot, account <alias>/sign-ins', async () => {
       expect(await store.get('ss-acme', 'salesforce')).toBeUndefined();
       await store.set('ss-acme', 'salesforce', tokens);
       expect(await store.get('ss-acme', 'salesforce')).toEqual(tokens);
-      expect(await accountsInKeyring()).toEqual(['ss-acme/salesforce']);
+      expect(await accountsInKeyring()).toEqual(['ss-acme/sign-ins']);
 
       await store.set('ss-acme', 'salesforce', { ...tokens, accessToken: 'secret-access-rotated' });
       expect((await store.get('ss-acme', 'salesforce'))?.accessToken).toBe('secret-access-rotated');
-      expect(await accountsInKeyring()).toEqual(['ss-acme/salesforce']);
+      expect(await accountsInKeyring()).toEqual(['ss-acme/sign-ins']);
 
       expect(await store.delete('ss-acme', 'salesforce')).toBe(true);
       expect(await store.get('ss-acme', 'salesforce')).toBeUndefined();
@@ -82,9 +82,11 @@ describe.skipIf(!HAS_KEYCHAIN || !isLinux)(
         instanceUrl: 'https://acme.okta.com',
       });
       await store.set('ss-beta', 'salesforce', tokens);
-      expect(await accountsInKeyring()).toEqual(['ss-acme/okta', 'ss-acme/salesforce', 'ss-beta/salesforce']);
+      expect(await accountsInKeyring()).toEqual(['ss-acme/sign-ins', 'ss-beta/sign-ins']);
+      expect((await store.get('ss-acme', 'okta'))?.tokenType).toBe('DPoP');
+      expect((await store.get('ss-acme', 'salesforce'))?.tokenType).toBe(tokens.tokenType);
       await store.deleteAll('ss-acme');
-      expect(await accountsInKeyring()).toEqual(['ss-beta/salesforce']);
+      expect(await accountsInKeyring()).toEqual(['ss-beta/sign-ins']);
       await store.deleteAll('ss-beta');
       // The write probe used to tell "missing" from "locked" leaves nothing behind.
       expect(await accountsInKeyring()).toEqual([]);
@@ -116,7 +118,23 @@ describe.skipIf(!HAS_KEYCHAIN || !isLinux)(
       });
       expect(JSON.stringify(error)).not.toContain('leaky-secret-value');
       expect(String((error as Error).message)).not.toContain('leaky-secret-value');
-      await store.delete('ss-acme', 'okta');
+      expect(await store.delete('ss-acme', 'okta')).toBe(true);
+      expect(await accountsInKeyring()).toEqual([]);
+    });
+
+    it('moves the items an earlier version saved (one per provider) into the org item', async () => {
+      const keytar = await rawKeytar();
+      const okta = { ...tokens, tokenType: 'DPoP', instanceUrl: 'https://acme.okta.com' };
+      await keytar.setPassword(SERVICE, 'ss-old/salesforce', JSON.stringify(tokens));
+      await keytar.setPassword(SERVICE, 'ss-old/okta', JSON.stringify(okta));
+      expect(await Promise.all([store.get('ss-old', 'salesforce'), store.get('ss-old', 'okta')])).toEqual([
+        tokens,
+        okta,
+      ]);
+      expect(await accountsInKeyring()).toEqual(['ss-old/sign-ins']);
+      expect(await new SecretStore().get('ss-old', 'okta')).toEqual(okta);
+      await store.deleteAll('ss-old');
+      expect(await accountsInKeyring()).toEqual([]);
     });
   },
 );

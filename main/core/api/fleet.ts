@@ -33,22 +33,24 @@ export function fleetHandlers(ctx: ApiContext): HandlersOf<'fleet.list' | 'fleet
     async 'fleet.signInStatus'(raw) {
       parse('fleet.signInStatus', raw);
       const orgs = await deps.orgs.list();
-      const out = [];
-      // One at a time: the keychain answers one call at a time anyway (SecretStore).
-      for (const org of orgs) {
-        const read = async (p: 'salesforce' | 'okta') => {
-          try {
-            return (await deps.signIn.status(org.alias, p)).signedIn;
-          } catch {
-            return false;
-          }
-        };
-        out.push({
-          alias: org.alias,
-          salesforce: await read('salesforce'),
-          ...(org.okta ? { okta: await read('okta') } : {}),
-        });
-      }
+      // Every org at once, both sign-ins of an org together: the keychain store reads an org's one item
+      // once for both, and its gate paces the calls (storage/keychain-gate.ts).
+      const out = await Promise.all(
+        orgs.map(async (org) => {
+          const read = async (p: 'salesforce' | 'okta') => {
+            try {
+              return (await deps.signIn.status(org.alias, p)).signedIn;
+            } catch {
+              return false;
+            }
+          };
+          const [salesforce, okta] = await Promise.all([
+            read('salesforce'),
+            org.okta ? read('okta') : undefined,
+          ]);
+          return { alias: org.alias, salesforce, ...(okta !== undefined ? { okta } : {}) };
+        }),
+      );
       return { orgs: out };
     },
   };

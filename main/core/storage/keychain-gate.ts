@@ -2,8 +2,9 @@
  * Who may talk to the keychain now, process-wide: reads side by side (a few at once), anything that
  * changes it alone. First come, first served, so a waiting write is not starved by a stream of reads.
  *
- * Why not one call at a time for everything: `verify --all` reads two sign-ins per org, and one at a time
- * the keychain paced the whole run (200 orgs: 400 reads queued end to end, ~7 ms each on a busy machine,
+ * Why not one call at a time for everything: `verify --all` reads every org's sign-ins, and one at a time
+ * the keychain paced the whole run (measured when each org had two items — 200 orgs: 400 reads queued end
+ * to end, ~7 ms each on a busy machine,
  * 2.8 s of a 3.8 s run). Why not unbounded: keytar runs each call on libuv's thread pool (4 threads,
  * shared with file I/O and DNS lookups), and libsecret has been seen here to lose the answer to a call
  * overlapping a write or a miss's write probe (GLib "task->ever_returned"); overlapping reads, of existing

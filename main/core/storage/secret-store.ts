@@ -1,14 +1,28 @@
 /**
  * Tokens live only in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on
- * Windows) under service "pkce-pilot", account "<alias>/<provider>". There is deliberately NO plaintext
+ * Windows) under service "pkce-pilot": one item per org, account "<alias>/sign-ins", holding both sign-ins
+ * (on Windows one per org and provider, "<alias>/<provider>": org-sign-ins.ts says why). There is deliberately NO plaintext
  * fallback: when the keychain is unusable the admin gets a keychain-unavailable error saying how to fix it.
  * keytar is loaded on first use, so importing this module is cheap and a missing native module becomes
  * a clear error instead of a crash at start-up.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { PilotError } from '../errors';
 import type { ProviderId, TokenSet } from '../model';
+import { withFileLock } from './json-file-store';
 import { KeychainGate } from './keychain-gate';
+import {
+  defaultLayout,
+  isEmpty,
+  legacyValue,
+  orgAccount,
+  orgItemText,
+  parseOrgItem,
+  providerAccount,
+  type SignInLayout,
+  type StoredSignIns,
+} from './org-sign-ins';
 import { aliasSchema } from './org-store';
 
 export const SERVICE = 'pkce-pilot';
@@ -35,6 +49,14 @@ export interface SecretStoreOptions {
   readonly confirmMisses?: boolean;
   /** Time limit of one keychain call (default 60 s, room for an OS unlock prompt). */
   readonly callTimeoutMs?: number;
+  /** Default: per platform (org-sign-ins.ts). */
+  readonly layout?: SignInLayout;
+  /**
+   * Cross-process lock around a change of one org's item (secretStoreIn: a lock file in the data folder).
+   * Both sign-ins share the item, so the CLI refreshing one while the app saves the other must not
+   * overwrite each other's change. Default: none (tests, one process).
+   */
+  readonly lockOrg?: <R>(alias: string, task: () => Promise<R>) => Promise<R>;
 }
 
 const jwkSchema = z.record(z.string(), z.unknown());
@@ -64,30 +86,54 @@ export const tokenSetSchema = z.object({
 
 const PROVIDER_LABEL: Record<ProviderId, string> = { salesforce: 'Salesforce', okta: 'Okta' };
 
+/** What the keychain holds for one org, read under the org's lock. */
+interface OrgItem {
+  readonly signIns: StoredSignIns;
+  /** The org item exists (it may be damaged). */
+  readonly exists: boolean;
+  readonly damaged: boolean;
+  /** Per-provider items found because there was no org item yet. */
+  readonly legacy: readonly ProviderId[];
+}
+
 export class SecretStore {
   private readonly platform: NodeJS.Platform;
+  private readonly layout: SignInLayout;
   private readonly confirmMisses: boolean;
   private readonly callTimeoutMs: number;
   private readonly loadBackend: () => Promise<KeychainBackend>;
   private backend: Promise<KeychainBackend> | undefined;
+  /** Per org: the tail of its queue, so a read-modify-write of its item never interleaves with another. */
+  private readonly orgQueues = new Map<string, Promise<unknown>>();
+  /** Per org: a read in progress, shared by the callers that ask meanwhile (both sign-ins at once). */
+  private readonly orgReads = new Map<string, Promise<OrgItem>>();
+  private readonly lockOrg: NonNullable<SecretStoreOptions['lockOrg']>;
 
   constructor(options: SecretStoreOptions = {}) {
     this.platform = options.platform ?? process.platform;
+    this.layout = options.layout ?? defaultLayout(this.platform);
     this.confirmMisses = options.confirmMisses ?? this.platform === 'linux';
     this.callTimeoutMs = options.callTimeoutMs ?? KEYCHAIN_TIMEOUT_MS;
     const given = options.backend;
     this.loadBackend = given ? async () => given : (options.loadBackend ?? loadKeytar);
+    this.lockOrg = options.lockOrg ?? ((_alias, task) => task());
   }
 
   /** The stored tokens, or undefined when not signed in. */
   async get(alias: string, provider: ProviderId): Promise<TokenSet | undefined> {
     const account = accountFor(alias, provider);
-    const stored = await this.call('read', (b) => b.getPassword(SERVICE, account));
-    if (stored === null) {
-      if (this.confirmMisses) await this.assertWritable();
-      return undefined;
+    if (this.layout === 'per-provider') {
+      const stored = await this.call('read', (b) => b.getPassword(SERVICE, account));
+      if (stored === null) {
+        if (this.confirmMisses) await this.assertWritable();
+        return undefined;
+      }
+      return parseTokens(legacyValue(stored), alias, provider);
     }
-    return parseStored(stored, alias, provider);
+    const item = await this.readOrg(alias);
+    if (item.damaged) throw damagedItem(alias, provider);
+    const stored = item.signIns[provider];
+    return stored === undefined ? undefined : parseTokens(stored, alias, provider);
   }
 
   async set(alias: string, provider: ProviderId, tokens: TokenSet): Promise<void> {
@@ -104,20 +150,58 @@ export class SecretStore {
         },
       );
     }
-    await this.call('save', (b) => b.setPassword(SERVICE, account, JSON.stringify(valid.data)));
+    if (this.layout === 'per-provider') {
+      await this.call('save', (b) => b.setPassword(SERVICE, account, JSON.stringify(valid.data)));
+      return;
+    }
+    await this.changeOrg(alias, async () => {
+      const item = await this.loadOrg(alias, 'save');
+      // A damaged item holds nothing usable: this sign-in replaces it.
+      const signIns = { ...(item.damaged ? {} : item.signIns), [provider]: valid.data };
+      await this.writeOrg(alias, signIns, item.legacy);
+    });
   }
 
   /** True when something was deleted. */
   async delete(alias: string, provider: ProviderId): Promise<boolean> {
     const account = accountFor(alias, provider);
-    const deleted = await this.call('delete', (b) => b.deletePassword(SERVICE, account));
+    if (this.layout === 'per-provider') {
+      const deleted = await this.call('delete', (b) => b.deletePassword(SERVICE, account));
+      if (!deleted && this.confirmMisses) await this.assertWritable();
+      return deleted;
+    }
+    const deleted = await this.changeOrg(alias, async () => {
+      const item = await this.loadOrg(alias, 'delete');
+      if (item.damaged) return this.call('delete', (b) => b.deletePassword(SERVICE, orgAccount(alias)));
+      if (item.signIns[provider] === undefined) return false;
+      const { [provider]: _removed, ...rest } = item.signIns;
+      if (isEmpty(rest)) {
+        if (item.exists) await this.call('delete', (b) => b.deletePassword(SERVICE, orgAccount(alias)));
+        await this.dropLegacy(alias, item.legacy);
+      } else {
+        await this.writeOrg(alias, rest, item.legacy);
+      }
+      return true;
+    });
     if (!deleted && this.confirmMisses) await this.assertWritable();
     return deleted;
   }
 
   /** Deletes every provider's tokens for the org (used when the org is removed or on sign-out of all). */
   async deleteAll(alias: string): Promise<void> {
-    for (const provider of PROVIDERS) await this.delete(alias, provider);
+    if (this.layout === 'per-provider') {
+      for (const provider of PROVIDERS) await this.delete(alias, provider);
+      return;
+    }
+    accountFor(alias, 'salesforce');
+    const deleted = await this.changeOrg(alias, async () => {
+      let any = await this.call('delete', (b) => b.deletePassword(SERVICE, orgAccount(alias)));
+      for (const provider of PROVIDERS)
+        if (await this.call('delete', (b) => b.deletePassword(SERVICE, providerAccount(alias, provider))))
+          any = true;
+      return any;
+    });
+    if (!deleted && this.confirmMisses) await this.assertWritable();
   }
 
   /** Throws keychain-unavailable unless the keychain accepts a write right now. */
@@ -128,9 +212,97 @@ export class SecretStore {
     });
   }
 
+  /** The org's item, read once for every caller that asks while the read runs. */
+  private readOrg(alias: string): Promise<OrgItem> {
+    let pending = this.orgReads.get(alias);
+    if (!pending) {
+      pending = this.inOrder(alias, async () => {
+        const item = await this.loadOrg(alias);
+        if (item.legacy.length > 0) await this.moveLegacy(alias);
+        // A locked collection answers every read with "missing": tell that apart before saying "not signed in".
+        else if (!item.exists && this.confirmMisses) await this.assertWritable();
+        return item;
+      }).finally(() => this.orgReads.delete(alias));
+      this.orgReads.set(alias, pending);
+    }
+    return pending;
+  }
+
+  /** Reads the org's item; without one, the per-provider items earlier versions saved. */
+  private async loadOrg(alias: string, purpose: KeychainOperation = 'read'): Promise<OrgItem> {
+    const text = await this.call('read', (b) => b.getPassword(SERVICE, orgAccount(alias)), purpose);
+    if (text !== null) return { ...parseOrgItem(text), exists: true, legacy: [] };
+    const signIns: StoredSignIns = {};
+    const legacy: ProviderId[] = [];
+    for (const provider of PROVIDERS) {
+      const stored = await this.call(
+        'read',
+        (b) => b.getPassword(SERVICE, providerAccount(alias, provider)),
+        purpose,
+      );
+      if (stored === null) continue;
+      signIns[provider] = legacyValue(stored);
+      legacy.push(provider);
+    }
+    return { signIns, exists: false, damaged: false, legacy };
+  }
+
+  /** Writes the org's item, then removes the per-provider items it replaces. */
+  private async writeOrg(
+    alias: string,
+    signIns: StoredSignIns,
+    legacy: readonly ProviderId[],
+  ): Promise<void> {
+    await this.call('save', (b) => b.setPassword(SERVICE, orgAccount(alias), orgItemText(signIns)));
+    await this.dropLegacy(alias, legacy);
+  }
+
+  private async dropLegacy(alias: string, legacy: readonly ProviderId[]): Promise<void> {
+    for (const provider of legacy)
+      await this.call('delete', (b) => b.deletePassword(SERVICE, providerAccount(alias, provider)));
+  }
+
+  /**
+   * Moves per-provider items into the org's item on first read, under the cross-process lock (read again
+   * there: another process may have moved or changed them meanwhile). Best effort: if the keychain refuses
+   * the write, the old items stay and are read again next time — nothing is lost either way.
+   */
+  private async moveLegacy(alias: string): Promise<void> {
+    try {
+      await this.lockOrg(alias, async () => {
+        const item = await this.loadOrg(alias);
+        if (!item.exists && item.legacy.length > 0) await this.writeOrg(alias, item.signIns, item.legacy);
+      });
+    } catch {
+      // Still readable where it was.
+    }
+  }
+
+  /** A change of the org's item: after this process's earlier tasks for it, under the cross-process lock. */
+  private changeOrg<R>(alias: string, task: () => Promise<R>): Promise<R> {
+    return this.inOrder(alias, () => this.lockOrg(alias, task));
+  }
+
+  /** Runs `task` after every earlier task of the same org has finished. */
+  private inOrder<R>(alias: string, task: () => Promise<R>): Promise<R> {
+    const previous = this.orgQueues.get(alias) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.orgQueues.set(alias, tail);
+    void tail.then(() => {
+      if (this.orgQueues.get(alias) === tail) this.orgQueues.delete(alias);
+    });
+    return run;
+  }
+
+  /** `reportAs`: the operation a failure is reported under (a save that fails while reading says "save"). */
   private async call<R>(
     operation: KeychainOperation,
     fn: (backend: KeychainBackend) => Promise<R>,
+    reportAs: KeychainOperation = operation,
   ): Promise<R> {
     let backend: KeychainBackend;
     try {
@@ -138,16 +310,27 @@ export class SecretStore {
       backend = await this.backend;
     } catch (e) {
       this.backend = undefined; // let a later call retry, e.g. after the admin installed libsecret
-      throw keychainError(e, this.platform, operation, 'module');
+      throw keychainError(e, this.platform, reportAs, 'module');
     }
     // Reads side by side, changes alone (keychain-gate.ts says why). The time limit turns a call libsecret
     // never answers into a clear error instead of a hung window or command.
     try {
       return await keychainGate.run(operation !== 'read', () => withTimeout(fn(backend), this.callTimeoutMs));
     } catch (e) {
-      throw keychainError(e, this.platform, operation, e === NO_ANSWER ? 'no-answer' : undefined);
+      throw keychainError(e, this.platform, reportAs, e === NO_ANSWER ? 'no-answer' : undefined);
     }
   }
+}
+
+/** The product's store: a change of an org's item is locked across processes by a file in `dataFolder`. */
+export function secretStoreIn(
+  dataFolder: string,
+  options: Omit<SecretStoreOptions, 'lockOrg'> = {},
+): SecretStore {
+  return new SecretStore({
+    ...options,
+    lockOrg: (alias, task) => withFileLock(path.join(dataFolder, `keychain-${alias}`), task),
+  });
 }
 
 /** Long enough for an OS unlock prompt to be answered; short enough that nothing hangs for good. */
@@ -189,18 +372,12 @@ export function accountFor(alias: string, provider: ProviderId): string {
       'Use salesforce or okta.',
     );
   }
-  return `${alias}/${provider}`;
+  return providerAccount(alias, provider);
 }
 
-/** Never echoes the stored text: it holds tokens. */
-function parseStored(stored: string, alias: string, provider: ProviderId): TokenSet {
-  let json: unknown;
-  try {
-    json = JSON.parse(stored);
-  } catch {
-    json = undefined;
-  }
-  const parsed = tokenSetSchema.safeParse(json);
+/** Never echoes the stored value: it holds tokens. */
+function parseTokens(stored: unknown, alias: string, provider: ProviderId): TokenSet {
+  const parsed = tokenSetSchema.safeParse(stored);
   if (!parsed.success) {
     throw new PilotError(
       'storage',
@@ -210,6 +387,16 @@ function parseStored(stored: string, alias: string, provider: ProviderId): Token
     );
   }
   return parsed.data as TokenSet;
+}
+
+/** The org's item is not JSON at all: whichever sign-in was asked for is unreadable. */
+function damagedItem(alias: string, provider: ProviderId): PilotError {
+  return new PilotError(
+    'storage',
+    `The saved sign-ins for ${alias} in the system keychain are unreadable.`,
+    `Sign in to ${alias} (${PROVIDER_LABEL[provider]}) again; that replaces the damaged entry.`,
+    { alias, provider },
+  );
 }
 
 export type KeychainOperation = 'read' | 'save' | 'delete' | 'check';
