@@ -194,14 +194,17 @@ export async function createCoreServices(options: CoreServicesOptions) {
 
   /** The report of every org (state, last check, next action, evidence summary): never a token. */
   async function fleetReport(format: FleetReportFormat): Promise<string> {
-    const all = await orgs.list();
-    const entries = await Promise.all(
-      all.map(async (org) => ({
-        org,
-        progress: await progress.getOrg(org.alias),
-        latest: await verifications.latest(org.alias),
-      })),
-    );
+    // Each file read once for all orgs (one read per org re-parsed the whole file every time).
+    const [all, progressAll, latestAll] = await Promise.all([
+      orgs.list(),
+      progress.getAll(),
+      verifications.latestAll(),
+    ]);
+    const entries = all.map((org) => ({
+      org,
+      progress: progressAll[org.alias] ?? {},
+      latest: latestAll[org.alias],
+    }));
     return renderFleetReport(
       buildFleetReport({
         entries,

@@ -191,6 +191,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     updateOrg: core.updateOrg,
     verify: options.verify ?? core.verifyOne,
     latestVerification: (alias) => core.verifications.latest(alias),
+    latestVerifications: () => core.verifications.latestAll(),
     verifyConcurrency: VERIFY_CONCURRENCY,
     dataNotices: core.dataNotices,
     openExternal: async (url) => {

@@ -83,6 +83,7 @@ export async function createAppServices(options: AppServicesOptions) {
     updateOrg: core.updateOrg,
     verify: core.verifyOne,
     latestVerification: (alias) => core.verifications.latest(alias),
+    latestVerifications: () => core.verifications.latestAll(),
     verifyConcurrency: VERIFY_CONCURRENCY,
     dataNotices: core.dataNotices,
     openExternal: openLink,

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import * as fsPromises from 'node:fs/promises';
 import { VERIFY_CONCURRENCY } from '../../main/core/services';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -250,6 +251,43 @@ describe('createAppApi over real stores', () => {
       api['checklist.setDone']({ alias: 'acme', itemId: 'sf.nope', done: true }),
     ).rejects.toMatchObject({ code: 'not-found' });
     await expect(api['checklist.get']({ alias: 'ghost' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('lists every org with its own progress, reading each data file once, not once per org', async () => {
+    const aliases = Array.from({ length: 30 }, (_, i) => `org-${i}`);
+    for (const alias of aliases)
+      await api['orgs.add']({
+        alias,
+        salesforceLoginUrl: `${alias}.my.salesforce.com`,
+        clientId: '3MVG9abc',
+        redirect: 'loopback',
+      });
+    await api['checklist.setDone']({ alias: 'org-7', itemId: 'guidance.workflows-reauthorize', done: true });
+    const reads: string[] = [];
+    const counting = {
+      ...fsPromises,
+      readFile: (file: string, encoding: 'utf8') => {
+        reads.push(path.basename(file));
+        return fsPromises.readFile(file, encoding);
+      },
+    };
+    const fleet = createAppApi({
+      orgs: new OrgStore(dir),
+      progress: new ProgressStore(dir, { fileSystem: counting }),
+      signIn: sign.service,
+      removeOrg: async () => {},
+      openExternal: async () => {},
+      emit: () => {},
+      info: { name: '', version: '', platform: '', dataFolder: dir },
+    });
+    const rows = (await fleet['fleet.list']({})).orgs;
+    expect(rows.map((r) => r.alias)).toEqual(aliases);
+    // Each row is that org's own board, as board.get (one org at a time) gives it.
+    for (const alias of ['org-7', 'org-8'])
+      expect(rows.find((r) => r.alias === alias)?.board).toEqual(await api['board.get']({ alias }));
+    const state = (alias: string) => JSON.stringify(rows.find((r) => r.alias === alias)?.board);
+    expect(state('org-7')).not.toEqual(state('org-8'));
+    expect(reads.filter((f) => f === 'progress.json')).toHaveLength(1);
   });
 
   it('rejects inputs that bypass the contract (strict at the core boundary too)', async () => {

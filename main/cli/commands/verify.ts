@@ -39,7 +39,10 @@ export const verify: CliCommand = {
     const verified = await services.verify(aliases);
     const results = verified.map((v) => v.result);
     const progress = new Map<string, ChecklistProgress>();
-    if (strict) for (const a of aliases) progress.set(a, await services.progress.getOrg(a));
+    if (strict) {
+      const everyOrg = await services.progress.getAll(); // one read of the file, not one per org
+      for (const a of aliases) progress.set(a, everyOrg[a] ?? {});
+    }
     const code = verifyExitCode(results, { strict, progress: (a) => progress.get(a) });
     if (flag(args, 'json')) {
       if (all) for (const piece of jsonArrayPieces(results)) io.out(piece);

@@ -39,6 +39,8 @@ export interface OrgStoreLike {
 /** The parts of ProgressStore the facade uses (main/core/storage/progress-store.ts). */
 export interface ProgressStoreLike {
   getOrg(alias: string): Promise<Record<string, ItemProgress>>;
+  /** Every org's progress, from one read (ProgressStore.getAll). */
+  getAll(): Promise<Readonly<Record<string, Record<string, ItemProgress>>>>;
   setDone(alias: string, itemId: string, done: boolean, by?: 'admin' | 'verification'): Promise<ItemProgress>;
   setNote(alias: string, itemId: string, note: string): Promise<ItemProgress>;
   removeOrg(alias: string): Promise<void>;
@@ -72,6 +74,8 @@ export interface AppApiDeps {
   readonly verify?: (alias: string) => Promise<VerificationResult>;
   /** The last verification kept for an org (CoreServices.verifications.latest), for the status board. */
   readonly latestVerification?: (alias: string) => Promise<VerificationResult | undefined>;
+  /** Every org's last verification from one read (CoreServices.verifications.latestAll), for the fleet view. */
+  readonly latestVerifications?: () => Promise<Readonly<Record<string, VerificationResult>>>;
   /** Orgs "Check all" verifies at once (services.ts VERIFY_CONCURRENCY, as `verify --all`). */
   readonly verifyConcurrency?: number;
   /** Reads every data file once and says which were unreadable and kept aside (CoreServices.dataNotices). */

@@ -109,9 +109,14 @@ export class ProgressStore {
   }
 
   async getOrg(alias: string): Promise<Record<string, ItemProgress>> {
+    return (await this.getAll())[alias] ?? {};
+  }
+
+  /** Every org's progress by alias, from one read of the file (views of many orgs: not one read per org). */
+  async getAll(): Promise<Readonly<Record<string, Record<string, ItemProgress>>>> {
     const { value, recovered } = await this.file.load();
     if (recovered) this.options.onRecovered?.(recovered);
-    return value.orgs[alias] ?? {};
+    return value.orgs;
   }
 
   async setDone(

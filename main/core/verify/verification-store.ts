@@ -45,9 +45,14 @@ export class VerificationStore {
   }
 
   async latest(alias: string): Promise<VerificationResult | undefined> {
+    return (await this.latestAll())[alias];
+  }
+
+  /** Every org's latest result by alias, from one read of the file (views of many orgs). */
+  async latestAll(): Promise<Readonly<Record<string, VerificationResult>>> {
     const { value, recovered } = await this.#file.load();
     if (recovered) this.onRecovered?.(recovered);
-    return value.orgs[alias] as VerificationResult | undefined;
+    return value.orgs as Readonly<Record<string, VerificationResult>>;
   }
 
   /** Keeps the given results (one write for all of them). */
