@@ -55,6 +55,6 @@ export function nextActionLabel(next: BoardDto['next']): string {
 }
 
 /** True when the org needs the admin (anything but "all done" or "checking"). */
-export function needsAction(board: BoardDto): boolean {
+export function needsAction(board: Pick<BoardDto, 'next'>): boolean {
   return board.next.kind !== 'done' && board.next.kind !== 'checking';
 }

@@ -282,9 +282,21 @@ describe('createAppApi over real stores', () => {
     });
     const rows = (await fleet['fleet.list']({})).orgs;
     expect(rows.map((r) => r.alias)).toEqual(aliases);
-    // Each row is that org's own board, as board.get (one org at a time) gives it.
-    for (const alias of ['org-7', 'org-8'])
-      expect(rows.find((r) => r.alias === alias)?.board).toEqual(await api['board.get']({ alias }));
+    // Each row is that org's own board as board.get (one org at a time) gives it, summed up: step states
+    // without the checks and wording behind them.
+    for (const alias of ['org-7', 'org-8']) {
+      const full = await api['board.get']({ alias });
+      expect(rows.find((r) => r.alias === alias)?.board).toEqual({
+        ...full,
+        steps: full.steps.map(({ id, title, state, optional, confirmedAt }) => ({
+          id,
+          title,
+          state,
+          optional,
+          ...(confirmedAt ? { confirmedAt } : {}),
+        })),
+      });
+    }
     const state = (alias: string) => JSON.stringify(rows.find((r) => r.alias === alias)?.board);
     expect(state('org-7')).not.toEqual(state('org-8'));
     expect(reads.filter((f) => f === 'progress.json')).toHaveLength(1);

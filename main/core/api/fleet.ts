@@ -1,6 +1,6 @@
 /** fleet.list and fleet.signInStatus: every org at a glance (the home view). */
-import type { BoardDto } from '../../../preload/contract';
-import { buildBoard, environmentOf } from '../status/board';
+import type { FleetBoardDto } from '../../../preload/contract';
+import { buildBoard, environmentOf, type Board } from '../status/board';
 import { parse, type ApiContext, type HandlersOf } from './context';
 
 export function fleetHandlers(ctx: ApiContext): HandlersOf<'fleet.list' | 'fleet.signInStatus'> {
@@ -29,7 +29,7 @@ export function fleetHandlers(ctx: ApiContext): HandlersOf<'fleet.list' | 'fleet
           environment: environmentOf(org.salesforce.baseUrl),
           salesforceUrl: org.salesforce.baseUrl,
           hasOkta: Boolean(org.okta),
-          board: board as unknown as BoardDto,
+          board: fleetBoard(board),
         };
       });
       return { orgs: rows };
@@ -57,5 +57,19 @@ export function fleetHandlers(ctx: ApiContext): HandlersOf<'fleet.list' | 'fleet
       }
       return { orgs: out };
     },
+  };
+}
+
+/** The fleet's summary of a board (contract: fleetBoardSchema): step states, no checks or wording. */
+function fleetBoard(board: Board): FleetBoardDto {
+  return {
+    ...(board as unknown as FleetBoardDto),
+    steps: board.steps.map(({ id, title, state, optional, confirmedAt }) => ({
+      id,
+      title,
+      state,
+      optional,
+      ...(confirmedAt ? { confirmedAt } : {}),
+    })),
   };
 }
