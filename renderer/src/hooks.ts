@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { exactTime } from './time';
 
 /** navigator.onLine, live. Network features say plainly when they need a connection. */
 export function useOnline(): boolean {
@@ -16,10 +17,7 @@ export function useOnline(): boolean {
   return online;
 }
 
+/** The full local date and time (time.ts, whose formatter is made once). */
 export function formatTime(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? ''
-    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return exactTime(iso);
 }
