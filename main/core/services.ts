@@ -202,8 +202,8 @@ export async function createCoreServices(options: CoreServicesOptions) {
     ]);
     const entries = all.map((org) => ({
       org,
-      progress: progressAll[org.alias] ?? {},
-      latest: latestAll[org.alias],
+      progress: (Object.hasOwn(progressAll, org.alias) ? progressAll[org.alias] : undefined) ?? {},
+      latest: Object.hasOwn(latestAll, org.alias) ? latestAll[org.alias] : undefined,
     }));
     return renderFleetReport(
       buildFleetReport({

@@ -9,6 +9,7 @@ import { PilotError } from '../../main/core/errors';
 import type { ProviderId, SignInStatus } from '../../main/core/model';
 import { OrgStore } from '../../main/core/storage/org-store';
 import { ProgressStore } from '../../main/core/storage/progress-store';
+import { VerificationStore } from '../../main/core/verify/verification-store';
 import { applyToChecklist } from '../../main/core/verify/run';
 import { apiContract, type AppEvent } from '../../preload/contract';
 
@@ -300,6 +301,13 @@ describe('createAppApi over real stores', () => {
     const state = (alias: string) => JSON.stringify(rows.find((r) => r.alias === alias)?.board);
     expect(state('org-7')).not.toEqual(state('org-8'));
     expect(reads.filter((f) => f === 'progress.json')).toHaveLength(1);
+  });
+
+  it('gives an org called "constructor" (a valid alias every plain object inherits) only its own data', async () => {
+    const progress = new ProgressStore(dir);
+    await progress.setDone('acme', 'sf.log-in', true);
+    expect(await progress.getOrg('constructor')).toEqual({});
+    expect(await new VerificationStore(dir).latest('constructor')).toBeUndefined();
   });
 
   it('rejects inputs that bypass the contract (strict at the core boundary too)', async () => {

@@ -41,7 +41,7 @@ export const verify: CliCommand = {
     const progress = new Map<string, ChecklistProgress>();
     if (strict) {
       const everyOrg = await services.progress.getAll(); // one read of the file, not one per org
-      for (const a of aliases) progress.set(a, everyOrg[a] ?? {});
+      for (const a of aliases) progress.set(a, (Object.hasOwn(everyOrg, a) ? everyOrg[a] : undefined) ?? {});
     }
     const code = verifyExitCode(results, { strict, progress: (a) => progress.get(a) });
     if (flag(args, 'json')) {

@@ -20,8 +20,8 @@ export function fleetHandlers(ctx: ApiContext): HandlersOf<'fleet.list' | 'fleet
       const rows = orgs.map((org) => {
         const board = buildBoard({
           hasOkta: Boolean(org.okta),
-          progress: progressAll[org.alias] ?? {},
-          latest: latestAll?.[org.alias],
+          progress: ownEntry(progressAll, org.alias) ?? {},
+          latest: latestAll && ownEntry(latestAll, org.alias),
           now: at,
         });
         return {
@@ -72,4 +72,9 @@ function fleetBoard(board: Board): FleetBoardDto {
       ...(confirmedAt ? { confirmedAt } : {}),
     })),
   };
+}
+
+/** An org's entry in a by-alias record: own keys only ("constructor" is a valid alias). */
+function ownEntry<T>(record: Readonly<Record<string, T>>, alias: string): T | undefined {
+  return Object.hasOwn(record, alias) ? record[alias] : undefined;
 }

@@ -109,7 +109,9 @@ export class ProgressStore {
   }
 
   async getOrg(alias: string): Promise<Record<string, ItemProgress>> {
-    return (await this.getAll())[alias] ?? {};
+    const all = await this.getAll();
+    // Own keys only: "constructor" is a valid alias, and a plain object inherits one.
+    return (Object.hasOwn(all, alias) ? all[alias] : undefined) ?? {};
   }
 
   /** Every org's progress by alias, from one read of the file (views of many orgs: not one read per org). */

@@ -45,7 +45,8 @@ export class VerificationStore {
   }
 
   async latest(alias: string): Promise<VerificationResult | undefined> {
-    return (await this.latestAll())[alias];
+    const all = await this.latestAll();
+    return Object.hasOwn(all, alias) ? all[alias] : undefined; // own keys: "constructor" is a valid alias
   }
 
   /** Every org's latest result by alias, from one read of the file (views of many orgs). */
