@@ -163,35 +163,32 @@ const stepStateSchema = z.enum([
   'checking',
 ]);
 const boardStepIdSchema = z.enum(['salesforce-app', 'okta-pkce', 'provisioning', 'workflows', 'org-wide']);
-export const boardSchema = z.object({
-  steps: z
+const boardStepSchema = z.object({
+  id: boardStepIdSchema,
+  title: text(300),
+  state: stepStateSchema,
+  optional: z.boolean(),
+  detail: text(2500),
+  checks: z
     .array(
       z.object({
-        id: boardStepIdSchema,
+        id: text(100),
         title: text(300),
-        state: stepStateSchema,
-        optional: z.boolean(),
-        detail: text(2500),
-        checks: z
-          .array(
-            z.object({
-              id: text(100),
-              title: text(300),
-              required: z.boolean(),
-              status: evidenceStatusSchema,
-              summary: text(2000),
-              api: text(300),
-              at: isoSchema,
-              values: z.record(z.string().max(100), evidenceValueSchema),
-            }),
-          )
-          .max(20),
-        itemIds: z.array(text(100)).max(10),
-        link: linkTargetSchema,
-        confirmedAt: isoSchema.optional(),
+        required: z.boolean(),
+        status: evidenceStatusSchema,
+        summary: text(2000),
+        api: text(300),
+        at: isoSchema,
+        values: z.record(z.string().max(100), evidenceValueSchema),
       }),
     )
-    .max(10),
+    .max(20),
+  itemIds: z.array(text(100)).max(10),
+  link: linkTargetSchema,
+  confirmedAt: isoSchema.optional(),
+});
+export const boardSchema = z.object({
+  steps: z.array(boardStepSchema).max(10),
   next: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('checking') }),
     z.object({ kind: z.literal('sign-in'), provider: providerSchema }),
@@ -211,15 +208,7 @@ export const boardSchema = z.object({
  */
 export const fleetBoardSchema = boardSchema.extend({
   steps: z
-    .array(
-      z.object({
-        id: boardStepIdSchema,
-        title: text(300),
-        state: stepStateSchema,
-        optional: z.boolean(),
-        confirmedAt: isoSchema.optional(),
-      }),
-    )
+    .array(boardStepSchema.pick({ id: true, title: true, state: true, optional: true, confirmedAt: true }))
     .max(10),
 });
 

@@ -193,7 +193,7 @@ export class SecretStore {
       for (const provider of PROVIDERS) await this.delete(alias, provider);
       return;
     }
-    accountFor(alias, 'salesforce');
+    accountFor(alias, 'salesforce'); // a bad alias is refused before anything touches the keychain
     const deleted = await this.changeOrg(alias, async () => {
       let any = await this.call('delete', (b) => b.deletePassword(SERVICE, orgAccount(alias)));
       for (const provider of PROVIDERS)
