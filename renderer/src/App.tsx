@@ -25,6 +25,7 @@ import {
   rememberHome,
   rememberOrg,
   startRequest,
+  takeInitialFleet,
   takeInitialLoad,
 } from './startup';
 
@@ -121,7 +122,7 @@ export function App() {
 
   const loadFleetRows = useCallback(async () => {
     try {
-      setFleet((await call('fleet.list', {})).orgs);
+      setFleet((await (takeInitialFleet() ?? call('fleet.list', {}))).orgs);
     } catch (e) {
       setError(e);
     }

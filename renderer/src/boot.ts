@@ -1,7 +1,8 @@
 /**
- * A tiny first script: it asks main for the start-up data while the browser is still loading and
- * compiling React and the app (main.tsx), which then takes the answers from startup.ts.
+ * A tiny first script: it asks main for the start-up data (and the fleet's rows when the app opens on
+ * "All orgs") while the browser is still loading and compiling React and the app (main.tsx), which
+ * then takes the answers from startup.ts.
  */
-import { rememberedOrg, startInitialLoad } from './startup';
+import { rememberedHome, rememberedOrg, startInitialLoad } from './startup';
 
-startInitialLoad(rememberedOrg());
+startInitialLoad(rememberedOrg(), rememberedHome());

@@ -1,25 +1,43 @@
 /**
- * The app's first request, sent while the browser is still evaluating React and the app: one round
- * trip brings everything the first screen needs, so the checklist is usable sooner.
+ * The app's first requests, sent while the browser is still evaluating React and the app: one round
+ * trip brings everything the first screen needs, so the checklist is usable sooner; when the admin
+ * last left the app on "All orgs", the rows of every org are asked for at the same moment.
  */
 import type { ApiOutput, OrgView } from '../../preload/contract';
 import { call } from './api';
 
 export type InitialLoad = Promise<ApiOutput<'app.start'>>;
+export type InitialFleet = Promise<ApiOutput<'fleet.list'>>;
 
 let pending: InitialLoad | undefined;
+let pendingFleet: InitialFleet | undefined;
 
-/** One request for the first screen (info, orgs and the first org's checklist), sent before React starts. */
-export function startInitialLoad(remembered: string | undefined): void {
-  pending = startRequest(remembered);
-  // The App reports a failure when it takes this; until then, nobody is listening.
-  pending.catch(() => undefined);
+/**
+ * The first screen's request (info, orgs and the first org's checklist), and the fleet's rows when the
+ * app opens on "All orgs", sent before React starts: main answers them while the bundle is evaluated.
+ */
+export function startInitialLoad(remembered: string | undefined, home: boolean): void {
+  pending = unobserved(startRequest(remembered));
+  if (home) pendingFleet = unobserved(call('fleet.list', {}));
+}
+
+/** The App reports a failure when it takes the request; until then, nobody is listening. */
+function unobserved<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => undefined);
+  return request;
 }
 
 /** The request started at launch, once; later loads make fresh calls. */
 export function takeInitialLoad(): InitialLoad | undefined {
   const p = pending;
   pending = undefined;
+  return p;
+}
+
+/** The fleet rows asked for at launch, once (the first showing of "All orgs"); later loads ask again. */
+export function takeInitialFleet(): InitialFleet | undefined {
+  const p = pendingFleet;
+  pendingFleet = undefined;
   return p;
 }
 

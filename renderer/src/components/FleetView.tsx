@@ -2,8 +2,8 @@ import { useMemo, useRef, useState } from 'react';
 import type { FleetReportFormat, FleetRowDto } from '../../../preload/contract';
 import { filterRows, migrationScore, sortRows, type FleetFilter, type FleetSort } from '../fleet';
 import { STATE_LABELS, STATE_SHORT, nextActionLabel } from '../labels';
-import { exactTime, relativeTime } from '../time';
 import { ExportButtons } from './ExportButtons';
+import { RelativeTime } from './RelativeTime';
 
 export interface FleetSignIn {
   readonly salesforce: boolean;
@@ -207,9 +207,7 @@ export function FleetView(props: Props) {
                     {isRunning ? (
                       <span role="status">Checking…</span>
                     ) : r.board.checkedAt ? (
-                      <time dateTime={r.board.checkedAt} title={exactTime(r.board.checkedAt)}>
-                        {relativeTime(r.board.checkedAt, now)}
-                      </time>
+                      <RelativeTime iso={r.board.checkedAt} now={now} />
                     ) : (
                       <span className="muted">never</span>
                     )}

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { BoardDto, BoardStepDto } from '../../../preload/contract';
 import { formatEvidenceValue } from '../evidence';
 import { CHECK_STATUS_LABELS, LINK_LABELS, STATE_LABELS, nextActionLabel } from '../labels';
-import { exactTime, relativeTime } from '../time';
+import { exactTime } from '../time';
+import { RelativeTime } from './RelativeTime';
 
 interface Props {
   board: BoardDto | undefined;
@@ -46,10 +47,7 @@ export function StatusBoard(props: Props) {
         <p className="board-age" data-testid="board-age">
           {!board ? null : board.checkedAt ? (
             <>
-              Last checked{' '}
-              <time dateTime={board.checkedAt} title={exactTime(board.checkedAt)}>
-                {relativeTime(board.checkedAt, now)}
-              </time>
+              Last checked <RelativeTime iso={board.checkedAt} now={now} />
               {board.stale === 'old' && (
                 <span className="stale"> · older than a day: run the checks again</span>
               )}
@@ -133,20 +131,12 @@ function Step({
         <p className="step-detail">
           {step.state === 'verified' && lastAt ? (
             <>
-              Verified{' '}
-              <time dateTime={lastAt} title={exactTime(lastAt)}>
-                {relativeTime(lastAt, now)}
-              </time>
-              .{' '}
+              Verified <RelativeTime iso={lastAt} now={now} />.{' '}
             </>
           ) : null}
           {step.state === 'confirm-yourself' && step.confirmedAt ? (
             <>
-              You confirmed it{' '}
-              <time dateTime={step.confirmedAt} title={exactTime(step.confirmedAt)}>
-                {relativeTime(step.confirmedAt, now)}
-              </time>
-              .
+              You confirmed it <RelativeTime iso={step.confirmedAt} now={now} />.
             </>
           ) : step.state === 'verified' ? null : (
             step.detail

@@ -124,6 +124,11 @@ test('fleet view of a dozen orgs: sort, filter, keyboard, Check all with per-org
   });
   for (const a of ['org-01', 'org-05', 'org-09'])
     await expect(fleet.locator(`tr[data-org="${a}"]`)).toContainText('just now');
+  // The exact time is the tooltip of "just now", formatted when the pointer first rests on it.
+  const checkedAt = fleet.locator('tr[data-org="org-01"] time');
+  await expect(checkedAt).not.toHaveAttribute('title', /./);
+  await checkedAt.hover();
+  await expect(checkedAt).toHaveAttribute('title', /\d{1,2}:\d{2}/);
   const goneRow = fleet.locator(`tr[data-org="zz-gone"]`);
   await expect(goneRow.locator('.mini-badge.state-could-not-check').first()).toBeVisible();
   await expect(fleet.locator('tr[data-org="org-02"]')).toContainText('never');
@@ -169,4 +174,15 @@ test('fleet view of a dozen orgs: sort, filter, keyboard, Check all with per-org
   // Salesforce's side verified; Okta's steps wait for its settings.
   expect(lines.find((l) => l.startsWith('org-01,'))).toMatch(/^org-01,local,[^,]+,,[^,]+,,1,4,/);
   for (const token of [...sf.issuedTokens(), ...gone.issuedTokens()]) expect(csv).not.toContain(token);
+
+  // Reopened, the app comes back to "All orgs", whose rows it asked for once, at launch (startup.ts).
+  const rowRequests: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/__bridge/fleet.list') rowRequests.push(r.url());
+  });
+  await page.reload();
+  await expect(rows).toHaveCount(12);
+  await expect(fleet).toContainText('4 signed in to Salesforce');
+  await expect(fleet.locator('tr[data-org="org-01"]')).toContainText('just now');
+  expect(rowRequests).toHaveLength(1);
 });
