@@ -6,7 +6,7 @@
  * Each load runs in a fresh browser context (no cache; no storage unless the caller hands some in, as
  * a view the app remembered from last time), as a start of the app does.
  */
-import type { Browser, BrowserContext } from '@playwright/test';
+import type { Browser, BrowserContext, Request } from '@playwright/test';
 
 export { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium';
@@ -53,6 +53,37 @@ export function readyProbe(target: ReadyTarget): string {
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('@playwright/test');
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * The page's requests still under way, the app's event stream aside (it stays open as long as the page).
+ */
+class RequestsInFlight {
+  private readonly open = new Set<Request>();
+  private lastActivity = performance.now();
+
+  started(r: Request): void {
+    if (r.resourceType() === 'eventsource') return;
+    this.open.add(r);
+    this.lastActivity = performance.now();
+  }
+
+  ended(r: Request): void {
+    if (this.open.delete(r)) this.lastActivity = performance.now();
+  }
+
+  /**
+   * Resolves once no request has been under way for `quietMs` (an answer often starts the next request);
+   * throws when that takes longer than `timeoutMs`.
+   */
+  async settled(timeoutMs: number, quietMs = 100): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.open.size > 0 || performance.now() - this.lastActivity < quietMs) {
+      if (performance.now() > deadline)
+        throw new Error(`the page's requests were still under way ${timeoutMs} ms after it was ready`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 }
 
 function isLoopback(url: URL): boolean {
@@ -104,10 +135,14 @@ export async function measureReady(
     await context.addInitScript(readyProbe(target));
     const page = await context.newPage();
     const assets: string[] = [];
+    const inFlight = new RequestsInFlight();
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.pathname.startsWith('/assets/')) assets.push(u.pathname.slice(1));
+      inFlight.started(r);
     });
+    page.on('requestfinished', (r) => inFlight.ended(r));
+    page.on('requestfailed', (r) => inFlight.ended(r));
     await page.goto(url, { waitUntil: 'commit' });
     const handle = await page.waitForFunction(
       () => (window as unknown as { __benchReadyAt?: number }).__benchReadyAt,
@@ -119,6 +154,9 @@ export async function measureReady(
     const matched = await page.evaluate(
       () => (window as unknown as { __benchReadyCount?: number }).__benchReadyCount ?? 0,
     );
+    // What the page asks for after it is ready (the sign-in column's keychain reads, the board) must not
+    // run into the next load and be timed there: the load ends when its own requests have.
+    await inFlight.settled(timeoutMs);
     return { readyMs, matched, assets };
   } finally {
     await context.close();

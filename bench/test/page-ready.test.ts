@@ -17,6 +17,8 @@ setTimeout(() => {
     if (i === hidden) tr.style.display = 'none';
     document.getElementById('t').append(tr);
   }
+  // Work the page starts once it is ready: an answer that starts one more request.
+  if (localStorage.getItem('after')) fetch('/slow').then((r) => r.text()).then(() => fetch('/slow'));
 }, 30);
 </script></body></html>`;
 
@@ -26,8 +28,15 @@ describe('measureReady with an n-th element target', () => {
   let server: http.Server;
   let url: string;
   let browser: Browser;
+  const slowAnswered: number[] = [];
   beforeAll(async () => {
-    server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
+    server = http.createServer((req, res) => {
+      if (req.url !== '/slow') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('done');
+        slowAnswered.push(performance.now());
+      }, 200);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     browser = await launchChromium();
@@ -51,6 +60,15 @@ describe('measureReady with an n-th element target', () => {
     await expect(
       measureReady(browser, url, { target: ROWS, localStorage: { rows: '3', hidden: '3' }, timeoutMs: 1500 }),
     ).rejects.toThrow(/Timeout/);
+  });
+
+  it("ends a load only when the page's own requests have ended, so none runs into the next load", async () => {
+    const run = await measureReady(browser, url, { target: ROWS, localStorage: { rows: '3', after: '1' } });
+    const returned = performance.now();
+    expect(run.matched).toBe(3);
+    // Both requests (the second started by the first's answer) were answered before the load ended.
+    expect(slowAnswered).toHaveLength(2);
+    expect(Math.max(...slowAnswered)).toBeLessThan(returned);
   });
 
   it('starts from empty storage unless some is handed in', async () => {

@@ -184,21 +184,26 @@ export function FleetView(props: Props) {
                     )}
                   </td>
                   <td>
+                    {/* One sentence for screen readers, and the badges as pictures: a badge per step with
+                        its own hidden text tripled the elements of a row, which React builds and Chromium
+                        lays out for every org before the table appears. */}
                     <span className="visually-hidden">
-                      {score.done} of {score.total} steps verified.
+                      {`${score.done} of ${score.total} steps verified. `}
+                      {r.board.steps
+                        .map(
+                          (st) =>
+                            `${st.title}: ${STATE_LABELS[st.state]}${st.optional ? ' (optional)' : ''}.`,
+                        )
+                        .join(' ')}
                     </span>
-                    <ul className="step-badges" aria-hidden="false">
+                    <ul className="step-badges" aria-hidden="true">
                       {r.board.steps.map((st) => (
                         <li
                           key={st.id}
                           className={`mini-badge state-${isRunning && st.state !== 'confirm-yourself' ? 'checking' : st.state}`}
                           title={`${st.title}: ${STATE_LABELS[st.state]}`}
                         >
-                          <span aria-hidden="true">{STATE_SHORT[isRunning ? 'checking' : st.state]}</span>
-                          <span className="visually-hidden">
-                            {st.title}: {STATE_LABELS[st.state]}
-                            {st.optional ? ' (optional)' : ''}
-                          </span>
+                          {STATE_SHORT[isRunning ? 'checking' : st.state]}
                         </li>
                       ))}
                     </ul>
