@@ -3,7 +3,7 @@
  * each (how many required steps are verified). Tested without a browser.
  */
 import type { FleetRowDto } from '../../preload/contract';
-import { needsAction } from './labels';
+import { STATE_LABELS, needsAction } from './labels';
 import { olderThanDays } from './time';
 
 export type FleetFilter = 'all' | 'needs-action' | 'not-checked-7-days';
@@ -23,6 +23,15 @@ export function migrationScore(row: FleetRowDto): { done: number; total: number 
     (s) => s.state === 'verified' || (s.state === 'confirm-yourself' && s.confirmedAt !== undefined),
   ).length;
   return { done, total: required.length };
+}
+
+/** The migration column in words, for screen readers: the score, then every step and its state. */
+export function migrationText(row: FleetRowDto): string {
+  const { done, total } = migrationScore(row);
+  const steps = row.board.steps.map(
+    (st) => `${st.title}: ${STATE_LABELS[st.state]}${st.optional ? ' (optional)' : ''}.`,
+  );
+  return `${done} of ${total} steps verified. ${steps.join(' ')}`;
 }
 
 export function filterRows(

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { FleetRowDto } from '../../preload/contract';
 import { buildBoard } from '../../main/core/status/board';
 import type { CheckResult, CheckStatus } from '../../main/core/verify/types';
-import { filterRows, migrationScore, sortRows } from '../../renderer/src/fleet';
+import { filterRows, migrationScore, migrationText, sortRows } from '../../renderer/src/fleet';
+import { STATE_LABELS } from '../../renderer/src/labels';
 
 const NOW = new Date('2026-06-20T12:00:00.000Z');
 
@@ -95,5 +96,17 @@ describe('fleet view logic', () => {
   it('counts verified required steps (the optional one never counts)', () => {
     expect(migrationScore(rows[0] as FleetRowDto)).toEqual({ done: 4, total: 4 });
     expect(migrationScore(rows[1] as FleetRowDto)).toEqual({ done: 0, total: 4 });
+  });
+
+  it('says the migration column in words: the score, then every step with its state', () => {
+    const text = migrationText(rows[1] as FleetRowDto);
+    const steps = (rows[1] as FleetRowDto).board.steps;
+    expect(text.startsWith('0 of 4 steps verified. ')).toBe(true);
+    for (const st of steps)
+      expect(text).toContain(`${st.title}: ${STATE_LABELS[st.state]}${st.optional ? ' (optional)' : ''}.`);
+    expect(text).toContain('Failing.');
+    expect(migrationText(rows[0] as FleetRowDto).startsWith('4 of 4 steps verified. ')).toBe(true);
+    // One sentence per step, in the board's order.
+    expect(text.split('. ').length).toBe(steps.length + 1);
   });
 });

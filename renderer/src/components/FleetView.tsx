@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import type { FleetReportFormat, FleetRowDto } from '../../../preload/contract';
-import { filterRows, migrationScore, sortRows, type FleetFilter, type FleetSort } from '../fleet';
+import { filterRows, migrationText, sortRows, type FleetFilter, type FleetSort } from '../fleet';
 import { STATE_LABELS, STATE_SHORT, nextActionLabel } from '../labels';
 import { ExportButtons } from './ExportButtons';
 import { RelativeTime } from './RelativeTime';
@@ -156,7 +156,6 @@ export function FleetView(props: Props) {
           <tbody>
             {shown.map((r, index) => {
               const s = signIn?.[r.alias];
-              const score = migrationScore(r);
               const isRunning = running[r.alias] !== undefined;
               return (
                 <tr key={r.alias} data-org={r.alias}>
@@ -184,29 +183,20 @@ export function FleetView(props: Props) {
                     )}
                   </td>
                   <td>
-                    {/* One sentence for screen readers, and the badges as pictures: a badge per step with
-                        its own hidden text tripled the elements of a row, which React builds and Chromium
-                        lays out for every org before the table appears. */}
-                    <span className="visually-hidden">
-                      {`${score.done} of ${score.total} steps verified. `}
-                      {r.board.steps
-                        .map(
-                          (st) =>
-                            `${st.title}: ${STATE_LABELS[st.state]}${st.optional ? ' (optional)' : ''}.`,
-                        )
-                        .join(' ')}
-                    </span>
-                    <ul className="step-badges" aria-hidden="true">
+                    {/* The badges are one picture with a sentence as its text alternative: a hidden label
+                        in every badge tripled the elements of a row, and hidden text is still laid out
+                        (shaped) for every org before the table can appear; an attribute is not. */}
+                    <div className="step-badges" role="img" aria-label={migrationText(r)}>
                       {r.board.steps.map((st) => (
-                        <li
+                        <span
                           key={st.id}
                           className={`mini-badge state-${isRunning && st.state !== 'confirm-yourself' ? 'checking' : st.state}`}
                           title={`${st.title}: ${STATE_LABELS[st.state]}`}
                         >
                           {STATE_SHORT[isRunning ? 'checking' : st.state]}
-                        </li>
+                        </span>
                       ))}
-                    </ul>
+                    </div>
                   </td>
                   <td>
                     {isRunning ? (
