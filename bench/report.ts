@@ -21,9 +21,11 @@ export interface BudgetResult {
   readonly subject: MeasuredSide;
   /** Absent for absolute budgets (payload size). */
   readonly baseline?: MeasuredSide;
-  /** 'ratio': subject median / baseline median; 'absolute': subject median itself. */
+  /** 'ratio': median of the per-round ratios (`ratios`); 'absolute': subject median itself. */
   readonly kind: 'ratio' | 'absolute';
   readonly value: number;
+  /** Ratio budgets: subject ÷ baseline of every round (both timed back to back in that round). */
+  readonly ratios?: Summary;
   readonly limit: number;
   readonly pass: boolean;
   /** Extra facts worth keeping next to the number (e.g. which files were counted). */
@@ -58,7 +60,9 @@ function rssText(b: BudgetResult): string {
 }
 
 function valueText(b: BudgetResult): string {
-  return b.kind === 'ratio' ? `${round(b.value, 2)}×` : `${round(b.value, 1)} ${b.subject.unit}`;
+  if (b.kind !== 'ratio') return `${round(b.value, 1)} ${b.subject.unit}`;
+  const spread = b.ratios ? ` (${round(b.ratios.min, 2)}–${round(b.ratios.max, 2)})` : '';
+  return `${round(b.value, 2)}×${spread}`;
 }
 
 function limitText(b: BudgetResult): string {
@@ -96,7 +100,7 @@ export function renderMarkdown(report: BenchReport): string {
     ? ` Load average (1/5/15 min) ${m.loadAverage.start.join(' / ')} at the start, ${m.loadAverage.end.join(' / ')} at the end.`
     : '';
   return [
-    `Measured ${report.generatedAt} on Node ${m.node}, ${m.platform}, ${m.cpus}× ${m.cpuModel}.${load} Medians of the kept runs (warm-ups discarded); ranges are min–max.`,
+    `Measured ${report.generatedAt} on Node ${m.node}, ${m.platform}, ${m.cpus}× ${m.cpuModel}.${load} Medians of the kept runs (warm-ups discarded); ranges are min–max. A ratio is the median of the rounds' ratios (each round times subject and baseline back to back), with their min–max.`,
     '',
     ...lines,
     '',
@@ -139,6 +143,7 @@ export function renderJson(report: BenchReport): string {
         definition: b.definition,
         kind: b.kind,
         value: round(b.value, 3),
+        ...(b.ratios ? { ratios: b.ratios.values.map((v) => round(v, 3)) } : {}),
         limit: b.limit,
         pass: b.pass,
         subject: side(b.subject),

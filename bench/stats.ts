@@ -39,7 +39,24 @@ export function summarize(sample: Sample): Summary {
   };
 }
 
-/** Ratio of medians; the baseline must be positive or the ratio means nothing. */
+/**
+ * The ratio of each round's pair (subject and baseline timed back to back in the same round), as a
+ * sample: its median is the budget's value. A slow spell of a shared machine slows both sides of the
+ * rounds it falls in, so per-round ratios move far less from run to run than a ratio of two medians
+ * taken over different moments.
+ */
+export function pairedRatios(subject: Sample, baseline: Sample): Sample {
+  if (subject.values.length !== baseline.values.length || subject.values.length === 0)
+    throw new Error(
+      `paired ratios need one baseline per subject run (got ${subject.values.length} and ${baseline.values.length})`,
+    );
+  return {
+    values: subject.values.map((v, i) => ratio(v, baseline.values[i] as number)),
+    warmups: subject.warmups,
+  };
+}
+
+/** Ratio of two numbers; the baseline must be positive or the ratio means nothing. */
 export function ratio(subject: number, baseline: number): number {
   if (!(baseline > 0)) throw new Error(`baseline must be > 0 (got ${baseline})`);
   return subject / baseline;

@@ -40,6 +40,7 @@ const report: BenchReport = {
       },
       kind: 'ratio',
       value: 3.1,
+      ratios: summarize({ values: [3, 3.1, 3.45], warmups: 2 }),
       limit: 3,
       pass: false,
     },
@@ -67,7 +68,9 @@ describe('renderMarkdown', () => {
     expect(rows[1]).toContain('≤ 100 KB');
     expect(rows[1]).toContain('| pass |');
     expect(rows[2]).toContain('help: 300 ms (290–310, n=3)');
-    expect(rows[2]).toContain('3.1×');
+    // The value is the median of the rounds' ratios, with their spread.
+    expect(rows[2]).toContain('| 3.1× (3–3.45) |');
+    expect(md).toContain("A ratio is the median of the rounds' ratios");
     expect(rows[2]).toContain('**FAIL**');
     expect(md).toContain('At least one budget is exceeded');
   });
@@ -87,6 +90,7 @@ describe('renderJson', () => {
         limit: number;
         subject: { samples: number[]; median: number };
         baseline?: { median: number };
+        ratios?: number[];
       }[];
     };
     expect(data.allPassed).toBe(false);
@@ -97,5 +101,7 @@ describe('renderJson', () => {
     expect(data.budgets[1]?.subject.samples).toEqual([300, 310, 290]);
     expect(data.budgets[1]?.baseline?.median).toBe(100);
     expect(data.budgets[0]?.baseline).toBeUndefined();
+    expect(data.budgets[1]?.ratios).toEqual([3, 3.1, 3.45]);
+    expect(data.budgets[0]?.ratios).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, ratio, round, summarize, withinBudget } from '../stats';
+import { median, pairedRatios, ratio, round, summarize, withinBudget } from '../stats';
 import { repeat, repeatInterleaved, roundOrder } from '../timing';
 
 describe('median', () => {
@@ -33,6 +33,17 @@ describe('summarize / ratio / budgets', () => {
   it('computes ratios of medians and refuses a zero baseline', () => {
     expect(ratio(150, 100)).toBe(1.5);
     expect(() => ratio(1, 0)).toThrow(/baseline/);
+  });
+  it('pairs each run with the baseline of its own round, so a slow spell cancels out', () => {
+    // Rounds 2 and 3 ran in a slow spell that slowed both sides alike.
+    const subject = { values: [150, 300, 310, 151], warmups: 1 };
+    const baseline = { values: [100, 200, 200, 100], warmups: 1 };
+    expect(pairedRatios(subject, baseline)).toEqual({ values: [1.5, 1.5, 1.55, 1.51], warmups: 1 });
+    expect(median(pairedRatios(subject, baseline).values)).toBeCloseTo(1.505);
+    expect(() => pairedRatios(subject, { values: [100], warmups: 1 })).toThrow(
+      /one baseline per subject run/,
+    );
+    expect(() => pairedRatios({ values: [1], warmups: 0 }, { values: [0], warmups: 0 })).toThrow(/baseline/);
   });
   it('treats the limit itself as within budget, anything above or NaN as over', () => {
     expect(withinBudget(1.5, 1.5)).toBe(true);
