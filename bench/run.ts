@@ -323,7 +323,7 @@ async function signInBudgets(
     absoluteBudget(
       'signin.exit',
       'CLI sign-in: exit after its result',
-      'ms from the moment the "Signed in to …" line reached the bench (stderr pipe) until the CLI process had exited and its pipes closed; the CLI ends on its own (no process.exit), so this is everything it still does after telling the admin.',
+      'ms from the moment the "Signed in to …" line reached the bench (stderr pipe) until the CLI process had exited and its pipes closed; the CLI closes everything itself and, once its event loop has drained, ends through process.exit (skipping the teardown Node does on its own), so this is everything it still does after telling the admin.',
       side('after "Signed in" → exit', 'ms', signIn.exitLag),
       BUDGETS.exitLagMs,
     ),
