@@ -4,8 +4,11 @@
  * renderer (types). Inputs are strict (unknown keys refused, lengths capped); outputs strip unknown keys,
  * so nothing a core result carries by mistake (a token) reaches the window.
  * No output field may be named like a token, verifier, secret or code (test/unit/contract.test.ts).
+ * Written with zod/mini, as the stores are (main/core/storage/schema.ts says why): with one classic schema
+ * left in main, the CLI's shared chunk carried classic zod's core parts too. zod's messages never reach
+ * the window (the dispatcher answers with its own sentence).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const CHANNEL_PREFIX = 'pkce-pilot:';
 export const EVENT_CHANNEL = 'pkce-pilot:event';
@@ -17,13 +20,13 @@ export function channelOf(method: ApiMethod): string {
 
 export const aliasSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-".');
-const itemIdSchema = z.string().regex(/^[a-z]+\.[a-z0-9.-]{1,80}$/);
-const isoSchema = z.string().max(40);
-const text = (max: number) => z.string().max(max);
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1–64 letters, digits, ".", "_" or "-".'));
+const itemIdSchema = z.string().check(z.regex(/^[a-z]+\.[a-z0-9.-]{1,80}$/));
+const isoSchema = z.string().check(z.maxLength(40));
+const text = (max: number) => z.string().check(z.maxLength(max));
 export const providerSchema = z.enum(['salesforce', 'okta']);
 const redirectKindSchema = z.enum(['loopback', 'scheme']);
-const portSchema = z.number().int().min(1024).max(65535);
+const portSchema = z.number().check(z.int(), z.minimum(1024), z.maximum(65535));
 export const linkTargetSchema = z.enum([
   'salesforce.setup',
   'salesforce.app-manager',
@@ -34,7 +37,7 @@ export const linkTargetSchema = z.enum([
   'okta.tasks',
   'okta.workflows-connections',
 ]);
-const empty = z.object({}).strict();
+const empty = z.strictObject({});
 
 const providerSettingsSchema = z.object({
   baseUrl: text(2048),
@@ -46,11 +49,11 @@ const providerSettingsSchema = z.object({
 export const orgSchema = z.object({
   alias: aliasSchema,
   salesforce: providerSettingsSchema,
-  okta: providerSettingsSchema.optional(),
+  okta: z.optional(providerSettingsSchema),
   createdAt: isoSchema,
   updatedAt: isoSchema,
   /** Callback URLs the admin must register on PKCE Pilot's own apps for this org. */
-  callbackUrls: z.array(text(2048)).max(4),
+  callbackUrls: z.array(text(2048)).check(z.maxLength(4)),
 });
 
 /** What the admin types; caps only — main validates meaning (login-url.ts) and names the bad field. */
@@ -58,27 +61,31 @@ const orgFields = {
   salesforceLoginUrl: text(2048),
   clientId: text(256),
   redirect: redirectKindSchema,
-  port: portSchema.optional(),
-  oktaOrgUrl: text(2048).optional(),
-  oktaClientId: text(256).optional(),
+  port: z.optional(portSchema),
+  oktaOrgUrl: z.optional(text(2048)),
+  oktaClientId: z.optional(text(256)),
 };
 
 const evidenceStatusSchema = z.enum(['pass', 'fail', 'unknown', 'manual']);
 const itemProgressSchema = z.object({
   done: z.boolean(),
-  doneAt: isoSchema.optional(),
-  doneBy: z.enum(['admin', 'verification']).optional(),
-  note: text(2000).optional(),
-  noteAt: isoSchema.optional(),
-  evidence: z
-    .object({ checkId: text(100), status: evidenceStatusSchema, summary: text(2000), at: isoSchema })
-    .optional(),
+  doneAt: z.optional(isoSchema),
+  doneBy: z.optional(z.enum(['admin', 'verification'])),
+  note: z.optional(text(2000)),
+  noteAt: z.optional(isoSchema),
+  evidence: z.optional(
+    z.object({ checkId: text(100), status: evidenceStatusSchema, summary: text(2000), at: isoSchema }),
+  ),
 });
 
-const summarySchema = z.object({ done: z.number().int(), total: z.number().int(), percent: z.number() });
+const summarySchema = z.object({
+  done: z.number().check(z.int()),
+  total: z.number().check(z.int()),
+  percent: z.number(),
+});
 const deadlineSchema = z.object({
   phase: z.enum(['before-preview', 'preview-only', 'production', 'enforced']),
-  daysUntilEnforcement: z.number().int(),
+  daysUntilEnforcement: z.number().check(z.int()),
   text: text(300),
   enforcementDate: text(10),
 });
@@ -87,15 +94,15 @@ const checklistItemSchema = z.object({
   id: text(100),
   kind: z.enum(['prerequisite', 'action', 'info', 'caveat']),
   title: text(1000),
-  detail: text(2000).optional(),
-  substeps: z.array(text(1000)).optional(),
+  detail: z.optional(text(2000)),
+  substeps: z.optional(z.array(text(1000))),
   source: z.enum(['article', 'guidance']),
-  checkIds: z.array(text(100)).optional(),
-  link: linkTargetSchema.optional(),
+  checkIds: z.optional(z.array(text(100))),
+  link: z.optional(linkTargetSchema),
   tickable: z.boolean(),
   progress: itemProgressSchema,
   verifiedByCheck: z.boolean(),
-  conflict: z.enum(['check-failed', 'check-passed-not-ticked']).optional(),
+  conflict: z.optional(z.enum(['check-failed', 'check-passed-not-ticked'])),
   isNext: z.boolean(),
 });
 
@@ -105,14 +112,14 @@ export const checklistViewSchema = z.object({
     z.object({
       id: text(100),
       title: text(300),
-      intro: text(1000).optional(),
+      intro: z.optional(text(1000)),
       source: z.enum(['article', 'guidance']),
       items: z.array(checklistItemSchema),
       summary: summarySchema,
     }),
   ),
   summary: summarySchema,
-  nextItemId: text(100).optional(),
+  nextItemId: z.optional(text(100)),
   deadline: deadlineSchema,
 });
 
@@ -120,19 +127,19 @@ export const signInStatusSchema = z.object({
   alias: aliasSchema,
   provider: providerSchema,
   signedIn: z.boolean(),
-  username: text(320).optional(),
-  userId: text(100).optional(),
-  orgId: text(100).optional(),
-  instanceUrl: text(2048).optional(),
-  since: isoSchema.optional(),
+  username: z.optional(text(320)),
+  userId: z.optional(text(100)),
+  orgId: z.optional(text(100)),
+  instanceUrl: z.optional(text(2048)),
+  since: z.optional(isoSchema),
 });
 
 const evidenceValueSchema = z.union([
-  z.string().max(2000),
+  z.string().check(z.maxLength(2000)),
   z.number(),
   z.boolean(),
   z.null(),
-  z.array(z.string().max(2000)).max(200),
+  z.array(z.string().check(z.maxLength(2000))).check(z.maxLength(200)),
 ]);
 export const verificationResultSchema = z.object({
   org: aliasSchema,
@@ -144,7 +151,7 @@ export const verificationResultSchema = z.object({
       summary: text(2000),
       evidence: z.object({
         api: text(300),
-        values: z.record(z.string().max(100), evidenceValueSchema),
+        values: z.record(z.string().check(z.maxLength(100)), evidenceValueSchema),
         at: isoSchema,
       }),
     }),
@@ -179,16 +186,16 @@ const boardStepSchema = z.object({
         summary: text(2000),
         api: text(300),
         at: isoSchema,
-        values: z.record(z.string().max(100), evidenceValueSchema),
+        values: z.record(z.string().check(z.maxLength(100)), evidenceValueSchema),
       }),
     )
-    .max(20),
-  itemIds: z.array(text(100)).max(10),
+    .check(z.maxLength(20)),
+  itemIds: z.array(text(100)).check(z.maxLength(10)),
   link: linkTargetSchema,
-  confirmedAt: isoSchema.optional(),
+  confirmedAt: z.optional(isoSchema),
 });
 export const boardSchema = z.object({
-  steps: z.array(boardStepSchema).max(10),
+  steps: z.array(boardStepSchema).check(z.maxLength(10)),
   next: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('checking') }),
     z.object({ kind: z.literal('sign-in'), provider: providerSchema }),
@@ -197,19 +204,19 @@ export const boardSchema = z.object({
     z.object({ kind: z.literal('open-link'), target: linkTargetSchema, stepId: boardStepIdSchema }),
     z.object({ kind: z.literal('done') }),
   ]),
-  checkedAt: isoSchema.optional(),
-  stale: z.enum(['old', 'changed']).optional(),
-  error: text(2000).optional(),
+  checkedAt: z.optional(isoSchema),
+  stale: z.optional(z.enum(['old', 'changed'])),
+  error: z.optional(text(2000)),
 });
 
 /**
  * A board as the fleet view shows it: each step's state and the next action, without the steps' checks and
  * wording (the org's own board, board.get, has them). With them, 200 verified orgs were 1.3 MB of JSON.
  */
-export const fleetBoardSchema = boardSchema.extend({
+export const fleetBoardSchema = z.extend(boardSchema, {
   steps: z
-    .array(boardStepSchema.pick({ id: true, title: true, state: true, optional: true, confirmedAt: true }))
-    .max(10),
+    .array(z.pick(boardStepSchema, { id: true, title: true, state: true, optional: true, confirmedAt: true }))
+    .check(z.maxLength(10)),
 });
 
 const environmentSchema = z.enum(['production', 'sandbox', 'scratch', 'developer', 'local']);
@@ -240,10 +247,10 @@ export const appInfoSchema = z.object({
     reports: z.array(z.enum(['md', 'html', 'json', 'pdf'])),
     fleetReports: z.array(fleetReportFormatSchema),
     /** Orgs "Check all" verifies at the same time: the same number as `pkce-pilot verify --all`. */
-    verifyConcurrency: z.number().int().min(1).max(64),
+    verifyConcurrency: z.number().check(z.int(), z.minimum(1), z.maximum(64)),
   }),
   /** Data files that could not be read and were kept aside (never silently reset): plain sentences. */
-  notices: z.array(text(1000)).max(20),
+  notices: z.array(text(1000)).check(z.maxLength(20)),
 });
 
 // ---- the methods ---------------------------------------------------------------------------------
@@ -252,21 +259,21 @@ export const apiContract = {
   'app.info': { input: empty, output: appInfoSchema },
   /** Everything the window needs to show its first screen, in one round trip. */
   'app.start': {
-    input: z.object({ lastOrg: aliasSchema.optional() }).strict(),
+    input: z.strictObject({ lastOrg: z.optional(aliasSchema) }),
     output: z.object({
       info: appInfoSchema,
       orgs: z.array(orgSchema),
       /** The checklist of the org to show first: `lastOrg` if it still exists, else the first org. */
-      checklist: checklistViewSchema.optional(),
+      checklist: z.optional(checklistViewSchema),
     }),
   },
-  'checklist.get': { input: z.object({ alias: aliasSchema }).strict(), output: checklistViewSchema },
+  'checklist.get': { input: z.strictObject({ alias: aliasSchema }), output: checklistViewSchema },
   'checklist.setDone': {
-    input: z.object({ alias: aliasSchema, itemId: itemIdSchema, done: z.boolean() }).strict(),
+    input: z.strictObject({ alias: aliasSchema, itemId: itemIdSchema, done: z.boolean() }),
     output: checklistViewSchema,
   },
   'checklist.setNote': {
-    input: z.object({ alias: aliasSchema, itemId: itemIdSchema, note: text(2000) }).strict(),
+    input: z.strictObject({ alias: aliasSchema, itemId: itemIdSchema, note: text(2000) }),
     output: checklistViewSchema,
   },
   'orgs.list': { input: empty, output: z.object({ orgs: z.array(orgSchema) }) },
@@ -275,12 +282,12 @@ export const apiContract = {
    * with code 'unknown-host' otherwise; loopback test servers are exempt).
    */
   'orgs.add': {
-    input: z.object({ alias: text(200), ...orgFields, allowUnknownHost: z.boolean().optional() }).strict(),
+    input: z.strictObject({ alias: text(200), ...orgFields, allowUnknownHost: z.optional(z.boolean()) }),
     output: orgSchema,
   },
   /** Every problem of the org form at once (add checks the alias is free too), so one round shows them all. */
   'orgs.check': {
-    input: z.object({ alias: text(200), ...orgFields, editing: z.boolean().optional() }).strict(),
+    input: z.strictObject({ alias: text(200), ...orgFields, editing: z.optional(z.boolean()) }),
     output: z.object({
       errors: z
         .array(
@@ -289,32 +296,30 @@ export const apiContract = {
             message: text(1000),
           }),
         )
-        .max(6),
+        .check(z.maxLength(6)),
       /** The login URL is valid but not on a known Salesforce domain: saving needs `allowUnknownHost`. */
-      loginHostWarning: text(1000).optional(),
+      loginHostWarning: z.optional(text(1000)),
     }),
   },
   'orgs.update': {
-    input: z
-      .object({
-        alias: aliasSchema,
-        salesforceLoginUrl: orgFields.salesforceLoginUrl.optional(),
-        clientId: orgFields.clientId.optional(),
-        redirect: orgFields.redirect.optional(),
-        port: orgFields.port,
-        oktaOrgUrl: orgFields.oktaOrgUrl,
-        oktaClientId: orgFields.oktaClientId,
-        allowUnknownHost: z.boolean().optional(),
-      })
-      .strict(),
+    input: z.strictObject({
+      alias: aliasSchema,
+      salesforceLoginUrl: z.optional(orgFields.salesforceLoginUrl),
+      clientId: z.optional(orgFields.clientId),
+      redirect: z.optional(orgFields.redirect),
+      port: orgFields.port,
+      oktaOrgUrl: orgFields.oktaOrgUrl,
+      oktaClientId: orgFields.oktaClientId,
+      allowUnknownHost: z.optional(z.boolean()),
+    }),
     output: orgSchema,
   },
   'orgs.remove': {
-    input: z.object({ alias: aliasSchema }).strict(),
+    input: z.strictObject({ alias: aliasSchema }),
     output: z.object({ removed: z.boolean() }),
   },
   'signIn.start': {
-    input: z.object({ alias: aliasSchema, provider: providerSchema }).strict(),
+    input: z.strictObject({ alias: aliasSchema, provider: providerSchema }),
     output: z.object({
       alias: aliasSchema,
       provider: providerSchema,
@@ -322,40 +327,43 @@ export const apiContract = {
     }),
   },
   'signIn.cancel': {
-    input: z.object({ alias: aliasSchema, provider: providerSchema }).strict(),
+    input: z.strictObject({ alias: aliasSchema, provider: providerSchema }),
     output: z.object({ cancelled: z.boolean() }),
   },
   'signIn.signOut': {
-    input: z.object({ alias: aliasSchema, provider: providerSchema }).strict(),
+    input: z.strictObject({ alias: aliasSchema, provider: providerSchema }),
     output: z.object({ signedOut: z.boolean() }),
   },
   'signIn.status': {
-    input: z.object({ alias: aliasSchema }).strict(),
+    input: z.strictObject({ alias: aliasSchema }),
     output: z.object({ statuses: z.array(signInStatusSchema) }),
   },
-  'verify.run': { input: z.object({ alias: aliasSchema }).strict(), output: verificationResultSchema },
+  'verify.run': { input: z.strictObject({ alias: aliasSchema }), output: verificationResultSchema },
   /** The org's status board from the last verification (restored after a restart), progress and sign-ins. */
-  'board.get': { input: z.object({ alias: aliasSchema }).strict(), output: boardSchema },
+  'board.get': { input: z.strictObject({ alias: aliasSchema }), output: boardSchema },
   /** Every org with its board, without sign-in state (that needs the keychain: fleet.signInStatus). */
-  'fleet.list': { input: empty, output: z.object({ orgs: z.array(fleetRowSchema).max(1000) }) },
+  'fleet.list': {
+    input: empty,
+    output: z.object({ orgs: z.array(fleetRowSchema).check(z.maxLength(1000)) }),
+  },
   'fleet.signInStatus': {
     input: empty,
     output: z.object({
       orgs: z
-        .array(z.object({ alias: aliasSchema, salesforce: z.boolean(), okta: z.boolean().optional() }))
-        .max(1000),
+        .array(z.object({ alias: aliasSchema, salesforce: z.boolean(), okta: z.optional(z.boolean()) }))
+        .check(z.maxLength(1000)),
     }),
   },
   'report.exportFleet': {
-    input: z.object({ format: fleetReportFormatSchema }).strict(),
+    input: z.strictObject({ format: fleetReportFormatSchema }),
     output: z.object({ path: text(4096), format: fleetReportFormatSchema }),
   },
   'report.export': {
-    input: z.object({ alias: aliasSchema, format: z.enum(['md', 'html', 'json', 'pdf']) }).strict(),
+    input: z.strictObject({ alias: aliasSchema, format: z.enum(['md', 'html', 'json', 'pdf']) }),
     output: z.object({ path: text(4096), format: z.enum(['md', 'html', 'json', 'pdf']) }),
   },
   'links.open': {
-    input: z.object({ alias: aliasSchema, target: linkTargetSchema }).strict(),
+    input: z.strictObject({ alias: aliasSchema, target: linkTargetSchema }),
     output: z.object({ opened: z.boolean(), url: text(2048) }),
   },
 } as const;
@@ -395,14 +403,14 @@ export const appEventSchema = z.discriminatedUnion('type', [
     alias: aliasSchema,
     provider: providerSchema,
     phase: signInPhaseSchema,
-    message: text(1000).optional(),
-    username: text(320).optional(),
+    message: z.optional(text(1000)),
+    username: z.optional(text(320)),
   }),
   z.object({
     type: z.literal('verification'),
     alias: aliasSchema,
     phase: z.enum(['started', 'finished', 'error']),
-    message: text(1000).optional(),
+    message: z.optional(text(1000)),
   }),
   z.object({ type: z.literal('orgs-changed') }),
 ]);

@@ -3,13 +3,13 @@
  * contract's zod schema, the core handler call, output validation, and the `{ ok, value | error }`
  * envelope the preload hands to the renderer. ipc-main.ts only adapts Electron's event to this.
  */
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { PilotError, type PilotErrorCode, toPilotError } from '../core/errors';
 import { isTrustedIpcSender } from './policy';
 
 export interface MethodSchemas {
-  readonly input: ZodType;
-  readonly output: ZodType;
+  readonly input: ZodMiniType;
+  readonly output: ZodMiniType;
 }
 export type ContractShape = Readonly<Record<string, MethodSchemas>>;
 

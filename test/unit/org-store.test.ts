@@ -130,6 +130,14 @@ describe('OrgStore', () => {
     expect((await store.list()).map((o) => o.alias).sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
   });
 
+  it('names the field and says in English what is wrong with it (zod/mini ships no messages of its own)', async () => {
+    const store = new OrgStore(folder);
+    const bad = { alias: 'acme', salesforce: { ...salesforce, port: '7890' } } as unknown as OrgInput;
+    await expect(store.add(bad)).rejects.toThrow(
+      'Invalid org settings: salesforce.port: Invalid input: expected number, received string',
+    );
+  });
+
   it('exports schemas usable by the IPC contract', () => {
     expect(providerSettingsSchema.safeParse(okta).success).toBe(true);
     expect(orgSettingsSchema.safeParse({ ...acme, createdAt: 'yesterday', updatedAt: 'x' }).success).toBe(

@@ -4,7 +4,7 @@
  * checklist). The parts (app, orgs, checklist, sign-in, verify, report, fleet, links) each implement
  * one area of preload/contract.ts; ../app-api.ts composes them.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   apiContract,
   type ApiHandlers,

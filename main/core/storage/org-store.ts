@@ -3,7 +3,7 @@
  * normalisation happens earlier (login-url.ts), in the CLI and IPC handlers, before add().
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from './schema';
 import { PilotError } from '../errors';
 import { JsonFileStore, type Recovery, type StoreFileSystem } from './json-file-store';
 import type { OrgSettings, ProviderSettings } from '../model';
@@ -15,50 +15,58 @@ export const ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const aliasSchema = z
   .string()
-  .regex(
-    ALIAS_PATTERN,
-    'An alias is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit.',
+  .check(
+    z.regex(
+      ALIAS_PATTERN,
+      'An alias is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit.',
+    ),
   );
 
 const urlStringSchema = z
   .string()
-  .refine((value) => URL.canParse(value), 'Must be a full URL such as https://login.salesforce.com.');
-const isoTimeSchema = z
+  .check(
+    z.refine((value) => URL.canParse(value), 'Must be a full URL such as https://login.salesforce.com.'),
+  );
+export const isoTimeSchema = z
   .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'Must be an ISO 8601 time.');
+  .check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'Must be an ISO 8601 time.'));
 
 export const providerSettingsSchema = z.object({
   baseUrl: urlStringSchema,
-  clientId: z.string().trim().min(1, 'The client ID (consumer key) is required.').max(256),
+  clientId: z
+    .string()
+    .check(z.trim(), z.minLength(1, 'The client ID (consumer key) is required.'), z.maxLength(256)),
   redirect: z.enum(['loopback', 'scheme']),
-  port: z.number().int().min(1024).max(65535),
-}) satisfies z.ZodType<ProviderSettings>;
+  port: z.number().check(z.int(), z.minimum(1024), z.maximum(65535)),
+}) satisfies z.ZodMiniType<ProviderSettings>;
 
 /** What add() takes: an org without its timestamps. */
 export const orgInputSchema = z.object({
   alias: aliasSchema,
   salesforce: providerSettingsSchema,
-  okta: providerSettingsSchema.optional(),
+  okta: z.optional(providerSettingsSchema),
 });
 export type OrgInput = z.infer<typeof orgInputSchema>;
 
-export const orgSettingsSchema = orgInputSchema.extend({
+export const orgSettingsSchema = z.extend(orgInputSchema, {
   createdAt: isoTimeSchema,
   updatedAt: isoTimeSchema,
-}) satisfies z.ZodType<OrgSettings>;
+}) satisfies z.ZodMiniType<OrgSettings>;
 
 /** What update() takes: `okta: null` removes the Okta settings. The alias cannot change (keychain items use it). */
 export const orgPatchSchema = z.object({
-  salesforce: providerSettingsSchema.optional(),
-  okta: providerSettingsSchema.nullable().optional(),
+  salesforce: z.optional(providerSettingsSchema),
+  okta: z.optional(z.nullable(providerSettingsSchema)),
 });
 export type OrgPatch = z.infer<typeof orgPatchSchema>;
 
 const orgsFileSchema = z
   .object({ orgs: z.array(orgSettingsSchema) })
-  .refine(
-    (file) => new Set(file.orgs.map((o) => o.alias.toLowerCase())).size === file.orgs.length,
-    'Aliases must be unique.',
+  .check(
+    z.refine(
+      (file) => new Set(file.orgs.map((o) => o.alias.toLowerCase())).size === file.orgs.length,
+      'Aliases must be unique.',
+    ),
   );
 type OrgsFile = z.infer<typeof orgsFileSchema>;
 
@@ -171,7 +179,7 @@ function notFound(alias: string): PilotError {
 }
 
 /** Parses with zod and turns the first problem into a plain PilotError naming the field. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+export function validate<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -4,10 +4,10 @@
  * returned as `conflict` for the UI to show instead.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from './schema';
 import { PilotError } from '../errors';
 import { JsonFileStore, type Recovery, type StoreFileSystem } from './json-file-store';
-import { aliasSchema, validate } from './org-store';
+import { aliasSchema, isoTimeSchema, validate } from './org-store';
 
 export const PROGRESS_FILE = 'progress.json';
 const PROGRESS_SCHEMA_VERSION = 1;
@@ -39,34 +39,32 @@ const fits = (text: string, max: number): boolean => text.length <= max || charC
 
 export const itemIdSchema = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/,
-    'A checklist item id is 1–128 letters, digits or . _ : / -.',
+  .check(
+    z.regex(
+      /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/,
+      'A checklist item id is 1–128 letters, digits or . _ : / -.',
+    ),
   );
-const isoTimeSchema = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'Must be an ISO 8601 time.');
 
 export const evidenceSchema = z.object({
-  checkId: z.string().min(1).max(128),
+  checkId: z.string().check(z.minLength(1), z.maxLength(128)),
   status: z.enum(['pass', 'fail', 'unknown', 'manual']),
   summary: z
     .string()
-    .refine((s) => fits(s, SUMMARY_MAX_CHARS), `A summary is at most ${SUMMARY_MAX_CHARS} characters.`),
+    .check(
+      z.refine((s) => fits(s, SUMMARY_MAX_CHARS), `A summary is at most ${SUMMARY_MAX_CHARS} characters.`),
+    ),
   at: isoTimeSchema,
 });
 
 const itemProgressSchema = z.object({
   done: z.boolean(),
-  doneAt: isoTimeSchema.optional(),
-  doneBy: z.enum(['admin', 'verification']).optional(),
-  note: z
-    .string()
-    .refine((s) => fits(s, NOTE_MAX_CHARS))
-    .optional(),
-  noteAt: isoTimeSchema.optional(),
-  evidence: evidenceSchema.optional(),
-}) satisfies z.ZodType<ItemProgress>;
+  doneAt: z.optional(isoTimeSchema),
+  doneBy: z.optional(z.enum(['admin', 'verification'])),
+  note: z.optional(z.string().check(z.refine((s) => fits(s, NOTE_MAX_CHARS)))),
+  noteAt: z.optional(isoTimeSchema),
+  evidence: z.optional(evidenceSchema),
+}) satisfies z.ZodMiniType<ItemProgress>;
 
 const progressFileSchema = z.object({
   orgs: z.record(aliasSchema, z.record(itemIdSchema, itemProgressSchema)),

@@ -7,7 +7,7 @@
  * a clear error instead of a crash at start-up.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from './schema';
 import { PilotError } from '../errors';
 import type { ProviderId, TokenSet } from '../model';
 import { withFileLock } from './json-file-store';
@@ -60,28 +60,29 @@ export interface SecretStoreOptions {
 }
 
 const jwkSchema = z.record(z.string(), z.unknown());
+const nonEmptyString = () => z.string().check(z.minLength(1));
 export const tokenSetSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  tokenType: z.string().min(1),
-  instanceUrl: z.string().min(1),
-  identityUrl: z.string().optional(),
+  accessToken: nonEmptyString(),
+  refreshToken: z.optional(nonEmptyString()),
+  tokenType: nonEmptyString(),
+  instanceUrl: nonEmptyString(),
+  identityUrl: z.optional(z.string()),
   issuedAt: z.number(),
-  expiresAt: z.number().optional(),
-  scope: z.string().optional(),
+  expiresAt: z.optional(z.number()),
+  scope: z.optional(z.string()),
   pkce: z.literal('S256'),
-  username: z.string().optional(),
-  userId: z.string().optional(),
-  orgId: z.string().optional(),
-  boundTo: z
-    .object({
-      issuer: z.string().min(1),
-      tokenEndpoint: z.string().url(),
-      revocationEndpoint: z.string().url(),
-      clientId: z.string().min(1),
-    })
-    .optional(),
-  dpopKey: z.object({ privateJwk: jwkSchema, publicJwk: jwkSchema }).optional(),
+  username: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  orgId: z.optional(z.string()),
+  boundTo: z.optional(
+    z.object({
+      issuer: nonEmptyString(),
+      tokenEndpoint: z.string().check(z.url()),
+      revocationEndpoint: z.string().check(z.url()),
+      clientId: nonEmptyString(),
+    }),
+  ),
+  dpopKey: z.optional(z.object({ privateJwk: jwkSchema, publicJwk: jwkSchema })),
 });
 
 const PROVIDER_LABEL: Record<ProviderId, string> = { salesforce: 'Salesforce', okta: 'Okta' };

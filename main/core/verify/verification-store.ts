@@ -4,7 +4,7 @@
  * APIs — never a token.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from '../storage/schema';
 import { JsonFileStore, type Recovery } from '../storage/json-file-store';
 import type { VerificationResult } from './types';
 
@@ -16,7 +16,7 @@ const checkSchema = z.object({
   id: z.string(),
   status: z.enum(['pass', 'fail', 'unknown', 'manual']),
   // Absent in results stored before the field existed (check-catalog.ts checkIsRequired falls back).
-  required: z.boolean().optional(),
+  required: z.optional(z.boolean()),
   summary: z.string(),
   evidence: z.object({ api: z.string(), values: z.record(z.string(), evidenceValue), at: z.string() }),
 });
@@ -24,7 +24,7 @@ const resultSchema = z.object({
   org: z.string(),
   checkedAt: z.string(),
   checks: z.array(checkSchema),
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).optional(),
+  error: z.optional(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
 });
 const fileSchema = z.object({ orgs: z.record(z.string(), resultSchema) });
 type VerificationsFile = z.infer<typeof fileSchema>;
