@@ -247,7 +247,7 @@ export const appInfoSchema = z.object({
     reports: z.array(z.enum(['md', 'html', 'json', 'pdf'])),
     fleetReports: z.array(fleetReportFormatSchema),
     /** Orgs "Check all" verifies at the same time: the same number as `pkce-pilot verify --all`. */
-    verifyConcurrency: z.number().check(z.int(), z.minimum(1), z.maximum(64)),
+    verifyConcurrency: z.number().check(z.int(), z.minimum(1), z.maximum(256)),
   }),
   /** Data files that could not be read and were kept aside (never silently reset): plain sentences. */
   notices: z.array(text(1000)).check(z.maxLength(20)),

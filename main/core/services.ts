@@ -6,6 +6,7 @@
 import { ensureDataFolder } from './storage/data-folder';
 import type { HttpClient } from './http';
 import { limitPerHost } from './host-limit';
+import { OKTA_REQUESTS_PER_HOST, VERIFY_CONCURRENCY } from './verify/concurrency';
 import type { Recovery } from './storage/json-file-store';
 import type { ProviderId, TokenSet } from './model';
 import { OrgStore } from './storage/org-store';
@@ -53,27 +54,7 @@ export interface CoreServicesOptions {
   readonly onNotice?: (message: string) => void;
 }
 
-/**
- * Orgs verified at the same time by `verify --all`. Each org is its own Salesforce host (My Domain) with
- * its own API limits, so the cap is about this process, not about Salesforce. Measured with the bench world
- * (200 orgs, 100 ms server latency, 2 cores, medians of 4 alternating runs), once keychain reads no longer
- * queued one by one: 16 at a time 3.53 s, 32 3.53 s, 64 3.51 s, peak RSS 161 MiB whatever the cap — the
- * run is bound by CPU (HTTP, Metadata API XML, JSON), not by waiting. 64 is kept for real orgs, whose
- * answers take longer than the bench's 100 ms and leave more waiting to overlap; past that, more
- * parallelism only holds more sockets and answers in memory at once.
- */
-export const VERIFY_CONCURRENCY = 64;
-
-/**
- * Okta API requests in flight to one Okta org at a time. Many Salesforce orgs can share one Okta org, and
- * Okta limits simultaneous requests per org (35 on the Integrator Free plan, 75 by default — shared with
- * everything else the org serves, provisioning included; Okta: "even large bulk loads rarely require more
- * than 10"). 20 stays well inside the lowest limit. Orgs signed in there as the same admin share their
- * reads (verify/okta-shared-reads.ts), so this cap matters for fleets with several Okta admins. A
- * used-up per-minute budget (X-Rate-Limit-Remaining: 0) pauses that host until X-Rate-Limit-Reset; a 429
- * is still handled by the Okta reader itself.
- */
-export const OKTA_REQUESTS_PER_HOST = 20;
+export { OKTA_REQUESTS_PER_HOST, VERIFY_CONCURRENCY };
 
 export interface VerifiedOrg {
   readonly result: VerificationResult;

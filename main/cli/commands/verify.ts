@@ -5,6 +5,7 @@ import { checkIsRequired, checkTitle } from '../../core/verify/check-catalog';
 import { firstSteps } from '../../core/verify/first-steps';
 import type { ChecklistProgress } from '../../core/checklist/types';
 import { verifyExitCode } from '../../core/verify/exit-code';
+import { OKTA_REQUESTS_PER_HOST, VERIFY_CONCURRENCY } from '../../core/verify/concurrency';
 import { loadServices } from '../context';
 import { openInSystemBrowser } from '../open-browser';
 import { json, jsonArrayPieces } from '../format';
@@ -23,7 +24,7 @@ export const verify: CliCommand = {
     "          box, which no API shows) and not yet ticked by you in the app's checklist. For pipelines",
     '          that must see proof of every step.',
     '--json    each check carries "required": true|false beside its status.',
-    'Orgs in --all run in parallel (64 at a time; at most 20 requests at once to one Okta org).',
+    `Orgs in --all run in parallel (${VERIFY_CONCURRENCY} at a time; at most ${OKTA_REQUESTS_PER_HOST} requests at once to one Okta org).`,
   ].join('\n'),
   options: { all: { type: 'boolean' }, json: { type: 'boolean' }, strict: { type: 'boolean' } },
   async run(args, io) {
