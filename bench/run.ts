@@ -280,7 +280,7 @@ async function rendererBudgets(
       ratioBudget(
         'renderer.ready',
         'Checklist ready to use (Chromium)',
-        'ms from navigation start until the first checklist checkbox (`li[data-item-id] input[type=checkbox]`) is in the DOM, enabled and laid out (non-empty box), seen by a MutationObserver installed before any page script; fresh browser context per load, closed once the requests the page started have ended (so none runs into the next load). The app runs behind the web test bridge (real core and stores; its first request, app.start, reads app info, the org list and the checklist — no keychain call) in a process of its own, as the app main process is; the baseline is a one-checkbox React 19 app built by Vite the same way and served by the same server code in its own process.',
+        'ms from navigation start until the first checklist checkbox (`li[data-item-id] input[type=checkbox]`) is in the DOM, enabled and laid out (non-empty box), seen by a MutationObserver installed before any page script; fresh browser context per load, closed once the requests the page started have ended (so none runs into the next load). The app runs behind the web test bridge (real core and stores; its first request, app.start, reads app info, the org list and the checklist — no keychain call) in a process of its own, as the app main process is, with its stand-in for the preload inlined in the page as the Electron preload needs no request of its own; the baseline is a one-checkbox React 19 app built by Vite the same way and served by the same server code in its own process.',
         side('PKCE Pilot renderer', 'ms', appSample as Sample),
         side('bare React 19 page', 'ms', bareSample as Sample),
         BUDGETS.readyRatio,

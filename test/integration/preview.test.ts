@@ -82,7 +82,7 @@ describe('npm run preview', () => {
     const base = `${url.origin}/`;
     expect((await get(base)).status).toBe(403);
     expect((await get(`${base}?token=${'A'.repeat(32)}`)).status).toBe(403);
-    expect((await get(`${base}__bridge/bridge.js`)).status).toBe(403);
+    expect((await get(`${base}__bridge/events`)).status).toBe(403);
     expect(
       (await get(`${base}__bridge/orgs.list`, { 'content-type': 'application/json' }, 'POST', '{}')).status,
     ).toBe(403);
@@ -101,7 +101,10 @@ describe('npm run preview', () => {
     const cookie = setCookie.split(';')[0] ?? '';
     const page = await get(`${url.origin}/`, { cookie });
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<script src="/__bridge/bridge.js"></script>');
+    // The bridge is inlined and allowed by its hash alone: the CSP never gains 'unsafe-inline'.
+    expect(page.body).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+={0,2}'/);
+    expect(page.body).not.toContain('unsafe-inline');
+    expect(page.body).toContain('window.pkcePilot = Object.freeze(api);');
     const orgs = await get(
       `${url.origin}/__bridge/orgs.list`,
       { cookie, 'content-type': 'application/json' },
