@@ -68,13 +68,23 @@ export function App() {
     }
   }, []);
 
-  const loadBoard = useCallback(async (alias: string) => {
-    try {
-      const b = await call('board.get', { alias });
-      if (selectedRef.current === alias) setBoard(b);
-    } catch (e) {
-      setError(e);
-    }
+  // Asks made while one commit's effects run share one request: at launch the org and its checklist
+  // arrive together, and both effects below want the board (two identical board.get before this).
+  const boardAsked = useRef<{ alias: string; done: Promise<void> }>(undefined);
+  const loadBoard = useCallback((alias: string): Promise<void> => {
+    const asked = boardAsked.current;
+    if (asked?.alias === alias) return asked.done;
+    const done = Promise.resolve().then(async () => {
+      boardAsked.current = undefined; // from here on, a new ask is a new request
+      try {
+        const b = await call('board.get', { alias });
+        if (selectedRef.current === alias) setBoard(b);
+      } catch (e) {
+        setError(e);
+      }
+    });
+    boardAsked.current = { alias, done };
+    return done;
   }, []);
   useEffect(() => {
     // The first screen comes in one answer, requested before React started (startup.ts).

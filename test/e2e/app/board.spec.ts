@@ -147,10 +147,15 @@ test('the board in each state with its next action; results restored after a rel
   await row.getByRole('button', { name: 'Back to status' }).click();
   await expect(step(page, 'salesforce-app')).toBeFocused();
 
-  // Restored on reload, with its age.
+  // Restored on reload, with its age, from one board request.
+  const boardRequests: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/__bridge/board.get') boardRequests.push(r.url());
+  });
   await page.reload();
   await expect(step(page, 'salesforce-app')).toContainText('Verified');
   await expect(board(page)).toContainText(/Last checked (just now|1 minute ago)/);
+  expect(boardRequests).toHaveLength(1);
 
   // Ticking a step after the checks makes the result stale.
   await page.locator('li[data-item-id="prereq.okta-admin-role"]').getByRole('checkbox').check();
