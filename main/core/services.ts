@@ -54,8 +54,6 @@ export interface CoreServicesOptions {
   readonly onNotice?: (message: string) => void;
 }
 
-export { OKTA_REQUESTS_PER_HOST, VERIFY_CONCURRENCY };
-
 export interface VerifiedOrg {
   readonly result: VerificationResult;
   readonly conflicts: ChecklistConflict[];

@@ -17,7 +17,8 @@ import { createAppApi, signInEventToAppEvent } from '../core/app-api';
 import { PilotError, toPilotError } from '../core/errors';
 import { createHttpClient } from '../core/http';
 import type { VerificationResult } from '../core/verify/types';
-import { createCoreServices, VERIFY_CONCURRENCY } from '../core/services';
+import { createCoreServices } from '../core/services';
+import { VERIFY_CONCURRENCY } from '../core/verify/concurrency';
 import {
   API_METHODS,
   apiContract,

@@ -10,7 +10,8 @@ import { createAppApi, signInEventToAppEvent, type AppApiDeps } from '../core/ap
 import { allowedExternalHosts } from '../core/deep-links';
 import { PilotError } from '../core/errors';
 import type { OrgSettings } from '../core/model';
-import { createCoreServices, VERIFY_CONCURRENCY } from '../core/services';
+import { createCoreServices } from '../core/services';
+import { VERIFY_CONCURRENCY } from '../core/verify/concurrency';
 import { createChromiumFetch } from './chromium-fetch';
 import { createChromiumHttpClient } from './chromium-http';
 import { createLinkOpener, createSignInPageOpener } from './external-links';

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
-import { VERIFY_CONCURRENCY } from '../../main/core/services';
+import { VERIFY_CONCURRENCY } from '../../main/core/verify/concurrency';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

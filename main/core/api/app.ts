@@ -4,7 +4,7 @@ import { deadlineStatus } from '../checklist';
 import { defaultScopes } from '../auth/providers';
 import { parse, type ApiContext, type HandlersOf } from './context';
 import { exampleCallbackUrls } from '../org-input';
-import { VERIFY_CONCURRENCY } from '../services';
+import { VERIFY_CONCURRENCY } from '../verify/concurrency';
 
 export function appHandlers(
   ctx: ApiContext,
