@@ -75,7 +75,8 @@ export function App() {
     const asked = boardAsked.current;
     if (asked?.alias === alias) return asked.done;
     const done = Promise.resolve().then(async () => {
-      boardAsked.current = undefined; // from here on, a new ask is a new request
+      // From here on, a new ask is a new request (unless another org's ask has replaced this one).
+      if (boardAsked.current?.done === done) boardAsked.current = undefined;
       try {
         const b = await call('board.get', { alias });
         if (selectedRef.current === alias) setBoard(b);
