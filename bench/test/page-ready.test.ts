@@ -19,6 +19,8 @@ setTimeout(() => {
   }
   // Work the page starts once it is ready: an answer that starts one more request.
   if (localStorage.getItem('after')) fetch('/slow').then((r) => r.text()).then(() => fetch('/slow'));
+  // A resource from off the machine (a web font, an analytics pixel): such a page cannot be timed.
+  if (localStorage.getItem('stray')) new Image().src = 'https://cdn.example.com/pixel.png';
 }, 30);
 </script></body></html>`;
 
@@ -69,6 +71,15 @@ describe('measureReady with an n-th element target', () => {
     // Both requests (the second started by the first's answer) were answered before the load ended.
     expect(slowAnswered).toHaveLength(2);
     expect(Math.max(...slowAnswered)).toBeLessThan(returned);
+  });
+
+  it('fails a load that asks for anything off this machine, without waiting on the network', async () => {
+    const started = performance.now();
+    await expect(
+      measureReady(browser, url, { target: ROWS, localStorage: { rows: '3', stray: '1' } }),
+    ).rejects.toThrow(/asked for https:\/\/cdn\.example\.com: a timed page may only load from this machine/);
+    // The name resolves to nothing at once (launchChromium's resolver rules), far inside the 20 s timeout.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('starts from empty storage unless some is handed in', async () => {
