@@ -137,6 +137,10 @@ export async function createCoreServices(options: CoreServicesOptions) {
     // made `verify --all` quadratic in the number of orgs (200 orgs: 200 reads of 200 orgs).
     const listed = new Map((await orgs.list()).map((o) => [o.alias, o]));
     const snapshot = { get: async (alias: string) => listed.get(alias) ?? orgs.get(alias) };
+    // The two files the results go to are read while the orgs answer, not after the last answer (their
+    // stores keep what they read: json-file-store.ts). A failed read shows again in the save below.
+    void verifications.latestAll().catch(() => undefined);
+    void progress.getAll().catch(() => undefined);
     // The same snapshot decides whether stored tokens may still be used (token binding).
     const results = await runMany(aliases, {
       orgs: snapshot,

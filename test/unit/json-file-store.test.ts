@@ -253,3 +253,103 @@ describe('JsonFileStore temp files of crashed writers', () => {
     expect(await listFolder()).toEqual(['state.json']);
   });
 });
+
+describe('JsonFileStore keeps what it last read or wrote', () => {
+  const nestedSchema = z.object({ orgs: z.record(z.string(), z.object({ steps: z.array(z.string()) })) });
+  type Nested = z.infer<typeof nestedSchema>;
+
+  const nestedStore = (fileSystem?: StoreFileSystem) =>
+    new JsonFileStore<Nested>({
+      path: file,
+      schemaVersion: 1,
+      parse: (d) => nestedSchema.parse(d),
+      empty: () => ({ orgs: {} }),
+      ...(fileSystem ? { fileSystem } : {}),
+    });
+
+  /** A store over `file` that counts the reads of its content. */
+  function counted() {
+    const reads: string[] = [];
+    const nested = nestedStore({
+      ...(realFs as unknown as StoreFileSystem),
+      readFile: async (f, e) => {
+        reads.push(path.basename(f));
+        return realFs.readFile(f, e);
+      },
+    });
+    return { nested, reads };
+  }
+
+  it('reads an unchanged file once, and reads it again once another writer replaced or edited it', async () => {
+    const { nested, reads } = counted();
+    await nestedStore().save({ orgs: { acme: { steps: ['a'] } } });
+    expect((await nested.load()).value).toEqual({ orgs: { acme: { steps: ['a'] } } });
+    expect((await nested.load()).value).toEqual({ orgs: { acme: { steps: ['a'] } } });
+    expect(reads).toHaveLength(1);
+
+    // Another PKCE Pilot saves (a new file renamed into place) …
+    await nestedStore().save({ orgs: { beta: { steps: ['b'] } } });
+    expect((await nested.load()).value).toEqual({ orgs: { beta: { steps: ['b'] } } });
+    expect(reads).toHaveLength(2);
+
+    // … or an editor rewrites the file in place.
+    await write(JSON.stringify({ schemaVersion: 1, data: { orgs: { gamma: { steps: ['c', 'd'] } } } }));
+    expect((await nested.load()).value).toEqual({ orgs: { gamma: { steps: ['c', 'd'] } } });
+    expect(reads).toHaveLength(3);
+  });
+
+  it('answers the load after its own save from what it saved, without reading the file', async () => {
+    const { nested, reads } = counted();
+    await nested.update(() => ({ value: { orgs: { acme: { steps: ['a', 'b'] } } }, result: undefined }));
+    expect(reads).toEqual([]); // no file yet: nothing to read
+    expect((await nested.load()).value).toEqual({ orgs: { acme: { steps: ['a', 'b'] } } });
+    await nested.update((current) => ({
+      value: { orgs: { ...current.orgs, beta: { steps: [] } } },
+      result: undefined,
+    }));
+    expect((await nested.load()).value).toEqual({
+      orgs: { acme: { steps: ['a', 'b'] }, beta: { steps: [] } },
+    });
+    expect(reads).toEqual([]);
+    // What it answers is what the file holds.
+    expect(JSON.parse(await readFile(file, 'utf8')).data).toEqual((await nested.load()).value);
+  });
+
+  it('hands out values no caller can change under another (frozen, all the way down)', async () => {
+    const { nested } = counted();
+    await nested.save({ orgs: { acme: { steps: ['a'] } } });
+    const first = (await nested.load()).value;
+    expect(() => {
+      (first.orgs as Record<string, unknown>)['acme'] = { steps: [] };
+    }).toThrow(TypeError);
+    expect(() => first.orgs['acme']?.steps.push('z')).toThrow(TypeError);
+    expect((await nested.load()).value).toEqual({ orgs: { acme: { steps: ['a'] } } });
+  });
+
+  it('forgets its copy when a save fails, so the next load reads what the file really holds', async () => {
+    await store().save({ count: 1 });
+    let failRename = false;
+    const reads: string[] = [];
+    const flaky: StoreFileSystem = {
+      ...(realFs as unknown as StoreFileSystem),
+      readFile: async (f, e) => {
+        reads.push(f);
+        return realFs.readFile(f, e);
+      },
+      rename: async (from, to) => {
+        if (failRename) throw Object.assign(new Error('EIO: simulated'), { code: 'EIO' });
+        return realFs.rename(from, to);
+      },
+    };
+    const s = store({ fileSystem: flaky });
+    expect((await s.load()).value).toEqual({ count: 1 });
+    failRename = true;
+    await expect(s.update(() => ({ value: { count: 2 }, result: undefined }))).rejects.toMatchObject({
+      code: 'storage',
+    });
+    failRename = false;
+    expect((await s.load()).value).toEqual({ count: 1 });
+    // The first load and the one after the failure; the update's read was the unchanged file's copy.
+    expect(reads).toHaveLength(2);
+  });
+});
