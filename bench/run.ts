@@ -31,9 +31,11 @@ import {
   signInSeed,
   timeVerifyAll,
   type SeedItems,
+  type VerifySamples,
   writeOrgs,
 } from './verify-bench';
 import { VERIFY_EXPECTED, startVerifyWorld, type VerifyWorld } from './verify-world';
+import { startVerifyWorldProcess } from './verify-world-process';
 
 const BUDGETS = {
   payloadKb: 100,
@@ -330,16 +332,28 @@ async function signInBudgets(
   ];
 }
 
-async function verifyBudgets(
-  world: VerifyWorld,
-  workDir: string,
-  seed: SeedItems,
-  slow: RepeatOptions,
-): Promise<BudgetResult[]> {
-  log(`writing ${Math.max(...ORG_COUNTS)} orgs for verify (setup, untimed) …`);
-  const homes = await prepareVerifyHomes(world, workDir, SETUP_PORT, seed);
-  log(`verify --all over ${ORG_COUNTS.join(', ')} orgs (interleaved) with ${VERIFY_LATENCY_MS} ms latency …`);
-  const verify = await benchVerify(world, homes, VERIFY_LATENCY_MS, slow);
+async function verifyBudgets(workDir: string, slow: RepeatOptions): Promise<BudgetResult[]> {
+  // A world of its own, in a process at the lowest CPU priority (see bench/verify-world-process.ts), with
+  // its own seed sign-in: tokens are only good on the servers that issued them.
+  const world = await startVerifyWorldProcess({ callbackPorts: [SETUP_PORT] });
+  let verify: VerifySamples;
+  try {
+    log('signing in the verify seed org (Salesforce and Okta; untimed) …');
+    const seed = await signInSeed(
+      world,
+      await mkdtemp(path.join(workDir, 'verify-seed-')),
+      'bench-seed',
+      SETUP_PORT,
+    );
+    log(`writing ${Math.max(...ORG_COUNTS)} orgs for verify (setup, untimed) …`);
+    const homes = await prepareVerifyHomes(world, workDir, SETUP_PORT, seed);
+    log(
+      `verify --all over ${ORG_COUNTS.join(', ')} orgs (interleaved) with ${VERIFY_LATENCY_MS} ms latency …`,
+    );
+    verify = await benchVerify(world, homes, VERIFY_LATENCY_MS, slow);
+  } finally {
+    await world.close();
+  }
   const sideOf = (count: number) =>
     side(
       `\`verify --all\` (${count} org${count === 1 ? '' : 's'})`,
@@ -349,7 +363,7 @@ async function verifyBudgets(
     );
   const one = sideOf(1);
   const perOrg = VERIFY_EXPECTED.requestsPerOrg;
-  const definition = `wall time of \`node bin/pkce-pilot.js verify --all --json\` (spawn to exit) against the local Salesforce and Okta servers, each answering every request after ${VERIFY_LATENCY_MS} ms. Every org has Salesforce and Okta configured and signed in (its own keychain item) in a world where every check can pass (bench/verify-world.ts); each run is checked: every check's status as VERIFY_EXPECTED says and exactly ${perOrg.salesforce} Salesforce API requests per org and ${VERIFY_EXPECTED.oktaRequestsPerRun} Okta API requests per run (every org is signed in to the one Okta org as the same admin, and verify reads Okta once per admin), or the bench fails. Each round runs 1, 10, 50 and 200 orgs once, the order reversed every other round. Peak RSS: the process's own peak resident set (VmHWM; see bench/peak-rss.cjs).`;
+  const definition = `wall time of \`node bin/pkce-pilot.js verify --all --json\` (spawn to exit) against the local Salesforce and Okta servers, each answering every request after ${VERIFY_LATENCY_MS} ms; they stand in for servers on other machines, so they run in a process of their own at the lowest CPU priority (bench/verify-world-process.ts: their CPU grows with the org count and would otherwise land in the ratio), and still answer every request, later if the machine is busy. Every org has Salesforce and Okta configured and signed in (its own keychain item) in a world where every check can pass (bench/verify-world.ts); each run is checked: every check's status as VERIFY_EXPECTED says and exactly ${perOrg.salesforce} Salesforce API requests per org and ${VERIFY_EXPECTED.oktaRequestsPerRun} Okta API requests per run (every org is signed in to the one Okta org as the same admin, and verify reads Okta once per admin), or the bench fails. Each round runs 1, 10, 50 and 200 orgs once, the order reversed every other round. Peak RSS: the process's own peak resident set (VmHWM; see bench/peak-rss.cjs).`;
   const notes = [
     `Most Okta API requests in flight at once during these runs: ${verify.oktaPeakConcurrency} (all orgs share one Okta host here).`,
   ];
@@ -417,7 +431,7 @@ async function main(): Promise<number> {
       ...(want('renderer') ? await rendererBudgets(world, workDir, seed, pages) : []),
       ...(want('cli') ? await cliColdStart(world, workDir, seed, fast) : []),
       ...(want('signin') ? await signInBudgets(world, workDir, fast) : []),
-      ...(want('verify') ? await verifyBudgets(world, workDir, seed, slow) : []),
+      ...(want('verify') ? await verifyBudgets(workDir, slow) : []),
     ];
     const cpus = os.cpus();
     const report: BenchReport = {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { completeAuthorizationWithFetch } from '../test/servers/salesforce-server';
 import { timeNodeProcessOk, type TimedRun } from './processes';
-import { AUTO_LOGIN, OKTA_CLIENT_ID, SALESFORCE_CLIENT_ID, type VerifyWorld } from './verify-world';
+import { AUTO_LOGIN, OKTA_CLIENT_ID, SALESFORCE_CLIENT_ID, type VerifyWorldControl } from './verify-world';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const CLI_BIN = path.join(PROJECT_ROOT, 'bin/pkce-pilot.js');
@@ -47,7 +47,7 @@ export function runCli(
 export function addOrg(
   home: string,
   alias: string,
-  world: VerifyWorld,
+  world: Pick<VerifyWorldControl, 'salesforce' | 'okta'>,
   port: number,
   withOkta = false,
 ): Promise<TimedRun> {

@@ -24,7 +24,7 @@ import {
   SALESFORCE_CLIENT_ID,
   verifyRunProblems,
   type VerifiedOrgJson,
-  type VerifyWorld,
+  type VerifyWorldControl,
 } from './verify-world';
 
 export const ORG_COUNTS = [1, 10, 50, 200] as const;
@@ -47,7 +47,7 @@ const ITEM_SUFFIXES = [
 
 /** Signs one org in through the CLI (Salesforce and Okta) and returns the keychain items it left. */
 export async function signInSeed(
-  world: VerifyWorld,
+  world: VerifyWorldControl,
   home: string,
   alias: string,
   port: number,
@@ -66,7 +66,7 @@ export async function signInSeed(
 
 /** Writes `count` orgs of the world into `home`, all with Okta configured. */
 export async function writeOrgs(
-  world: VerifyWorld,
+  world: VerifyWorldControl,
   home: string,
   count: number,
   port: number,
@@ -93,7 +93,7 @@ export async function copySignIns(items: SeedItems, count: number): Promise<void
 }
 
 export async function prepareVerifyHomes(
-  world: VerifyWorld,
+  world: VerifyWorldControl,
   workDir: string,
   port: number,
   items: SeedItems,
@@ -119,17 +119,21 @@ export interface VerifyRun {
  * One timed `verify --all --json`; throws unless every org was verified completely: each check's status
  * as VERIFY_EXPECTED says and exactly its requests per org (a skipped read fails the bench).
  */
-export async function timeVerifyAll(world: VerifyWorld, home: string, count: number): Promise<VerifyRun> {
-  const before = world.requestCounts();
-  const tokensBefore = world.tokenRequests();
+export async function timeVerifyAll(
+  world: VerifyWorldControl,
+  home: string,
+  count: number,
+): Promise<VerifyRun> {
+  const before = await world.requestCounts();
+  const tokensBefore = await world.tokenRequests();
   // Exit 1 means "a check failed", which is a verdict, not a bench failure; the JSON is checked instead.
   const run = await runCli(['verify', '--all', '--json'], home, undefined, [0, 1], [], undefined, true);
-  const after = world.requestCounts();
+  const after = await world.requestCounts();
   const problems = verifyRunProblems({
     results: JSON.parse(run.stdout) as VerifiedOrgJson[],
     expectedOrgs: Array.from({ length: count }, (_, i) => aliasOf(i)),
     requests: { salesforce: after.salesforce - before.salesforce, okta: after.okta - before.okta },
-    tokenRequests: world.tokenRequests() - tokensBefore,
+    tokenRequests: (await world.tokenRequests()) - tokensBefore,
   });
   if (problems.length > 0)
     throw new Error(
@@ -149,13 +153,13 @@ export interface VerifySamples {
 }
 
 export async function benchVerify(
-  world: VerifyWorld,
+  world: VerifyWorldControl,
   homes: VerifyHomes,
   latencyMs: number,
   options: RepeatOptions,
 ): Promise<VerifySamples> {
-  world.setLatency(latencyMs);
-  world.resetOktaPeak();
+  await world.setLatency(latencyMs);
+  await world.resetOktaPeak();
   const rss = new Map<number, number[]>(ORG_COUNTS.map((c) => [c, []]));
   try {
     const samples = await repeatInterleaved(
@@ -169,9 +173,9 @@ export async function benchVerify(
     return {
       ms: new Map(ORG_COUNTS.map((c, i) => [c, samples[i] as Sample])),
       rssMiB: new Map(ORG_COUNTS.map((c) => [c, { values: rss.get(c) ?? [], warmups: options.warmups }])),
-      oktaPeakConcurrency: world.oktaPeakConcurrency(),
+      oktaPeakConcurrency: await world.oktaPeakConcurrency(),
     };
   } finally {
-    world.setLatency(0);
+    await world.setLatency(0);
   }
 }

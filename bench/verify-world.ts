@@ -78,6 +78,22 @@ export interface VerifyWorldOptions {
   readonly callbackPorts: readonly number[];
 }
 
+/**
+ * What the verify bench needs of a world, wherever it runs: in this process (VerifyWorld) or in a process
+ * of its own (bench/verify-world-process.ts), whose answers come back asynchronously.
+ */
+export interface VerifyWorldControl {
+  readonly salesforce: { readonly url: string };
+  readonly okta: { readonly url: string };
+  requestCounts(): Awaitable<{ salesforce: number; okta: number }>;
+  tokenRequests(): Awaitable<number>;
+  oktaPeakConcurrency(): Awaitable<number>;
+  resetOktaPeak(): Awaitable<void>;
+  setLatency(ms: number): Awaitable<void>;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
 export interface VerifyWorld {
   readonly salesforce: SalesforceTestServer;
   readonly okta: OktaTestServer;
