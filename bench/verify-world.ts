@@ -39,7 +39,7 @@ function setOktaCallback(state: SalesforceApiState, url: string): void {
  * What `verify` must report for every org of the bench world, and how many HTTP requests one org costs.
  * - Salesforce data APIs (6): readMetadata OauthOidcSettings,
  *   listMetadata ConnectedApp, readMetadata of the Connected Apps listed, listMetadata
- *   ExternalClientApplication (none here, so no read follows), the SOQL on OauthToken — which only runs
+ *   ExtlClntAppGlobalOauthSettings (External Client Apps' OAuth settings; none here, so no read follows), the SOQL on OauthToken — which only runs
  *   once Okta's app was found: a callback the verifier does not recognise shows up as a request short
  *   (and as failed checks) — and the SOQL on the user's permission set assignments. (Verify also calls
  *   the identity URL once to prove the grant works; the sign-in server answers it, so it is not counted.)

@@ -69,8 +69,8 @@ export interface BridgeServer {
 /**
  * The page-side stand-in for preload/index.ts. Plain ES5-ish script, no secrets pass through it.
  * XMLHttpRequest rather than fetch: a fresh page's first fetch() took ~17 ms longer to answer (median
- * of 12 loads here), a cost of the stand-in that Electron's IPC does not have and that the app's first
- * request (app.start) would carry into every timed load.
+ * of 12 loads here), a cost of this stand-in (in Electron the preload calls main over IPC) that the
+ * app's first request (app.start) would carry into every timed load.
  */
 function bridgeScript(methods: readonly string[]): string {
   return `(() => {
@@ -78,15 +78,15 @@ function bridgeScript(methods: readonly string[]): string {
   const listeners = new Set();
   let source;
   const api = {};
-  const unanswered = { ok: false, error: { code: 'network', message: 'The app did not answer.', hint: 'Reload the page.' } };
+  const unanswered = () => ({ ok: false, error: { code: 'network', message: 'The app did not answer.', hint: 'Reload the page.' } });
   for (const m of methods) {
     api[m] = (input) => new Promise((resolve) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', '/__bridge/' + m);
       xhr.setRequestHeader('content-type', 'application/json');
       xhr.responseType = 'json';
-      xhr.onload = () => resolve(xhr.response && typeof xhr.response === 'object' ? xhr.response : unanswered);
-      xhr.onerror = xhr.onabort = xhr.ontimeout = () => resolve(unanswered);
+      xhr.onload = () => resolve(xhr.response && typeof xhr.response === 'object' ? xhr.response : unanswered());
+      xhr.onerror = xhr.onabort = xhr.ontimeout = () => resolve(unanswered());
       xhr.send(JSON.stringify(input ?? {}));
     });
   }
