@@ -24,6 +24,8 @@ async function serve(): Promise<void> {
   os.setPriority(LOWEST_PRIORITY);
   const ports = (process.argv[2] ?? '').split(',').map(Number);
   const world = await startVerifyWorld({ callbackPorts: ports });
+  // A bench that ends without closing the world (a crash, an error exit) must not leave it listening.
+  process.once('disconnect', () => process.exit(0));
   process.on('message', (m: Request) => {
     void (async () => {
       try {

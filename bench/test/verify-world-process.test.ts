@@ -47,3 +47,37 @@ describe('the bench world in a process of its own', () => {
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 });
+
+describe('the bench world process without its parent', () => {
+  it('ends when the bench that started it goes away without closing it', async () => {
+    const { spawn } = await import('node:child_process');
+    // A parent that starts the world, prints its pid and exits without closing it.
+    const parent = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `require(${JSON.stringify(path.join(__dirname, '../verify-world-process.ts'))}).startVerifyWorldProcess({ callbackPorts: [7397] }).then((w) => { console.log(w.pid); process.exit(0); });`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((resolve) => parent.once('exit', resolve));
+    const pid = Number(out.trim());
+    expect(pid).toBeGreaterThan(0);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+    expect(isAlive(pid)).toBe(false);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
