@@ -4,7 +4,8 @@
  * share this machine's cores with the CLI being timed, and serving the 1,400 requests of a 200-org run
  * took ~0.8-1.1 s of CPU (vs ~9 requests for one org), so their load grew with the org count and
  * landed in exactly the ratio the rows judge. At the lowest priority they still answer every request —
- * never sooner than the latency the bench sets, later if the machine is busy.
+ * never sooner than the latency the bench sets, later if the machine is busy. (On Linux a priority is a
+ * thread's: it is set on the main thread, where the servers' JavaScript runs, before the world starts.)
  * Forked by startVerifyWorldProcess (below) with an IPC channel; argv: the callback ports, comma-separated.
  */
 import { fork } from 'node:child_process';
