@@ -34,7 +34,7 @@ import {
   type VerifySamples,
   writeOrgs,
 } from './verify-bench';
-import { VERIFY_EXPECTED, startVerifyWorld, type VerifyWorld } from './verify-world';
+import { VERIFY_EXPECTED, startVerifyWorld, type VerifyWorld, type VerifyWorldControl } from './verify-world';
 import { startVerifyWorldProcess } from './verify-world-process';
 
 const BUDGETS = {
@@ -332,19 +332,20 @@ async function signInBudgets(
   ];
 }
 
+/** Signs the seed org in to `world` (Salesforce and Okta) in a data folder of its own; untimed. */
+async function seedOrg(world: VerifyWorldControl, workDir: string, label: string): Promise<SeedItems> {
+  log(`signing in the ${label} org (Salesforce and Okta; untimed) …`);
+  const home = await mkdtemp(path.join(workDir, `${label.replace(/ /g, '-')}-`));
+  return signInSeed(world, home, 'bench-seed', SETUP_PORT);
+}
+
 async function verifyBudgets(workDir: string, slow: RepeatOptions): Promise<BudgetResult[]> {
   // A world of its own, in a process at the lowest CPU priority (see bench/verify-world-process.ts), with
   // its own seed sign-in: tokens are only good on the servers that issued them.
   const world = await startVerifyWorldProcess({ callbackPorts: [SETUP_PORT] });
   let verify: VerifySamples;
   try {
-    log('signing in the verify seed org (Salesforce and Okta; untimed) …');
-    const seed = await signInSeed(
-      world,
-      await mkdtemp(path.join(workDir, 'verify-seed-')),
-      'bench-seed',
-      SETUP_PORT,
-    );
+    const seed = await seedOrg(world, workDir, 'verify seed');
     log(`writing ${Math.max(...ORG_COUNTS)} orgs for verify (setup, untimed) …`);
     const homes = await prepareVerifyHomes(world, workDir, SETUP_PORT, seed);
     log(
@@ -417,16 +418,12 @@ async function main(): Promise<number> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'pkce-pilot-bench-'));
   const world = await startVerifyWorld({ callbackPorts: [LOGIN_PORT, RAW_CLIENT_PORT, SETUP_PORT] });
   try {
-    log('signing in the seed org (Salesforce and Okta; untimed) …');
-    const seed = await signInSeed(
-      world,
-      await mkdtemp(path.join(workDir, 'seed-')),
-      'bench-seed',
-      SETUP_PORT,
-    );
     // --only renderer|cli|signin|verify measures one group (while working on it); results files are
     // then left alone, since they must always hold a full run.
     const want = (group: string) => !values.only || values.only.split(',').includes(group);
+    // Only the renderer and CLI rows use this world's seed; the verify rows sign in one of their own.
+    const seed =
+      want('renderer') || want('cli') ? await seedOrg(world, workDir, 'seed') : new Map<string, string>();
     const budgets = [
       ...(want('renderer') ? await rendererBudgets(world, workDir, seed, pages) : []),
       ...(want('cli') ? await cliColdStart(world, workDir, seed, fast) : []),
